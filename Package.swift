@@ -1,0 +1,64 @@
+// swift-tools-version:6.1
+// Annals: an event-sourced record store with an audit log, on LMDB.
+//
+// One module per layer; each imports only the layers below it:
+//   CLMDB (C shim) → AnnalsLMDB (safe wrapper) → AnnalsEventLog (hash-chained log)
+// Test support (AnnalsTesting, annals-testhelper) sits beside them and never ships in `annals`.
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Annals",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "AnnalsEventLog", targets: ["AnnalsEventLog"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLMDB",
+            pkgConfig: "lmdb",
+            providers: [.apt(["liblmdb-dev"])]
+        ),
+        .target(
+            name: "AnnalsLMDB",
+            dependencies: ["CLMDB"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "AnnalsEventLog",
+            dependencies: [
+                "AnnalsLMDB",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "AnnalsTesting",
+            dependencies: ["AnnalsEventLog", "AnnalsLMDB"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "AnnalsTestHelper",
+            dependencies: ["AnnalsEventLog", "AnnalsTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AnnalsLMDBTests",
+            dependencies: ["AnnalsLMDB", "AnnalsTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AnnalsEventLogTests",
+            dependencies: ["AnnalsEventLog", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestHelper"],
+            swiftSettings: strict
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,168 @@
+public import Foundation
+
+/// Who made an event and why. The time is not here: the store assigns it at commit.
+public struct EventMetadata: Hashable, Sendable {
+    /// Who did it (a person or a named import job). Required and non-empty.
+    public var actor: String
+    /// Why, when given.
+    public var reason: String?
+    /// Groups events of one logical operation (an import run, a CLI command).
+    public var correlationID: UUID?
+    /// The event that caused this one, when any.
+    public var causationID: UUID?
+
+    public init(actor: String, reason: String? = nil, correlationID: UUID? = nil, causationID: UUID? = nil) {
+        self.actor = actor
+        self.reason = reason
+        self.correlationID = correlationID
+        self.causationID = causationID
+    }
+}
+
+/// An event to append: everything but its position, version, time and hash.
+public struct ProposedEvent: Hashable, Sendable {
+    /// Unique in the log. Re-appending the same id with the same content is a no-op.
+    public var id: UUID
+    /// The event's type name, such as `ArticleCreated`.
+    public var type: String
+    /// The version of `type`'s payload schema, from 1.
+    public var schemaVersion: UInt32
+    /// The payload: UTF-8 JSON.
+    public var payload: [UInt8]
+    public var metadata: EventMetadata
+
+    public init(id: UUID = UUID(), type: String, schemaVersion: UInt32 = 1, payload: [UInt8], metadata: EventMetadata) {
+        self.id = id
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.payload = payload
+        self.metadata = metadata
+    }
+}
+
+/// What a stream's version must be for an append to go ahead.
+public enum ExpectedVersion: Hashable, Sendable, CustomStringConvertible {
+    /// Append whatever the stream's version.
+    case any
+    /// The stream must not exist yet.
+    case noStream
+    /// The stream must be at exactly this version (its last event's version).
+    case exactly(UInt64)
+
+    public var description: String {
+        switch self {
+        case .any: return "any version"
+        case .noStream: return "no stream"
+        case .exactly(let version): return "version \(version)"
+        }
+    }
+}
+
+/// Events for one stream within an append.
+public struct StreamAppend: Hashable, Sendable {
+    public var stream: StreamID
+    public var expected: ExpectedVersion
+    public var events: [ProposedEvent]
+
+    public init(stream: StreamID, expected: ExpectedVersion, events: [ProposedEvent]) {
+        self.stream = stream
+        self.expected = expected
+        self.events = events
+    }
+}
+
+/// An event as stored in the log.
+public struct RecordedEvent: Hashable, Sendable {
+    /// Position in the whole log: gapless from 1.
+    public let position: UInt64
+    public let id: UUID
+    public let stream: StreamID
+    /// Version within the stream: gapless from 1.
+    public let streamVersion: UInt64
+    public let type: String
+    public let schemaVersion: UInt32
+    public let payload: [UInt8]
+    public let metadata: EventMetadata
+    /// When the store committed it (UTC); never decreasing along the log.
+    public let recordedAt: Timestamp
+    /// SHA-256 over the previous event's hash and this event's stored record bytes.
+    public let hash: [UInt8]
+
+    public init(position: UInt64, id: UUID, stream: StreamID, streamVersion: UInt64, type: String,
+                schemaVersion: UInt32, payload: [UInt8], metadata: EventMetadata, recordedAt: Timestamp, hash: [UInt8]) {
+        self.position = position
+        self.id = id
+        self.stream = stream
+        self.streamVersion = streamVersion
+        self.type = type
+        self.schemaVersion = schemaVersion
+        self.payload = payload
+        self.metadata = metadata
+        self.recordedAt = recordedAt
+        self.hash = hash
+    }
+
+    /// True when `proposed` carries the same content (all but position, version, time, hash).
+    public func hasSameContent(as proposed: ProposedEvent, stream: StreamID) -> Bool {
+        id == proposed.id && self.stream == stream && type == proposed.type
+            && schemaVersion == proposed.schemaVersion && payload == proposed.payload && metadata == proposed.metadata
+    }
+
+    /// The payload as text.
+    public var payloadText: String { String(decoding: payload, as: UTF8.self) }
+}
+
+/// The log's head: its last position (the count, positions being gapless) and the chain's hash.
+public struct LogHead: Hashable, Sendable {
+    /// The last position, 0 for an empty log.
+    public let position: UInt64
+    /// The hash of the last event: 32 zero bytes for an empty log.
+    public let hash: [UInt8]
+    /// The last event's recorded-at, or nil for an empty log.
+    public let lastRecordedAt: Timestamp?
+
+    /// The number of events in the log.
+    public var count: UInt64 { position }
+
+    public init(position: UInt64, hash: [UInt8], lastRecordedAt: Timestamp?) {
+        self.position = position
+        self.hash = hash
+        self.lastRecordedAt = lastRecordedAt
+    }
+
+    public static let empty = LogHead(position: 0, hash: [UInt8](repeating: 0, count: 32), lastRecordedAt: nil)
+
+    /// The hash in lower-case hexadecimal.
+    public var hashHex: String { hash.hexString }
+}
+
+/// A stream's head: its last version and where that event sits in the log.
+public struct StreamHead: Hashable, Sendable {
+    public let version: UInt64
+    public let lastPosition: UInt64
+
+    public init(version: UInt64, lastPosition: UInt64) {
+        self.version = version
+        self.lastPosition = lastPosition
+    }
+}
+
+/// The direction of a stream read.
+public enum ReadDirection: Sendable {
+    case forwards
+    case backwards
+}
+
+extension Array where Element == UInt8 {
+    /// Lower-case hexadecimal.
+    public var hexString: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(count * 2)
+        for byte in self {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,158 @@
+import AnnalsLMDB
+
+extension LMDBEventLog {
+    /// Walks the log up to the head it finds at the start, in chunks of short read transactions
+    /// (writers may keep appending), and reports the first problem:
+    /// 1. every position from 1 to the head holds a decodable record carrying that position, whose
+    ///    hash is SHA-256(previous hash ‖ stored record bytes) and whose time does not go back;
+    /// 2. the event-id index and the stream index map each event's id and (stream, version) to it;
+    /// 3. the head stored in meta matches the last event;
+    /// 4. the stream index holds exactly one entry per event and its versions are gapless from 1
+    ///    per stream; the id index holds exactly one entry per event.
+    public func verify() throws -> VerificationReport {
+        let head = try self.head()
+        let chunk = 4096
+        var previousHash = LogHead.empty.hash
+        var previousTime = Timestamp(microsecondsSinceEpoch: .min)
+        var expected: UInt64 = 1
+
+        func report(_ position: UInt64, _ kind: VerificationProblem.Kind, _ detail: String) -> VerificationReport {
+            VerificationReport(head: head, eventsChecked: position > 0 ? position - 1 : 0,
+                               problem: VerificationProblem(position: position, kind: kind, detail: detail))
+        }
+
+        while expected <= head.position {
+            let problem: VerificationReport? = try environment.read { txn in
+                var found: VerificationReport?
+                let stop = min(head.position, expected + UInt64(chunk) - 1)
+                try txn.scan(events, from: positionKey(expected), to: positionKey(stop + 1)) { entry in
+                    let position = decodeUInt64(entry.key[...]) ?? 0
+                    guard position == expected else {
+                        found = report(expected, .missingEvent, "no event stored at this position (next is \(position))")
+                        return false
+                    }
+                    let event: RecordedEvent
+                    do {
+                        event = try RecordCodec.decode(value: entry.value, position: position)
+                    } catch {
+                        found = report(position, .undecodable, "\(error)")
+                        return false
+                    }
+                    guard event.position == position else {
+                        found = report(position, .positionMismatch, "the record says position \(event.position)")
+                        return false
+                    }
+                    let computed = Self.chainHash(previous: previousHash, record: Array(entry.value[RecordCodec.hashSize...]))
+                    guard computed == event.hash else {
+                        found = report(position, .hashMismatch, "stored \(event.hash.hexString), computed \(computed.hexString)")
+                        return false
+                    }
+                    guard event.recordedAt >= previousTime else {
+                        found = report(position, .timeWentBackwards, "\(event.recordedAt) is before \(previousTime)")
+                        return false
+                    }
+                    guard event.streamVersion >= 1,
+                          try txn.get(streams, Self.streamKey(event.stream, event.streamVersion)) == entry.key else {
+                        found = report(position, .streamIndex, "(\(event.stream), version \(event.streamVersion)) does not point at this event")
+                        return false
+                    }
+                    guard try txn.get(ids, Self.idKey(event.id)) == entry.key else {
+                        found = report(position, .idIndex, "event id \(event.id.uuidString) does not point at this event")
+                        return false
+                    }
+                    previousHash = computed
+                    previousTime = event.recordedAt
+                    expected += 1
+                    return true
+                }
+                if found == nil && expected <= stop {
+                    found = report(expected, .missingEvent, "no event stored at this position")
+                }
+                return found
+            }
+            if let problem { return problem }
+        }
+        if head.position > 0 && previousHash != head.hash {
+            return report(head.position, .headMismatch, "the stored head hash \(head.hashHex) is not the last event's \(previousHash.hexString)")
+        }
+        if let problem = try verifyStreamIndex(head: head) { return problem }
+        if let problem = try verifyIDIndex(head: head) { return problem }
+        return VerificationReport(head: head, eventsChecked: head.position, problem: nil)
+    }
+
+    /// Gapless versions per stream and one entry per event (entries past `head` are newer appends).
+    private func verifyStreamIndex(head: LogHead) throws -> VerificationReport? {
+        var count: UInt64 = 0
+        var previousStream: ArraySlice<UInt8> = []
+        var previousVersion: UInt64 = 0
+        var problem: VerificationProblem?
+        var from: [UInt8]? = nil
+        repeat {
+            let resume = from
+            from = nil
+            try environment.read { txn in
+                var visited = 0
+                try txn.scan(streams, from: resume) { entry in
+                    if let resume, entry.key == resume { return true }
+                    visited += 1
+                    guard entry.key.count > 9, entry.key[entry.key.count - 9] == 0,
+                          let version = decodeUInt64(entry.key[(entry.key.count - 8)...]),
+                          let position = decodeUInt64(entry.value[...]) else {
+                        problem = VerificationProblem(position: 0, kind: .streamIndex, detail: "malformed index key \(entry.key.hexString)")
+                        return false
+                    }
+                    if position > head.position { return true }
+                    let stream = entry.key[..<(entry.key.count - 9)]
+                    let expectedVersion = stream == previousStream ? previousVersion + 1 : 1
+                    guard version == expectedVersion else {
+                        problem = VerificationProblem(position: position, kind: .streamVersionGap,
+                                                      detail: "stream \(String(decoding: stream, as: UTF8.self)) jumps to version \(version), expected \(expectedVersion)")
+                        return false
+                    }
+                    previousStream = stream
+                    previousVersion = version
+                    count += 1
+                    if visited >= 4096 {
+                        from = entry.key
+                        return false
+                    }
+                    return true
+                }
+            }
+        } while from != nil && problem == nil
+        if problem == nil && count != head.position {
+            problem = VerificationProblem(position: head.position, kind: .streamIndex,
+                                          detail: "the stream index has \(count) entries for \(head.position) events")
+        }
+        return problem.map { VerificationReport(head: head, eventsChecked: head.position, problem: $0) }
+    }
+
+    /// One id-index entry per event.
+    private func verifyIDIndex(head: LogHead) throws -> VerificationReport? {
+        var count: UInt64 = 0
+        var from: [UInt8]? = nil
+        repeat {
+            let resume = from
+            from = nil
+            try environment.read { txn in
+                var visited = 0
+                try txn.scan(ids, from: resume) { entry in
+                    if let resume, entry.key == resume { return true }
+                    visited += 1
+                    if let position = decodeUInt64(entry.value[...]), position <= head.position { count += 1 }
+                    if visited >= 4096 {
+                        from = entry.key
+                        return false
+                    }
+                    return true
+                }
+            }
+        } while from != nil
+        guard count == head.position else {
+            return VerificationReport(head: head, eventsChecked: head.position,
+                                      problem: VerificationProblem(position: head.position, kind: .idIndex,
+                                                                   detail: "the event-id index has \(count) entries for \(head.position) events"))
+        }
+        return nil
+    }
+}

@@ -1,0 +1,325 @@
+public import AnnalsLMDB
+public import Foundation
+import Crypto
+
+/// The event log kept in one LMDB environment. See `docs/storage.md` for the layout.
+///
+/// Appends are synced LMDB commits: once `append` returns, the events survive `kill -9` and
+/// power loss. Any number of processes may open the same store; LMDB serialises their writes and
+/// expected versions are checked inside the write transaction.
+public final class LMDBEventLog: EventLog {
+    /// The store-format version this code reads and writes.
+    public static let formatVersion: UInt32 = 1
+
+    /// The environment, for layers that write their own databases in the same transaction as an
+    /// append (projections). They must not write the log's databases.
+    public let environment: Environment
+    let events: Database
+    let streams: Database
+    let ids: Database
+    let meta: Database
+    private let clock: @Sendable () -> Timestamp
+
+    /// The named databases of the log, in the environment.
+    public enum DatabaseName {
+        public static let events = "log/events"
+        public static let streams = "log/streams"
+        public static let ids = "log/ids"
+        public static let meta = "meta"
+    }
+
+    static let formatKey = Array("format".utf8)
+    static let headKey = Array("log/head".utf8)
+
+    /// Opens the log in `environment`, creating it in an empty environment.
+    ///
+    /// A store of another format is refused without writing anything.
+    /// `clock` supplies recorded-at times (tests pass a fixed clock); times never go backwards
+    /// along the log whatever the clock says.
+    public init(environment: Environment, clock: @escaping @Sendable () -> Timestamp = Timestamp.now) throws {
+        self.environment = environment
+        self.clock = clock
+        let existingMeta = try Self.existingDatabase(DatabaseName.meta, in: environment)
+        let format = try existingMeta.flatMap { meta in try environment.read { txn in try txn.get(meta, Self.formatKey) } }
+        if let format {
+            guard format.count == 4 else { throw EventLogError.notAnAnnalsStore(path: environment.path) }
+            let version = format.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            guard version == Self.formatVersion else {
+                throw EventLogError.unsupportedFormat(found: version, supported: Self.formatVersion)
+            }
+            meta = try environment.database(DatabaseName.meta, create: false)
+            events = try environment.database(DatabaseName.events, create: false)
+            streams = try environment.database(DatabaseName.streams, create: false)
+            ids = try environment.database(DatabaseName.ids, create: false)
+            return
+        }
+        // A new store, or one whose creation was interrupted before the format was written (the
+        // databases are created in separate transactions and the format key is written last).
+        // A store with events but no format key is not ours: refuse it.
+        if let existingEvents = try Self.existingDatabase(DatabaseName.events, in: environment),
+           try environment.read({ txn in try txn.count(existingEvents) }) > 0 {
+            throw EventLogError.notAnAnnalsStore(path: environment.path)
+        }
+        events = try environment.database(DatabaseName.events)
+        streams = try environment.database(DatabaseName.streams)
+        ids = try environment.database(DatabaseName.ids)
+        meta = try environment.database(DatabaseName.meta)
+        try environment.write { [meta] txn in
+            var format = [UInt8]()
+            format.appendBigEndian(Self.formatVersion)
+            try txn.put(meta, Self.formatKey, format)
+        }
+    }
+
+    private static func existingDatabase(_ name: String, in environment: Environment) throws -> Database? {
+        do {
+            return try environment.database(name, create: false)
+        } catch let error as LMDBError where error.code == .notFound {
+            return nil
+        }
+    }
+
+    /// Opens (creating when missing) the store directory at `path` and the log inside it.
+    public convenience init(path: String, options: EnvironmentOptions = EnvironmentOptions(),
+                            clock: @escaping @Sendable () -> Timestamp = Timestamp.now) throws {
+        try self.init(environment: Environment(path: path, options: options), clock: clock)
+    }
+
+    // MARK: - Append
+
+    /// The result of an append inside a caller's transaction.
+    public struct AppendOutcome: Sendable {
+        /// The events as stored, in log order.
+        public let events: [RecordedEvent]
+        /// True when every event was already stored: nothing was written.
+        public let alreadyStored: Bool
+    }
+
+    @discardableResult
+    public func append(_ appends: [StreamAppend]) throws -> [RecordedEvent] {
+        let prepared = try Self.prepare(appends)
+        return try environment.write { txn in try appendPrepared(prepared, in: txn).events }
+    }
+
+    /// Appends within a write transaction the caller controls, so that other databases (the
+    /// projections) change in the same commit. Validation errors and conflicts throw before
+    /// anything is written; the caller's transaction then aborts.
+    public func append(_ appends: [StreamAppend], in txn: WriteTransaction) throws -> AppendOutcome {
+        try appendPrepared(Self.prepare(appends), in: txn)
+    }
+
+    /// Validates and normalises an append, outside any transaction.
+    static func prepare(_ appends: [StreamAppend]) throws -> [StreamAppend] {
+        guard appends.contains(where: { !$0.events.isEmpty }) else {
+            throw EventLogError.invalidInput(field: "append", value: "0 events", fix: "give at least one event to append")
+        }
+        var seenStreams = Set<StreamID>()
+        var seenIDs = Set<UUID>()
+        return try appends.map { entry in
+            guard seenStreams.insert(entry.stream).inserted else {
+                throw EventLogError.invalidInput(field: "stream id", value: entry.stream.rawValue,
+                                                 fix: "a stream may appear once per append; put all its events in one entry")
+            }
+            var entry = entry
+            entry.events = try entry.events.map { event in
+                guard seenIDs.insert(event.id).inserted else {
+                    throw EventLogError.invalidInput(field: "event id", value: event.id.uuidString, fix: "each event in an append needs its own id")
+                }
+                return try EventValidation.validated(event)
+            }
+            return entry
+        }
+    }
+
+    private func appendPrepared(_ appends: [StreamAppend], in txn: WriteTransaction) throws -> AppendOutcome {
+        if let stored = try alreadyStored(appends, in: txn) {
+            return AppendOutcome(events: stored, alreadyStored: true)
+        }
+        let head = try readHead(in: txn)
+        var versions: [UInt64] = []
+        for entry in appends {
+            let actual = try streamHead(entry.stream, in: txn)?.version ?? 0
+            switch entry.expected {
+            case .any: break
+            case .noStream where actual == 0: break
+            case .exactly(let version) where version == actual: break
+            default:
+                throw EventLogError.wrongExpectedVersion(stream: entry.stream.rawValue, expected: entry.expected, actual: actual)
+            }
+            versions.append(actual)
+        }
+        let recordedAt = max(clock(), head.lastRecordedAt ?? Timestamp(microsecondsSinceEpoch: .min))
+        var position = head.position
+        var previousHash = head.hash
+        var recorded: [RecordedEvent] = []
+        for (entry, startVersion) in zip(appends, versions) {
+            var version = startVersion
+            for event in entry.events {
+                position += 1
+                version += 1
+                let record = RecordCodec.encode(position: position, streamVersion: version, recordedAt: recordedAt,
+                                                stream: entry.stream, event: event)
+                let hash = Self.chainHash(previous: previousHash, record: record)
+                let key = positionKey(position)
+                try txn.put(events, key, hash + record, options: .append)
+                try txn.put(streams, Self.streamKey(entry.stream, version), key, options: .noOverwrite)
+                try txn.put(ids, Self.idKey(event.id), key, options: .noOverwrite)
+                recorded.append(RecordedEvent(position: position, id: event.id, stream: entry.stream, streamVersion: version,
+                                              type: event.type, schemaVersion: event.schemaVersion, payload: event.payload,
+                                              metadata: event.metadata, recordedAt: recordedAt, hash: hash))
+                previousHash = hash
+            }
+        }
+        try writeHead(LogHead(position: position, hash: previousHash, lastRecordedAt: recordedAt), in: txn)
+        return AppendOutcome(events: recorded, alreadyStored: false)
+    }
+
+    /// The stored events when every event of the append is already stored with the same content;
+    /// nil when none is. Throws when only some are, or when an id is stored with other content.
+    private func alreadyStored(_ appends: [StreamAppend], in txn: Transaction) throws -> [RecordedEvent]? {
+        var stored: [RecordedEvent] = []
+        var missing = 0
+        for entry in appends {
+            for event in entry.events {
+                guard let positionBytes = try txn.get(ids, Self.idKey(event.id)) else {
+                    missing += 1
+                    continue
+                }
+                let position = decodeUInt64(positionBytes[...]) ?? 0
+                guard let existing = try self.event(at: position, in: txn), existing.hasSameContent(as: event, stream: entry.stream) else {
+                    throw EventLogError.eventIdReused(id: event.id.uuidString, position: position)
+                }
+                stored.append(existing)
+            }
+        }
+        if stored.isEmpty { return nil }
+        guard missing == 0 else { throw EventLogError.partialDuplicate(storedIDs: stored.map { $0.id.uuidString }) }
+        return stored.sorted { $0.position < $1.position }
+    }
+
+    static func chainHash(previous: [UInt8], record: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: previous)
+        hasher.update(data: record)
+        return Array(hasher.finalize())
+    }
+
+    // MARK: - Read
+
+    public func readStream(_ stream: StreamID, from version: UInt64, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {
+        try environment.read { txn in try readStream(stream, from: version, direction: direction, limit: limit, in: txn) }
+    }
+
+    /// `readStream` inside a caller's transaction.
+    public func readStream(_ stream: StreamID, from version: UInt64, direction: ReadDirection, limit: Int,
+                           in txn: Transaction) throws -> [RecordedEvent] {
+        guard limit > 0 else { return [] }
+        var result: [RecordedEvent] = []
+        let prefix = Self.streamPrefix(stream)
+        let upper = prefix.dropLast() + [0x01]
+        let visit: (Entry) throws -> Bool = { entry in
+            let position = decodeUInt64(entry.value[...]) ?? 0
+            guard let event = try self.event(at: position, in: txn) else {
+                throw EventLogError.corruptRecord(position: position, detail: "stream index of \(stream) points at a missing event")
+            }
+            result.append(event)
+            return result.count < limit
+        }
+        switch direction {
+        case .forwards:
+            try txn.scan(streams, from: Self.streamKey(stream, version), to: Array(upper), visit)
+        case .backwards:
+            let end = version == .max ? Array(upper) : Self.streamKey(stream, version + 1)
+            try txn.scan(streams, from: prefix, to: end, reverse: true, visit)
+        }
+        return result
+    }
+
+    public func readLog(from position: UInt64, limit: Int) throws -> [RecordedEvent] {
+        try environment.read { txn in try readLog(from: position, limit: limit, in: txn) }
+    }
+
+    /// `readLog` inside a caller's transaction.
+    public func readLog(from position: UInt64, limit: Int, in txn: Transaction) throws -> [RecordedEvent] {
+        guard limit > 0 else { return [] }
+        var result: [RecordedEvent] = []
+        try txn.scan(events, from: positionKey(max(position, 1))) { entry in
+            let position = decodeUInt64(entry.key[...]) ?? 0
+            result.append(try RecordCodec.decode(value: entry.value, position: position))
+            return result.count < limit
+        }
+        return result
+    }
+
+    public func event(id: UUID) throws -> RecordedEvent? {
+        try environment.read { txn in
+            guard let bytes = try txn.get(ids, Self.idKey(id)), let position = decodeUInt64(bytes[...]) else { return nil }
+            return try event(at: position, in: txn)
+        }
+    }
+
+    public func event(at position: UInt64) throws -> RecordedEvent? {
+        try environment.read { txn in try event(at: position, in: txn) }
+    }
+
+    /// The event at `position` inside a caller's transaction.
+    public func event(at position: UInt64, in txn: Transaction) throws -> RecordedEvent? {
+        guard let value = try txn.get(events, positionKey(position)) else { return nil }
+        return try RecordCodec.decode(value: value, position: position)
+    }
+
+    public func streamHead(_ stream: StreamID) throws -> StreamHead? {
+        try environment.read { txn in try streamHead(stream, in: txn) }
+    }
+
+    /// The stream's head inside a caller's transaction: the last key of the stream's index range.
+    public func streamHead(_ stream: StreamID, in txn: Transaction) throws -> StreamHead? {
+        let prefix = Self.streamPrefix(stream)
+        var head: StreamHead?
+        try txn.scan(streams, from: prefix, to: Array(prefix.dropLast() + [0x01]), reverse: true) { entry in
+            if let version = decodeUInt64(entry.key[prefix.count...]), let position = decodeUInt64(entry.value[...]) {
+                head = StreamHead(version: version, lastPosition: position)
+            }
+            return false
+        }
+        return head
+    }
+
+    public func head() throws -> LogHead {
+        try environment.read { txn in try readHead(in: txn) }
+    }
+
+    /// The log's head inside a caller's transaction.
+    public func readHead(in txn: Transaction) throws -> LogHead {
+        guard let bytes = try txn.get(meta, Self.headKey) else { return .empty }
+        guard bytes.count == 48, let position = decodeUInt64(bytes[0..<8]), let micros = decodeUInt64(bytes[40..<48]) else {
+            throw EventLogError.corruptRecord(position: 0, detail: "the stored head has \(bytes.count) bytes, expected 48")
+        }
+        return LogHead(position: position, hash: Array(bytes[8..<40]), lastRecordedAt: Timestamp(microsecondsSinceEpoch: Int64(bitPattern: micros)))
+    }
+
+    private func writeHead(_ head: LogHead, in txn: WriteTransaction) throws {
+        var bytes = positionKey(head.position)
+        bytes.append(contentsOf: head.hash)
+        bytes.appendBigEndian(UInt64(bitPattern: head.lastRecordedAt?.microsecondsSinceEpoch ?? 0))
+        try txn.put(meta, Self.headKey, bytes)
+    }
+
+    // MARK: - Keys
+
+    /// `stream UTF-8 ‖ 0x00`: stream ids hold no control characters, so every key of one stream
+    /// sorts together, before `stream ‖ 0x01`.
+    static func streamPrefix(_ stream: StreamID) -> [UInt8] {
+        Array(stream.rawValue.utf8) + [0x00]
+    }
+
+    static func streamKey(_ stream: StreamID, _ version: UInt64) -> [UInt8] {
+        var key = streamPrefix(stream)
+        key.appendBigEndian(version)
+        return key
+    }
+
+    static func idKey(_ id: UUID) -> [UInt8] {
+        withUnsafeBytes(of: id.uuid) { Array($0) }
+    }
+}

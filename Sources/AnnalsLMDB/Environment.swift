@@ -1,0 +1,247 @@
+import CLMDB
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An open LMDB environment: one store directory holding named databases.
+///
+/// Guarantees:
+/// - Transactions exist only inside `read` and `write` closures: a write commits (with a synced
+///   commit unless `unsafeNoSync`) when its closure returns normally and aborts when it throws or
+///   when any LMDB call inside it failed, even if the closure caught that failure.
+/// - When a write runs out of map space the transaction is aborted, the map grows (doubling, up to
+///   `EnvironmentOptions.maxMapSize`) and the whole closure runs again. Write closures must
+///   therefore be safe to re-run: they should compute everything they write inside the closure.
+/// - When another process grew the map, the next transaction adopts the new size.
+/// - A store path is open at most once per process (LMDB's locks break otherwise).
+///
+/// Not `Sendable`: use an environment from one thread at a time.
+public final class Environment {
+    /// The canonical path of the store directory.
+    public let path: String
+    public let options: EnvironmentOptions
+    let handle: OpaquePointer
+    private var databases: [String: Database] = [:]
+    private var inWrite = false
+    private var closed = false
+
+    private static let openPaths = Mutex<Set<String>>([])
+
+    /// Opens (or creates, when `options.createIfMissing`) the store directory at `path`.
+    public init(path: String, options: EnvironmentOptions = EnvironmentOptions()) throws {
+        self.options = options
+        var info = stat()
+        if stat(path, &info) != 0 {
+            guard options.createIfMissing, !options.readOnly else {
+                throw StoreAccessError(.missing, path: path, detail: "no store at this path; create it first (annals init) or check the path")
+            }
+            if mkdir(path, mode_t(options.fileMode | 0o100)) != 0 && errno != EEXIST {
+                throw StoreAccessError(.fileSystem, path: path, detail: "cannot create the store directory: \(String(cString: strerror(errno)))")
+            }
+        } else if (info.st_mode & S_IFMT) != S_IFDIR {
+            throw StoreAccessError(.notADirectory, path: path, detail: "not a directory; a store is a directory holding data.mdb and lock.mdb")
+        }
+        guard let resolved = realpath(path, nil) else {
+            throw StoreAccessError(.fileSystem, path: path, detail: "cannot resolve the path: \(String(cString: strerror(errno)))")
+        }
+        let canonical = String(cString: resolved)
+        free(resolved)
+        self.path = canonical
+
+        let inserted = Self.openPaths.withLock { $0.insert(canonical).inserted }
+        guard inserted else {
+            throw StoreAccessError(.alreadyOpenInProcess, path: canonical, detail: "this store is already open in this process; reuse that environment")
+        }
+        var env: OpaquePointer?
+        do {
+            try check(mdb_env_create(&env), "mdb_env_create")
+            guard let env else { throw LMDBError(code: .invalid, function: "mdb_env_create") }
+            do {
+                try check(mdb_env_set_maxdbs(env, MDB_dbi(options.maxDatabases)), "mdb_env_set_maxdbs")
+                try check(mdb_env_set_maxreaders(env, options.maxReaders), "mdb_env_set_maxreaders")
+                try check(mdb_env_set_mapsize(env, options.initialMapSize), "mdb_env_set_mapsize")
+                var flags = UInt32(MDB_NOTLS)
+                if options.readOnly { flags |= UInt32(MDB_RDONLY) }
+                if options.unsafeNoSync { flags |= UInt32(MDB_NOSYNC) }
+                try check(mdb_env_open(env, canonical, flags, mdb_mode_t(options.fileMode)), "mdb_env_open", detail: canonical)
+            } catch {
+                mdb_env_close(env)
+                throw error
+            }
+            self.handle = env
+        } catch {
+            _ = Self.openPaths.withLock { $0.remove(canonical) }
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    /// Closes the environment. Any later use throws. Called by `deinit` when not called before.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        mdb_env_close(handle)
+        _ = Self.openPaths.withLock { $0.remove(path) }
+    }
+
+    /// Returns the named database, opening it once and caching its handle for the environment's life.
+    ///
+    /// With `create`, a missing database is created (in its own committed write transaction).
+    /// Without it, a missing database throws `LMDBError` with code `.notFound`.
+    /// Must not be called inside a transaction closure.
+    public func database(_ name: String, create: Bool = true) throws -> Database {
+        if let cached = databases[name] { return cached }
+        guard !inWrite else {
+            throw StoreAccessError(.nestedTransaction, path: path, detail: "database '\(name)' must be opened before the write transaction starts")
+        }
+        let writable = create && !options.readOnly
+        var dbi = MDB_dbi(0)
+        try withRawTransaction(readOnly: !writable) { txn in
+            try check(mdb_dbi_open(txn, name, writable ? UInt32(MDB_CREATE) : 0, &dbi), "mdb_dbi_open", detail: "database '\(name)'")
+        }
+        let database = Database(name: name, handle: dbi)
+        databases[name] = database
+        return database
+    }
+
+    /// Runs `body` in a read-only transaction that sees one consistent snapshot.
+    /// Values read are copied out, so nothing refers to the map after the closure returns.
+    public func read<R>(_ body: (Transaction) throws -> R) throws -> R {
+        try ensureOpen()
+        var txn: OpaquePointer?
+        try beginTransaction(flags: UInt32(MDB_RDONLY), into: &txn)
+        guard let txn else { throw LMDBError(code: .badTransaction, function: "mdb_txn_begin") }
+        let transaction = Transaction(handle: txn, environment: self)
+        defer {
+            transaction.finish()
+            mdb_txn_abort(txn)
+        }
+        return try body(transaction)
+    }
+
+    /// Runs `body` in the write transaction (one at a time across all processes) and commits it.
+    ///
+    /// Commit happens only when `body` returns normally and no LMDB call inside it failed.
+    /// On `MDB_MAP_FULL` the map grows and `body` runs again from the start.
+    public func write<R>(_ body: (WriteTransaction) throws -> R) throws -> R {
+        try ensureOpen()
+        guard !options.readOnly else {
+            throw StoreAccessError(.readOnly, path: path, detail: "the store was opened read-only")
+        }
+        guard !inWrite else {
+            throw StoreAccessError(.nestedTransaction, path: path, detail: "a write transaction is already running in this process")
+        }
+        inWrite = true
+        defer { inWrite = false }
+        while true {
+            var txn: OpaquePointer?
+            try beginTransaction(flags: 0, into: &txn)
+            guard let txn else { throw LMDBError(code: .badTransaction, function: "mdb_txn_begin") }
+            let transaction = WriteTransaction(handle: txn, environment: self)
+            let result: R
+            do {
+                result = try body(transaction)
+            } catch {
+                transaction.finish()
+                mdb_txn_abort(txn)
+                if transaction.firstFailure?.code == .mapFull {
+                    try growMap()
+                    continue
+                }
+                throw transaction.firstFailure ?? error
+            }
+            transaction.finish()
+            if let failure = transaction.firstFailure {
+                mdb_txn_abort(txn)
+                if failure.code == .mapFull {
+                    try growMap()
+                    continue
+                }
+                throw failure
+            }
+            let rc = mdb_txn_commit(txn)
+            if rc == MDB_MAP_FULL {
+                try growMap()
+                continue
+            }
+            try check(rc, "mdb_txn_commit")
+            return result
+        }
+    }
+
+    /// The current size of the memory map in bytes and how much of it holds data.
+    public func usage() throws -> MapUsage {
+        try ensureOpen()
+        var info = MDB_envinfo()
+        var st = MDB_stat()
+        try check(mdb_env_info(handle, &info), "mdb_env_info")
+        try check(mdb_env_stat(handle, &st), "mdb_env_stat")
+        let pageSize = Int(st.ms_psize)
+        return MapUsage(mapSize: info.me_mapsize, pageSize: pageSize, usedBytes: (Int(info.me_last_pgno) + 1) * pageSize)
+    }
+
+    /// Writes a consistent copy of the environment into the existing empty directory `directory`,
+    /// while writers may keep running. With `compact`, free pages are omitted.
+    public func copy(to directory: String, compact: Bool = true) throws {
+        try ensureOpen()
+        try check(mdb_env_copy2(handle, directory, compact ? UInt32(MDB_CP_COMPACT) : 0), "mdb_env_copy2", detail: directory)
+    }
+
+    // MARK: - Internals
+
+    private func ensureOpen() throws {
+        if closed {
+            throw StoreAccessError(.transactionFinished, path: path, detail: "the environment is closed")
+        }
+    }
+
+    /// Begins a transaction, adopting a map size another process grew to.
+    private func beginTransaction(flags: UInt32, into txn: inout OpaquePointer?) throws {
+        var rc = mdb_txn_begin(handle, nil, flags, &txn)
+        if rc == MDB_MAP_RESIZED {
+            try check(mdb_env_set_mapsize(handle, 0), "mdb_env_set_mapsize")
+            rc = mdb_txn_begin(handle, nil, flags, &txn)
+        }
+        try check(rc, "mdb_txn_begin")
+    }
+
+    /// A short transaction for opening database handles; committed so handles outlive it.
+    private func withRawTransaction(readOnly: Bool, _ body: (OpaquePointer) throws -> Void) throws {
+        var txn: OpaquePointer?
+        try beginTransaction(flags: readOnly ? UInt32(MDB_RDONLY) : 0, into: &txn)
+        guard let txn else { throw LMDBError(code: .badTransaction, function: "mdb_txn_begin") }
+        do {
+            try body(txn)
+        } catch {
+            mdb_txn_abort(txn)
+            throw error
+        }
+        try check(mdb_txn_commit(txn), "mdb_txn_commit")
+    }
+
+    /// Doubles the map (no transaction of this process is open here), up to `maxMapSize`.
+    private func growMap() throws {
+        let current = try usage().mapSize
+        guard current < options.maxMapSize else {
+            throw StoreAccessError(.mapLimitReached, path: path,
+                                   detail: "the store is full at its maximum map size of \(options.maxMapSize) bytes; raise the maximum map size")
+        }
+        let next = min(current * 2, options.maxMapSize)
+        try check(mdb_env_set_mapsize(handle, next), "mdb_env_set_mapsize", detail: "growing the map to \(next) bytes")
+    }
+}
+
+/// How much of the memory map is in use.
+public struct MapUsage: Sendable, Equatable {
+    /// The size of the map in bytes (the most the data file may grow to without a resize).
+    public let mapSize: Int
+    /// LMDB's page size in bytes.
+    public let pageSize: Int
+    /// Bytes up to the last used page.
+    public let usedBytes: Int
+}
