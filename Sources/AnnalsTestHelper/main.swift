@@ -1,1 +1,108 @@
-print("placeholder")
+// annals-testhelper: the child process the event-log tests start, kill and watch.
+// It is test support only and never ships in `annals`.
+//
+//   append-worker STORE WORKER COUNT STREAMS   append COUNT single events to random shared streams
+//                                              with expected versions, retrying conflicts; prints
+//                                              "ack UUID" once each append is acknowledged
+//   crash-writer STORE                         append 5-event batches forever, resuming after the
+//                                              last stored batch; prints "committed N" after each
+//   fill STORE COUNT                           append COUNT events of ~1 KB in batches of 1000
+//   scan STORE                                 iterate the whole log; prints the count and how much
+//                                              anonymous memory grew meanwhile
+//
+// ANNALS_TEST_MAP_SIZE sets the initial map size in bytes (to exercise map growth).
+import AnnalsEventLog
+import AnnalsLMDB
+import AnnalsTesting
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes one line straight to the file descriptor (no buffer a SIGKILL could lose).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("annals-testhelper: \(message)\n".utf8))
+    exit(1)
+}
+
+func openLog(_ path: String) throws -> LMDBEventLog {
+    var options = EnvironmentOptions()
+    if let size = ProcessInfo.processInfo.environment["ANNALS_TEST_MAP_SIZE"].flatMap(Int.init) {
+        options.initialMapSize = size
+    }
+    return try LMDBEventLog(path: path, options: options)
+}
+
+/// Anonymous resident memory in KiB, from /proc/self/status (file-backed map pages excluded).
+func residentAnonymousKB() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("RssAnon:") {
+        return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0
+    }
+    return 0
+}
+
+let args = CommandLine.arguments.dropFirst().map { $0 }
+guard let command = args.first else { fail("usage: append-worker|crash-writer|fill|scan STORE …") }
+
+do {
+    switch (command, args.count) {
+    case ("append-worker", 5):
+        guard let worker = UInt64(args[2]), let count = Int(args[3]), let streamCount = Int(args[4]) else { fail("bad numbers") }
+        let log = try openLog(args[1])
+        var generator = SystemRandomNumberGenerator()
+        for i in 0..<count {
+            let stream = try StreamID("shared/\(Int.random(in: 0..<streamCount, using: &generator))")
+            let event = EventFactory.event(i, type: "WorkerEvent", payloadBytes: 200, actor: "worker-\(worker)",
+                                           id: EventFactory.deterministicID(worker, UInt64(i)))
+            while true {
+                let expected: ExpectedVersion = try log.streamHead(stream).map { .exactly($0.version) } ?? .noStream
+                do {
+                    try log.append(to: stream, expected: expected, [event])
+                    say("ack \(event.id.uuidString)")
+                    break
+                } catch EventLogError.wrongExpectedVersion {
+                    continue
+                }
+            }
+        }
+    case ("crash-writer", 2):
+        let log = try openLog(args[1])
+        var batch = try log.head().position / 5
+        while true {
+            let events = (0..<5).map { EventFactory.event(Int($0), payloadBytes: 300, id: EventFactory.deterministicID(batch, UInt64($0))) }
+            try log.append([StreamAppend(stream: try StreamID("crash/a"), expected: .exactly(batch * 3), events: Array(events[0..<3])),
+                            StreamAppend(stream: try StreamID("crash/b\(batch % 4)"), expected: .any, events: Array(events[3...]))])
+            say("committed \(batch)")
+            batch += 1
+        }
+    case ("fill", 3):
+        guard let count = Int(args[2]) else { fail("bad count") }
+        let log = try openLog(args[1])
+        for start in stride(from: 0, to: count, by: 1000) {
+            let events = (start..<min(count, start + 1000)).map { EventFactory.event($0, payloadBytes: 1000) }
+            try log.append(to: try StreamID("fill/\(start / 1000 % 10)"), expected: .any, events)
+        }
+        say("filled \(try log.head().position)")
+    case ("scan", 2):
+        let log = try openLog(args[1])
+        let before = residentAnonymousKB()
+        var peak = before
+        var count = 0
+        try log.forEachEvent { _ in
+            count += 1
+            if count % 1000 == 0 { peak = max(peak, residentAnonymousKB()) }
+            return true
+        }
+        say("count=\(count) growthKB=\(peak - before)")
+    default:
+        fail("unknown command or wrong arguments: \(args.joined(separator: " "))")
+    }
+} catch {
+    fail("\(error)")
+}

@@ -1,0 +1,67 @@
+import AnnalsEventLog
+import AnnalsLMDB
+import AnnalsTesting
+import Foundation
+
+/// A fresh LMDB-backed log in a temporary directory.
+final class TestStore {
+    let directory: TemporaryDirectory
+    var path: String { directory.appending("store") }
+    private(set) var log: LMDBEventLog?
+
+    init(options: EnvironmentOptions = EnvironmentOptions()) throws {
+        directory = try TemporaryDirectory()
+        log = try LMDBEventLog(path: directory.appending("store"), options: options)
+    }
+
+    /// The open log (reopened when it was closed).
+    func open() throws -> LMDBEventLog {
+        if let log { return log }
+        let reopened = try LMDBEventLog(path: path)
+        log = reopened
+        return reopened
+    }
+
+    func close() {
+        log?.environment.close()
+        log = nil
+    }
+
+    deinit {
+        close()
+        directory.remove()
+    }
+}
+
+/// The `annals-testhelper` executable built beside the test bundle.
+enum Helper {
+    static var path: String {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("AnnalsTestHelper").path,
+            Bundle.main.bundleURL.appendingPathComponent("AnnalsTestHelper").path,
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("AnnalsTestHelper").path,
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }
+
+    /// Starts the helper with its output piped.
+    static func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.standardError
+        try process.run()
+        return (process, out)
+    }
+
+    /// Runs the helper to completion and returns its exit status and output lines.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, lines: [String]) {
+        let (process, out) = try start(arguments, environment: environment)
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init))
+    }
+}

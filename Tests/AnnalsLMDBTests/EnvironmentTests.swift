@@ -1,0 +1,204 @@
+import AnnalsLMDB
+import AnnalsTesting
+import Foundation
+import Testing
+
+@Suite("LMDB wrapper")
+struct EnvironmentTests {
+    func withEnvironment(_ options: EnvironmentOptions = EnvironmentOptions(), _ body: (Environment, TemporaryDirectory) throws -> Void) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let env = try Environment(path: dir.appending("store"), options: options)
+        defer { env.close() }
+        try body(env, dir)
+    }
+
+    func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    @Test("put, get, delete and count inside transactions")
+    func basicOperations() throws {
+        try withEnvironment { env, _ in
+            let db = try env.database("things")
+            try env.write { txn in
+                try txn.put(db, bytes("b"), bytes("2"))
+                try txn.put(db, bytes("a"), bytes("1"))
+            }
+            #expect(try env.read { try $0.get(db, bytes("a")) } == bytes("1"))
+            #expect(try env.read { try $0.get(db, bytes("zz")) } == nil)
+            #expect(try env.read { try $0.count(db) } == 2)
+            #expect(try env.write { try $0.delete(db, bytes("a")) } == true)
+            #expect(try env.write { try $0.delete(db, bytes("a")) } == false)
+            #expect(try env.read { try $0.count(db) } == 1)
+        }
+    }
+
+    @Test("scans respect bounds in both directions")
+    func scans() throws {
+        try withEnvironment { env, _ in
+            let db = try env.database("keys")
+            try env.write { txn in
+                for key in ["a", "b", "c", "d", "e"] { try txn.put(db, bytes(key), bytes(key.uppercased())) }
+            }
+            func keys(from: String?, to: String?, reverse: Bool) throws -> String {
+                var out = ""
+                try env.read { txn in
+                    try txn.scan(db, from: from.map(bytes), to: to.map(bytes), reverse: reverse) { entry in
+                        out += String(decoding: entry.key, as: UTF8.self)
+                        return true
+                    }
+                }
+                return out
+            }
+            #expect(try keys(from: nil, to: nil, reverse: false) == "abcde")
+            #expect(try keys(from: "b", to: "d", reverse: false) == "bc")
+            #expect(try keys(from: "bb", to: nil, reverse: false) == "cde")
+            #expect(try keys(from: nil, to: nil, reverse: true) == "edcba")
+            #expect(try keys(from: "b", to: "d", reverse: true) == "cb")
+            #expect(try keys(from: nil, to: "zz", reverse: true) == "edcba")
+            #expect(try keys(from: "x", to: nil, reverse: false) == "")
+        }
+    }
+
+    @Test("a throwing closure aborts the whole transaction")
+    func throwAborts() throws {
+        struct Oops: Error {}
+        try withEnvironment { env, _ in
+            let db = try env.database("things")
+            #expect(throws: Oops.self) {
+                try env.write { txn in
+                    try txn.put(db, bytes("k"), bytes("v"))
+                    throw Oops()
+                }
+            }
+            #expect(try env.read { try $0.get(db, bytes("k")) } == nil)
+        }
+    }
+
+    @Test("a failed call caught inside the closure still aborts, never commits")
+    func caughtFailureAborts() throws {
+        try withEnvironment { env, _ in
+            let db = try env.database("log")
+            try env.write { try $0.put(db, [0, 9], bytes("nine")) }
+            let error = #expect(throws: LMDBError.self) {
+                try env.write { txn in
+                    try txn.put(db, [0, 10], bytes("ten"))
+                    // Out of order for MDB_APPEND: LMDB refuses it; the closure swallows the error.
+                    try? txn.put(db, [0, 1], bytes("one"), options: .append)
+                }
+            }
+            #expect(error?.code == .keyExists)
+            #expect(error?.function == "mdb_put")
+            #expect(try env.read { try $0.get(db, [0, 10]) } == nil)
+        }
+    }
+
+    @Test("a tiny map grows transparently and keeps every value")
+    func mapGrowth() throws {
+        var options = EnvironmentOptions()
+        options.initialMapSize = 64 * 1024
+        try withEnvironment(options) { env, _ in
+            let db = try env.database("big")
+            let value = [UInt8](repeating: 7, count: 2000)
+            for batch in 0..<10 {
+                try env.write { txn in
+                    for i in 0..<300 { try txn.put(db, bytes(String(format: "%08d", batch * 300 + i)), value) }
+                }
+            }
+            #expect(try env.usage().mapSize > 64 * 1024)
+            #expect(try env.read { try $0.count(db) } == 3000)
+            #expect(try env.read { try $0.get(db, bytes("00002999")) } == value)
+        }
+    }
+
+    @Test("past the maximum map size a write fails clearly and writes nothing")
+    func mapLimit() throws {
+        var options = EnvironmentOptions()
+        options.initialMapSize = 256 * 1024
+        options.maxMapSize = 1024 * 1024
+        try withEnvironment(options) { env, _ in
+            let db = try env.database("big")
+            let error = #expect(throws: StoreAccessError.self) {
+                try env.write { txn in
+                    for i in 0..<2000 { try txn.put(db, bytes(String(i)), [UInt8](repeating: 1, count: 2000)) }
+                }
+            }
+            #expect(error?.kind == .mapLimitReached)
+            #expect(error?.description.contains("maximum map size") == true)
+            #expect(try env.read { try $0.count(db) } == 0)
+        }
+    }
+
+    @Test("one store is open at most once per process")
+    func singleOpenPerProcess() throws {
+        try withEnvironment { env, dir in
+            let error = #expect(throws: StoreAccessError.self) { _ = try Environment(path: dir.appending("store")) }
+            #expect(error?.kind == .alreadyOpenInProcess)
+            env.close()
+            let again = try Environment(path: dir.appending("store"))
+            again.close()
+        }
+    }
+
+    @Test("missing stores, read-only stores and nested writes are refused")
+    func refusals() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var noCreate = EnvironmentOptions()
+        noCreate.createIfMissing = false
+        let missing = #expect(throws: StoreAccessError.self) { _ = try Environment(path: dir.appending("absent"), options: noCreate) }
+        #expect(missing?.kind == .missing)
+        #expect(!FileManager.default.fileExists(atPath: dir.appending("absent")))
+
+        let env = try Environment(path: dir.appending("store"))
+        let db = try env.database("d")
+        let nested = #expect(throws: StoreAccessError.self) {
+            try env.write { _ in try env.write { _ in } }
+        }
+        #expect(nested?.kind == .nestedTransaction)
+        env.close()
+
+        var readOnly = EnvironmentOptions()
+        readOnly.readOnly = true
+        let ro = try Environment(path: dir.appending("store"), options: readOnly)
+        defer { ro.close() }
+        let denied = #expect(throws: StoreAccessError.self) { try ro.write { txn in try txn.put(db, [1], [1]) } }
+        #expect(denied?.kind == .readOnly)
+    }
+
+    @Test("a transaction used after its closure throws")
+    func escapedTransaction() throws {
+        try withEnvironment { env, _ in
+            let db = try env.database("d")
+            var escaped: Transaction?
+            try env.read { escaped = $0 }
+            let error = #expect(throws: StoreAccessError.self) { _ = try escaped?.get(db, [1]) }
+            #expect(error?.kind == .transactionFinished)
+        }
+    }
+
+    @Test("data and lock files are created with mode 0600")
+    func fileModes() throws {
+        try withEnvironment { env, dir in
+            for file in ["data.mdb", "lock.mdb"] {
+                let attributes = try FileManager.default.attributesOfItem(atPath: dir.appending("store/\(file)"))
+                #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600, "\(file)")
+            }
+            _ = env
+        }
+    }
+
+    @Test("a hot copy holds the same data")
+    func copy() throws {
+        try withEnvironment { env, dir in
+            let db = try env.database("d")
+            try env.write { txn in for i in 0..<100 { try txn.put(db, bytes(String(i)), bytes("v\(i)")) } }
+            try FileManager.default.createDirectory(atPath: dir.appending("copy"), withIntermediateDirectories: false)
+            try env.copy(to: dir.appending("copy"))
+            let copy = try Environment(path: dir.appending("copy"))
+            defer { copy.close() }
+            let copied = try copy.database("d", create: false)
+            #expect(try copy.read { try $0.count(copied) } == 100)
+            #expect(try copy.read { try $0.get(copied, bytes("42")) } == bytes("v42"))
+        }
+    }
+}
