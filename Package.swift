@@ -16,6 +16,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "AnnalsEventLog", targets: ["AnnalsEventLog"]),
+        .executable(name: "annals-bench", targets: ["AnnalsBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
@@ -47,6 +48,11 @@ let package = Package(
         .executableTarget(
             name: "AnnalsTestHelper",
             dependencies: ["AnnalsEventLog", "AnnalsTesting"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "AnnalsBench",
+            dependencies: ["CLMDB", "AnnalsEventLog", "AnnalsLMDB", "AnnalsTesting"],
             swiftSettings: strict
         ),
         .testTarget(

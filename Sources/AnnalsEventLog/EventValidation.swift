@@ -10,15 +10,15 @@ enum EventValidation {
         guard event.schemaVersion >= 1 else {
             throw EventLogError.invalidInput(field: "schema version", value: "0", fix: "schema versions start at 1")
         }
-        let actor = event.metadata.actor.precomposedStringWithCanonicalMapping
-        guard !actor.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        let actor = Text.nfc(event.metadata.actor)
+        guard actor.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
             throw EventLogError.invalidInput(field: "actor", value: event.metadata.actor, fix: "name who made the change (--actor NAME)")
         }
-        guard !actor.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !Text.hasControlCharacter(actor) else {
             throw EventLogError.invalidInput(field: "actor", value: event.metadata.actor, fix: "remove control characters from the actor")
         }
         event.metadata.actor = actor
-        event.metadata.reason = event.metadata.reason?.precomposedStringWithCanonicalMapping
+        event.metadata.reason = event.metadata.reason.map(Text.nfc)
         guard String(validating: event.payload, as: UTF8.self) != nil else {
             throw EventLogError.invalidInput(field: "payload", value: "\(event.payload.count) bytes", fix: "payloads must be UTF-8 JSON")
         }
@@ -32,9 +32,9 @@ enum EventValidation {
     }
 
     static func name(_ text: String, field: String, example: String) throws -> String {
-        let normalized = text.precomposedStringWithCanonicalMapping
+        let normalized = Text.nfc(text)
         guard !normalized.isEmpty, normalized.utf8.count <= maxTypeBytes,
-              !normalized.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+              !Text.hasControlCharacter(normalized) else {
             throw EventLogError.invalidInput(field: field, value: text,
                                              fix: "give a non-empty name of at most \(maxTypeBytes) bytes without control characters, such as \(example)")
         }

@@ -69,10 +69,7 @@ enum RecordCodec {
         guard reader.atEnd else {
             throw EventLogError.corruptRecord(position: position, detail: "\(value.count - reader.offset) trailing bytes")
         }
-        let streamID: StreamID
-        do { streamID = try StreamID(stream) } catch {
-            throw EventLogError.corruptRecord(position: position, detail: "invalid stream id")
-        }
+        let streamID = StreamID(trusted: stream)
         return RecordedEvent(position: storedPosition, id: id, stream: streamID, streamVersion: version, type: type,
                              schemaVersion: schemaVersion, payload: payload,
                              metadata: EventMetadata(actor: actor, reason: reason, correlationID: correlation, causationID: causation),

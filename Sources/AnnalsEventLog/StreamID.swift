@@ -12,7 +12,7 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible 
     public static let maxByteCount = 256
 
     public init(_ text: String) throws {
-        let normalized = text.precomposedStringWithCanonicalMapping
+        let normalized = Text.nfc(text)
         guard !normalized.isEmpty else {
             throw EventLogError.invalidInput(field: "stream id", value: text, fix: "give a non-empty stream id such as article/baolangson.vn/476767")
         }
@@ -20,10 +20,15 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible 
             throw EventLogError.invalidInput(field: "stream id", value: String(text.prefix(40)) + "…",
                                              fix: "stream ids are at most \(Self.maxByteCount) bytes of UTF-8")
         }
-        if normalized.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if Text.hasControlCharacter(normalized) {
             throw EventLogError.invalidInput(field: "stream id", value: text.debugDescription, fix: "remove control characters (tabs, newlines, NUL)")
         }
         self.rawValue = normalized
+    }
+
+    /// A stream id read back from the store, where it was validated when written.
+    init(trusted rawValue: String) {
+        self.rawValue = rawValue
     }
 
     public var description: String { rawValue }
