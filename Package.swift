@@ -16,10 +16,12 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "AnnalsEventLog", targets: ["AnnalsEventLog"]),
+        .library(name: "AnnalsRecords", targets: ["AnnalsRecords"]),
         .executable(name: "annals-bench", targets: ["AnnalsBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", exact: "2.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -37,6 +39,14 @@ let package = Package(
             dependencies: [
                 "AnnalsLMDB",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "AnnalsRecords",
+            dependencies: [
+                "AnnalsEventLog",
+                .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: strict
         ),

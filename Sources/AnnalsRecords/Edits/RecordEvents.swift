@@ -1,0 +1,112 @@
+import AnnalsEventLog
+public import Foundation
+
+/// The kinds of edit, each an event type per record type: `ArticleCreated`,
+/// `DiplomacyEventCorrected`, …
+public enum EditKind: String, Sendable, Codable, CaseIterable {
+    case created = "Created"
+    case corrected = "Corrected"
+    case retracted = "Retracted"
+    case restored = "Restored"
+    case linked = "Linked"
+    case unlinked = "Unlinked"
+
+    /// The event type name for a record type.
+    public func eventType(for type: RecordType) -> String { type.eventTypePrefix + rawValue }
+
+    /// The record type and edit kind an event type name stands for, or nil for foreign types.
+    public static func parse(_ eventType: String) -> (RecordType, EditKind)? {
+        for type in [RecordType.diplomacyEvent, .article] where eventType.hasPrefix(type.eventTypePrefix) {
+            if let kind = EditKind(rawValue: String(eventType.dropFirst(type.eventTypePrefix.count))) { return (type, kind) }
+        }
+        return nil
+    }
+
+    /// For people: "create", "correct", …
+    public var verb: String {
+        switch self {
+        case .created: return "create"
+        case .corrected: return "correct"
+        case .retracted: return "retract"
+        case .restored: return "restore"
+        case .linked: return "link"
+        case .unlinked: return "unlink"
+        }
+    }
+}
+
+/// The payload schemas of record events, version 1. Payloads are canonical JSON.
+///
+/// - `…Created`: `{"record": <the record document>}`
+/// - `…Corrected`: `{"changes": [{"field": "title", "old": …, "new": …}, …]}`
+/// - `…Retracted`, `…Restored`: `{}` (the reason is in the event's metadata)
+/// - `…Linked`, `…Unlinked`: `{"article": "article/…", "event": "event/…"}`, on both records' streams
+public enum RecordPayload {
+    public static let schemaVersion: UInt32 = 1
+
+    public static func created(_ document: JSONValue) -> JSONValue { .object(["record": document]) }
+
+    public static func corrected(_ changes: [FieldChange]) -> JSONValue {
+        .object(["changes": .array(changes.map { change in
+            .object(["field": .string(change.field.description), "old": change.old ?? .null, "new": change.new ?? .null])
+        })])
+    }
+
+    public static func link(article: RecordID, event: RecordID) -> JSONValue {
+        .object(["article": .string(article.rawValue), "event": .string(event.rawValue)])
+    }
+
+    /// The field changes a `…Corrected` payload carries.
+    public static func changes(in payload: JSONValue) throws -> [FieldChange] {
+        guard case .array(let items)? = payload["changes"] else {
+            throw RecordError.invalidField(field: "changes", value: payload.description, fix: "a correction payload lists its changes")
+        }
+        return try items.map { item in
+            guard let field = item["field"]?.stringValue else {
+                throw RecordError.invalidField(field: "changes.field", value: item.description, fix: "each change names its field")
+            }
+            return FieldChange(field: try FieldPath(field), old: item["old"].flatMap { $0 == .null ? nil : $0 },
+                               new: item["new"].flatMap { $0 == .null ? nil : $0 })
+        }
+    }
+
+    /// The article and event ids of a link payload.
+    public static func linkEnds(in payload: JSONValue) throws -> (article: RecordID, event: RecordID) {
+        guard let article = payload["article"]?.stringValue, let event = payload["event"]?.stringValue else {
+            throw RecordError.invalidField(field: "link", value: payload.description, fix: "a link payload names an article and an event")
+        }
+        return (try RecordID(article), try RecordID(event))
+    }
+
+    /// A proposed event for an edit of `type`.
+    static func event(_ kind: EditKind, of type: RecordType, payload: JSONValue, context: EditContext) -> ProposedEvent {
+        ProposedEvent(id: UUID(), type: kind.eventType(for: type), schemaVersion: schemaVersion, payload: payload.canonicalBytes,
+                      metadata: EventMetadata(actor: context.actor, reason: context.reason, correlationID: context.correlationID))
+    }
+}
+
+/// One field's change: the path, its old value and its new value (nil for absent).
+public struct FieldChange: Hashable, Sendable {
+    public let field: FieldPath
+    public let old: JSONValue?
+    public let new: JSONValue?
+
+    public init(field: FieldPath, old: JSONValue?, new: JSONValue?) {
+        self.field = field
+        self.old = old
+        self.new = new
+    }
+}
+
+/// Who makes an edit, why, and as part of what.
+public struct EditContext: Sendable {
+    public var actor: String
+    public var reason: String?
+    public var correlationID: UUID?
+
+    public init(actor: String, reason: String? = nil, correlationID: UUID? = nil) {
+        self.actor = actor
+        self.reason = reason
+        self.correlationID = correlationID
+    }
+}

@@ -1,0 +1,81 @@
+public import AnnalsEventLog
+
+/// A record's state after a run of its events: the fold every reader shares (the editor's checks,
+/// the projections, time travel).
+public struct RecordState: Hashable, Sendable {
+    public let id: RecordID
+    /// The current document (canonical JSON, NFC).
+    public private(set) var document: JSONValue
+    /// The stream version of the last event applied.
+    public private(set) var version: UInt64
+    public private(set) var retracted: Bool
+    public private(set) var createdAt: Timestamp
+    public private(set) var createdBy: String
+    public private(set) var changedAt: Timestamp
+    public private(set) var changedBy: String
+    /// The log position of the last event applied.
+    public private(set) var position: UInt64
+
+    /// The typed record.
+    public var record: Record {
+        get throws { try Record.decode(document, as: id.type) }
+    }
+
+    /// Folds a stream's events, oldest first. Nil when the first event is not a create.
+    public static func fold(_ events: [RecordedEvent]) throws -> RecordState? {
+        var state: RecordState?
+        for event in events { state = try apply(event, to: state) }
+        return state
+    }
+
+    /// Applies one event of the record's stream.
+    public static func apply(_ event: RecordedEvent, to state: RecordState?) throws -> RecordState? {
+        guard let (type, kind) = EditKind.parse(event.type) else { return state }
+        let payload = try JSONValue.parse(event.payload)
+        guard var state else {
+            guard kind == .created, let document = payload["record"] else {
+                throw RecordError.invalidState(id: event.stream.rawValue, problem: "has a \(event.type) event before its creation",
+                                               fix: "run verify; the stream is damaged")
+            }
+            let id = try RecordID(event.stream.rawValue)
+            return RecordState(id: id, document: document, version: event.streamVersion, retracted: false,
+                               createdAt: event.recordedAt, createdBy: event.metadata.actor,
+                               changedAt: event.recordedAt, changedBy: event.metadata.actor, position: event.position)
+        }
+        switch kind {
+        case .created:
+            break
+        case .corrected:
+            for change in try RecordPayload.changes(in: payload) {
+                state.document = try state.document.setting(change.field, to: change.new ?? .null)
+            }
+        case .retracted:
+            state.retracted = true
+        case .restored:
+            state.retracted = false
+        case .linked, .unlinked:
+            let ends = try RecordPayload.linkEnds(in: payload)
+            let field = type == .article ? "linkedEvents" : "sourceArticles"
+            let other = type == .article ? ends.event : ends.article
+            var links = state.document[field].flatMap { value -> [JSONValue]? in
+                if case .array(let items) = value { return items }
+                return nil
+            } ?? []
+            links.removeAll { $0 == .string(other.rawValue) }
+            if kind == .linked { links.append(.string(other.rawValue)) }
+            state.document = try state.document.setting(try FieldPath(field), to: .array(links))
+        }
+        state.version = event.streamVersion
+        state.changedAt = event.recordedAt
+        state.changedBy = event.metadata.actor
+        state.position = event.position
+        return state
+    }
+
+    /// The ids this record is linked to.
+    public var links: [RecordID] {
+        let field = id.type == .article ? "linkedEvents" : "sourceArticles"
+        guard case .array(let items)? = document[field] else { return [] }
+        return items.compactMap { $0.stringValue.flatMap { try? RecordID($0) } }
+    }
+}

@@ -1,0 +1,61 @@
+public import Foundation
+
+/// A base-10 number kept exactly (never a binary float): 1108742 USD stays 1108742.
+/// Encoded in JSON as a string in plain notation ("1108742", "0.5"), so no JSON reader turns it
+/// into a double.
+public struct ExactDecimal: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    public let value: Decimal
+
+    public init(_ value: Decimal) { self.value = value }
+
+    public static let zero = ExactDecimal(Decimal(0))
+
+    /// Parses plain notation: digits with an optional `.` decimal point and sign, such as
+    /// `1108742` or `-12.50`. Vietnamese grouping (`1.108.742`) is read by `vietnamese(_:)`.
+    public init(_ text: String) throws {
+        let body = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+        let parts = body.split(separator: ".", omittingEmptySubsequences: false)
+        guard !body.isEmpty, parts.count <= 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+              body.count <= 38, let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+            throw RecordError.invalidField(field: "number", value: text, fix: "write an exact number in plain notation such as 1108742 or 12.5")
+        }
+        self.value = value
+    }
+
+    /// Parses a number as Vietnamese text writes it: `.` groups thousands and `,` marks the
+    /// decimals: `150.000` is 150000 and `1.108.742,5` is 1108742.5.
+    public static func vietnamese(_ text: String) throws -> ExactDecimal {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        guard parts.count <= 2 else {
+            throw RecordError.invalidField(field: "number", value: text, fix: "Vietnamese numbers have at most one decimal comma")
+        }
+        let groups = parts[0].split(separator: ".", omittingEmptySubsequences: false)
+        guard let first = groups.first, (1...3).contains(first.count), groups.dropFirst().allSatisfy({ $0.count == 3 }) else {
+            throw RecordError.invalidField(field: "number", value: text, fix: "group thousands with dots in threes, as in 1.108.742")
+        }
+        let plain = groups.joined() + (parts.count == 2 ? "." + parts[1] : "")
+        return try ExactDecimal(plain)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        guard let text = try? container.decode(String.self) else {
+            throw RecordError.invalidField(field: "value", value: "a JSON number", fix: "give the value as a string, such as \"1108742\", so it stays exact")
+        }
+        try self.init(text)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    public var description: String {
+        var copy = value
+        return NSDecimalString(&copy, Locale(identifier: "en_US_POSIX"))
+    }
+
+    public static func + (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal { ExactDecimal(a.value + b.value) }
+    public static func - (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal { ExactDecimal(a.value - b.value) }
+    public static func < (a: ExactDecimal, b: ExactDecimal) -> Bool { a.value < b.value }
+}

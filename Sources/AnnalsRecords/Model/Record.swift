@@ -1,0 +1,168 @@
+import Foundation
+
+/// A record of either type.
+public enum Record: Hashable, Sendable {
+    case article(Article)
+    case diplomacyEvent(DiplomacyEvent)
+
+    public var id: RecordID {
+        switch self {
+        case .article(let article): return article.id
+        case .diplomacyEvent(let event): return event.id
+        }
+    }
+
+    public var type: RecordType { id.type }
+
+    /// The record as a canonical JSON document, every string in NFC.
+    public func document() throws -> JSONValue {
+        switch self {
+        case .article(let article): return try JSONValue.from(article).normalized()
+        case .diplomacyEvent(let event): return try JSONValue.from(event).normalized()
+        }
+    }
+
+    /// Reads a record of `type` from a document, normalising its text to NFC and checking every
+    /// field. Throws `RecordError.invalidField` naming the first bad field.
+    public static func decode(_ document: JSONValue, as type: RecordType) throws -> Record {
+        let normalized = document.normalized()
+        do {
+            let record: Record
+            switch type {
+            case .article: record = .article(try normalized.decode(Article.self))
+            case .diplomacyEvent: record = .diplomacyEvent(try normalized.decode(DiplomacyEvent.self))
+            }
+            try record.validate()
+            return record
+        } catch let error as DecodingError {
+            throw RecordError(error, in: normalized)
+        }
+    }
+
+    /// Checks every field against the schema.
+    public func validate() throws {
+        switch self {
+        case .article(let a):
+            try check(a.id.type == .article, "id", a.id.rawValue, "an article's id starts with article/")
+            try text(a.source, "source", "name the publishing site, such as baolangson.vn")
+            let link = try ArticleURL(a.url)
+            try check(link.source == a.source, "source", a.source, "the source must be the URL's host (\(link.source))")
+            if let category = a.category { try slug(category, "category") }
+            try text(a.title, "title", "give the article's title")
+            try check(a.publishedAt.precision >= .day, "publishedAt", a.publishedAt.description, "give at least the day, as 2022-01-22T08:58:32+07:00")
+            if let views = a.viewCount {
+                try check(views.count >= 0, "viewCount.count", String(views.count), "view counts are zero or more")
+            }
+            for (i, author) in a.authors.enumerated() { try text(author, "authors[\(i)]", "remove the empty author") }
+            for (i, paragraph) in a.paragraphs.enumerated() { try text(paragraph, "paragraphs[\(i)]", "remove the empty paragraph", allowNewlines: true) }
+            for (i, keyword) in a.keywords.enumerated() { try text(keyword, "keywords[\(i)]", "remove the empty keyword") }
+            try check((2...3).contains(a.language.count) && a.language.allSatisfy { $0.isASCII && $0.isLowercase },
+                      "language", a.language, "use an ISO 639-1 code such as vi or en")
+            for (i, id) in a.linkedEvents.enumerated() {
+                try check(id.type == .diplomacyEvent, "linkedEvents[\(i)]", id.rawValue, "an article links to event/… ids")
+            }
+        case .diplomacyEvent(let e):
+            try check(e.id.type == .diplomacyEvent, "id", e.id.rawValue, "a diplomacy event's id starts with event/")
+            try text(e.title, "title", "give the event a title")
+            if let place = e.place { try text(place, "place", "remove the empty place or name it") }
+            if let organizer = e.organizer { try text(organizer, "organizer", "remove the empty organizer or name it") }
+            if let description = e.description { try text(description, "description", "remove the empty description", allowNewlines: true) }
+            for (i, participant) in e.participants.enumerated() { try text(participant, "participants[\(i)]", "remove the empty participant") }
+            for (i, counterpart) in e.counterparts.enumerated() {
+                try text(counterpart.name, "counterparts[\(i)].name", "name the counterpart as the source writes it")
+                if let code = counterpart.countryCode {
+                    try check((2...3).contains(code.count) && code.allSatisfy { $0.isASCII && $0.isUppercase },
+                              "counterparts[\(i)].countryCode", code, "use an ISO 3166 code such as CN or VNM")
+                }
+            }
+            for (i, quantity) in e.quantities.enumerated() {
+                try slug(quantity.metric, "quantities[\(i)].metric")
+                try check(quantity.value >= .zero, "quantities[\(i)].value", quantity.value.description, "quantities are zero or more")
+                try text(quantity.unit, "quantities[\(i)].unit", "give the unit, such as USD, doses or beds")
+            }
+            if let code = e.cameoCode {
+                try check((2...4).contains(code.count) && code.allSatisfy { $0.isASCII && $0.isNumber }, "cameoCode", code,
+                          "CAMEO codes are 2 to 4 digits, kept as text (\"043\")")
+            }
+            for (i, id) in e.sourceArticles.enumerated() {
+                try check(id.type == .article, "sourceArticles[\(i)]", id.rawValue, "a diplomacy event cites article/… ids")
+            }
+        }
+    }
+}
+
+private func check(_ condition: Bool, _ field: String, _ value: String, _ fix: String) throws {
+    if !condition { throw RecordError.invalidField(field: field, value: value, fix: fix) }
+}
+
+private func text(_ value: String, _ field: String, _ fix: String, allowNewlines: Bool = false) throws {
+    try check(value.contains { !$0.isWhitespace }, field, value, fix)
+    let bad = value.unicodeScalars.first { scalar in
+        (scalar.value < 0x20 && !(allowNewlines && scalar == "\n") && scalar != "\t") || (0x7f..<0xa0).contains(scalar.value)
+    }
+    try check(bad == nil, field, value, "remove the control character U+\(String(format: "%04X", bad?.value ?? 0))")
+}
+
+private func slug(_ value: String, _ field: String) throws {
+    try check(!value.isEmpty && value.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" },
+              field, value, "use a lower-case slug of letters, digits and '-', such as kinh-te")
+}
+
+extension JSONValue {
+    /// This value with every string (and object key) in Unicode NFC.
+    public func normalized() -> JSONValue {
+        switch self {
+        case .string(let text): return .string(text.nfc)
+        case .array(let values): return .array(values.map { $0.normalized() })
+        case .object(let members):
+            return .object(Dictionary(members.map { ($0.key.nfc, $0.value.normalized()) }, uniquingKeysWith: { a, _ in a }))
+        default: return self
+        }
+    }
+}
+
+extension String {
+    /// This text in Unicode NFC (text below U+0300 is NFC already and is returned as is).
+    public var nfc: String {
+        unicodeScalars.allSatisfy({ $0.value < 0x300 }) ? self : precomposedStringWithCanonicalMapping
+    }
+}
+
+extension RecordError {
+    /// A decoding failure, named by the field's path in the document.
+    init(_ error: DecodingError, in document: JSONValue) {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            var text = ""
+            for key in codingPath {
+                if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+            }
+            return text.isEmpty ? "record" : text
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let field = path(context.codingPath + [key])
+            self = .invalidField(field: field, value: "(missing)", fix: "add the required field \(field)")
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            let field = path(context.codingPath)
+            let found = (try? FieldPath(field)).flatMap { document.value(at: $0) }?.description ?? "null"
+            self = .invalidField(field: field, value: found, fix: "expected \(Self.describe(type))")
+        case .dataCorrupted(let context):
+            if let underlying = context.underlyingError as? RecordError, case let .invalidField(_, value, fix) = underlying {
+                self = .invalidField(field: path(context.codingPath), value: value, fix: fix)
+            } else {
+                self = .invalidField(field: path(context.codingPath), value: "", fix: context.debugDescription)
+            }
+        @unknown default:
+            self = .invalidField(field: "record", value: "", fix: "\(error)")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: return "text"
+        case is Int64.Type, is Int.Type: return "a whole number"
+        case is Array<Any>.Type: return "a list"
+        default: return "\(type)"
+        }
+    }
+}

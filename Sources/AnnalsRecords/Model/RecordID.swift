@@ -1,0 +1,108 @@
+public import AnnalsEventLog
+public import Foundation
+
+/// The two kinds of record Annals keeps.
+public enum RecordType: String, Sendable, Codable, CaseIterable {
+    case article
+    case diplomacyEvent
+
+    /// The id prefix and stream prefix: `article/…`, `event/…`.
+    public var idPrefix: String { self == .article ? "article/" : "event/" }
+    /// The prefix of its event type names: `ArticleCorrected`, `DiplomacyEventCorrected`.
+    public var eventTypePrefix: String { self == .article ? "Article" : "DiplomacyEvent" }
+    /// For messages: "an article", "a diplomacy event".
+    public var phrase: String { self == .article ? "an article" : "a diplomacy event" }
+}
+
+/// A record's id, which is also its stream's id: `article/baolangson.vn/476767`,
+/// `event/lang-son-ngo-aid-2021`.
+public struct RecordID: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+    public let rawValue: String
+    public let type: RecordType
+
+    /// Validates an id: a known prefix, then 1 to 200 characters of lower-case letters, digits and
+    /// `. _ - /` (no empty segment).
+    public init(_ text: String) throws {
+        guard let type = RecordType.allCases.first(where: { text.hasPrefix($0.idPrefix) }) else {
+            throw RecordError.invalidField(field: "id", value: text, fix: "ids start with article/ or event/, as in article/baolangson.vn/476767")
+        }
+        let rest = text.dropFirst(type.idPrefix.count)
+        guard !rest.isEmpty, rest.count <= 200,
+              rest.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || "._-/".unicodeScalars.contains($0) }),
+              !rest.split(separator: "/", omittingEmptySubsequences: false).contains(where: \.isEmpty) else {
+            throw RecordError.invalidField(field: "id", value: text,
+                                           fix: "after \(type.idPrefix) use lower-case letters, digits, '.', '_', '-' and '/' (no empty segment)")
+        }
+        self.rawValue = text
+        self.type = type
+    }
+
+    /// The id of the article at `url`, scoped by its site: `article/<host>/<number>`, where the number
+    /// is the last run of digits in the URL's last path segment, or a short hash of the URL when that
+    /// segment has none.
+    public static func article(url: String) throws -> RecordID {
+        let link = try ArticleURL(url)
+        return try RecordID("article/\(link.source)/\(link.number)")
+    }
+
+    public var streamID: StreamID {
+        get throws { try StreamID(rawValue) }
+    }
+
+    public var description: String { rawValue }
+
+    public static func < (a: RecordID, b: RecordID) -> Bool { a.rawValue < b.rawValue }
+
+    public init(from decoder: any Decoder) throws {
+        try self.init(try decoder.singleValueContainer().decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+}
+
+/// What an article's URL tells: its site, its number, its category slug.
+public struct ArticleURL: Sendable {
+    public let url: URL
+    /// The host without `www.`: `baolangson.vn`.
+    public let source: String
+    /// The article number: `476767`.
+    public let number: String
+    /// The first path segment when it is a slug and not the page itself: `kinh-te`.
+    public let category: String?
+
+    public init(_ text: String) throws {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = url.host?.lowercased(), host.contains("."), !text.contains(" ") else {
+            throw RecordError.invalidField(field: "url", value: text, fix: "give an absolute http(s) URL such as https://baolangson.vn/kinh-te/476767-….html")
+        }
+        self.url = url
+        self.source = host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
+        let segments = url.path.split(separator: "/").map(String.init)
+        let last = segments.last.map { $0.split(separator: ".").first.map(String.init) ?? $0 } ?? ""
+        let digitRuns = last.split(whereSeparator: { !$0.isASCII || !$0.isNumber })
+        if let run = digitRuns.last, run.count >= 3 {
+            self.number = String(run)
+        } else {
+            self.number = "u" + String(Self.stableHash(text), radix: 16)
+        }
+        if segments.count >= 2, let first = segments.first,
+           first.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }) {
+            self.category = first
+        } else {
+            self.category = nil
+        }
+    }
+
+    /// FNV-1a over the URL's bytes: stable across runs and machines.
+    static func stableHash(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+}
