@@ -71,6 +71,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "AnnalsRecordsTests",
+            dependencies: ["AnnalsRecords", "AnnalsEventLog", "AnnalsTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "AnnalsEventLogTests",
             dependencies: ["AnnalsEventLog", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestHelper"],
             swiftSettings: strict

@@ -3,35 +3,7 @@ import AnnalsLMDB
 import AnnalsTesting
 import Foundation
 
-/// A fresh LMDB-backed log in a temporary directory.
-final class TestStore {
-    let directory: TemporaryDirectory
-    var path: String { directory.appending("store") }
-    private(set) var log: LMDBEventLog?
-
-    init(options: EnvironmentOptions = EnvironmentOptions()) throws {
-        directory = try TemporaryDirectory()
-        log = try LMDBEventLog(path: directory.appending("store"), options: options)
-    }
-
-    /// The open log (reopened when it was closed).
-    func open() throws -> LMDBEventLog {
-        if let log { return log }
-        let reopened = try LMDBEventLog(path: path)
-        log = reopened
-        return reopened
-    }
-
-    func close() {
-        log?.environment.close()
-        log = nil
-    }
-
-    deinit {
-        close()
-        directory.remove()
-    }
-}
+typealias TestStore = TemporaryStore
 
 /// The `annals-testhelper` executable built beside the test bundle.
 enum Helper {

@@ -17,12 +17,15 @@ public struct Article: Hashable, Sendable, Codable {
     public var keywords: [String]
     /// ISO 639-1 language code: `vi`.
     public var language: String
+    /// The upstream revision this record reflects (a wiki revision id, a CMS version), when the
+    /// source has one.
+    public var revision: String?
     /// Diplomacy events linked to it; changed only by link and unlink.
     public var linkedEvents: [RecordID]
 
     public init(id: RecordID, source: String, url: String, category: String?, title: String, publishedAt: RecordDate,
                 viewCount: ViewCount? = nil, authors: [String] = [], paragraphs: [String] = [], keywords: [String] = [],
-                language: String = "vi", linkedEvents: [RecordID] = []) {
+                language: String = "vi", revision: String? = nil, linkedEvents: [RecordID] = []) {
         self.id = id
         self.source = source
         self.url = url
@@ -34,6 +37,7 @@ public struct Article: Hashable, Sendable, Codable {
         self.paragraphs = paragraphs
         self.keywords = keywords
         self.language = language
+        self.revision = revision
         self.linkedEvents = linkedEvents
     }
 }

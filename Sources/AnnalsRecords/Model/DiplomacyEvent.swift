@@ -83,7 +83,7 @@ public struct EventKind: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     public init(from decoder: any Decoder) throws {
-        try self.init(try decoder.singleValueContainer().decode(String.self))
+        self = try withCodingPath(decoder) { try Self(try decoder.singleValueContainer().decode(String.self)) }
     }
 
     public func encode(to encoder: any Encoder) throws {

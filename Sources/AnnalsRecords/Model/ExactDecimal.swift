@@ -38,11 +38,13 @@ public struct ExactDecimal: Hashable, Sendable, Codable, Comparable, CustomStrin
     }
 
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        guard let text = try? container.decode(String.self) else {
-            throw RecordError.invalidField(field: "value", value: "a JSON number", fix: "give the value as a string, such as \"1108742\", so it stays exact")
+        self = try withCodingPath(decoder) {
+            let container = try decoder.singleValueContainer()
+            guard let text = try? container.decode(String.self) else {
+                throw RecordError.invalidField(field: "value", value: "a JSON number", fix: "give the value as a string, such as \"1108742\", so it stays exact")
+            }
+            return try ExactDecimal(text)
         }
-        try self.init(text)
     }
 
     public func encode(to encoder: any Encoder) throws {

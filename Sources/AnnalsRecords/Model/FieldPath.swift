@@ -40,7 +40,7 @@ public struct FieldPath: Hashable, Sendable, CustomStringConvertible, Codable {
     }
 
     public init(from decoder: any Decoder) throws {
-        try self.init(try decoder.singleValueContainer().decode(String.self))
+        self = try withCodingPath(decoder) { try Self(try decoder.singleValueContainer().decode(String.self)) }
     }
 
     public func encode(to encoder: any Encoder) throws {

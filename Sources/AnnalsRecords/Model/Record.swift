@@ -54,7 +54,7 @@ public enum Record: Hashable, Sendable {
                 try check(views.count >= 0, "viewCount.count", String(views.count), "view counts are zero or more")
             }
             for (i, author) in a.authors.enumerated() { try text(author, "authors[\(i)]", "remove the empty author") }
-            for (i, paragraph) in a.paragraphs.enumerated() { try text(paragraph, "paragraphs[\(i)]", "remove the empty paragraph", allowNewlines: true) }
+            for (i, paragraph) in a.paragraphs.enumerated() { try text(paragraph, "paragraphs[\(i)]", "remove the empty paragraph", body: true) }
             for (i, keyword) in a.keywords.enumerated() { try text(keyword, "keywords[\(i)]", "remove the empty keyword") }
             try check((2...3).contains(a.language.count) && a.language.allSatisfy { $0.isASCII && $0.isLowercase },
                       "language", a.language, "use an ISO 639-1 code such as vi or en")
@@ -66,7 +66,7 @@ public enum Record: Hashable, Sendable {
             try text(e.title, "title", "give the event a title")
             if let place = e.place { try text(place, "place", "remove the empty place or name it") }
             if let organizer = e.organizer { try text(organizer, "organizer", "remove the empty organizer or name it") }
-            if let description = e.description { try text(description, "description", "remove the empty description", allowNewlines: true) }
+            if let description = e.description { try text(description, "description", "remove the empty description", body: true) }
             for (i, participant) in e.participants.enumerated() { try text(participant, "participants[\(i)]", "remove the empty participant") }
             for (i, counterpart) in e.counterparts.enumerated() {
                 try text(counterpart.name, "counterparts[\(i)].name", "name the counterpart as the source writes it")
@@ -95,10 +95,13 @@ private func check(_ condition: Bool, _ field: String, _ value: String, _ fix: S
     if !condition { throw RecordError.invalidField(field: field, value: value, fix: fix) }
 }
 
-private func text(_ value: String, _ field: String, _ fix: String, allowNewlines: Bool = false) throws {
+/// Non-blank text. Short fields (titles, names) refuse control characters; long text (`body: true`:
+/// paragraphs, descriptions) keeps them exactly as published (real articles carry stray U+0008),
+/// refusing only NUL.
+private func text(_ value: String, _ field: String, _ fix: String, body: Bool = false) throws {
     try check(value.contains { !$0.isWhitespace }, field, value, fix)
     let bad = value.unicodeScalars.first { scalar in
-        (scalar.value < 0x20 && !(allowNewlines && scalar == "\n") && scalar != "\t") || (0x7f..<0xa0).contains(scalar.value)
+        body ? scalar.value == 0 : (scalar.value < 0x20 && scalar != "\t") || (0x7f..<0xa0).contains(scalar.value)
     }
     try check(bad == nil, field, value, "remove the control character U+\(String(format: "%04X", bad?.value ?? 0))")
 }

@@ -32,8 +32,8 @@ public struct RecordDate: Hashable, Sendable, Codable, CustomStringConvertible, 
     }
 
     public init(year: Int, month: Int? = nil, day: Int? = nil, hour: Int? = nil, minute: Int? = nil, second: Int? = nil,
-                offsetSeconds: Int? = nil) throws {
-        let text = "\(year)-\(month.map(String.init) ?? "")-\(day.map(String.init) ?? "")"
+                offsetSeconds: Int? = nil, text source: String? = nil) throws {
+        let text = source ?? [year, month, day, hour, minute, second].compactMap { $0.map(String.init) }.joined(separator: "-")
         guard (1...9999).contains(year) else { throw Self.error(text, "years run from 1 to 9999") }
         if let month, !(1...12).contains(month) { throw Self.error(text, "months run from 1 to 12") }
         if let day {
@@ -68,11 +68,11 @@ public struct RecordDate: Hashable, Sendable, Codable, CustomStringConvertible, 
         }
         func char(_ i: Int, _ c: Character) -> Bool { i < chars.count && chars[i] == c.asciiValue }
         guard let year = number(0..<4) else { throw fail("write dates as YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+07:00") }
-        if chars.count == 4 { try self.init(year: year); return }
+        if chars.count == 4 { try self.init(year: year, text: text); return }
         guard char(4, "-"), let month = number(5..<7) else { throw fail("write the month as YYYY-MM") }
-        if chars.count == 7 { try self.init(year: year, month: month); return }
+        if chars.count == 7 { try self.init(year: year, month: month, text: text); return }
         guard char(7, "-"), let day = number(8..<10) else { throw fail("write the day as YYYY-MM-DD") }
-        if chars.count == 10 { try self.init(year: year, month: month, day: day); return }
+        if chars.count == 10 { try self.init(year: year, month: month, day: day, text: text); return }
         guard char(10, "T") || char(10, " "), let hour = number(11..<13), char(13, ":"), let minute = number(14..<16) else {
             throw fail("write the time as THH:MM or THH:MM:SS")
         }
@@ -94,11 +94,11 @@ public struct RecordDate: Hashable, Sendable, Codable, CustomStringConvertible, 
                 throw fail("end a time with Z or an offset such as +07:00")
             }
         }
-        try self.init(year: year, month: month, day: day, hour: hour, minute: minute, second: second, offsetSeconds: offset)
+        try self.init(year: year, month: month, day: day, hour: hour, minute: minute, second: second, offsetSeconds: offset, text: text)
     }
 
     public init(from decoder: any Decoder) throws {
-        try self.init(try decoder.singleValueContainer().decode(String.self))
+        self = try withCodingPath(decoder) { try Self(try decoder.singleValueContainer().decode(String.self)) }
     }
 
     public func encode(to encoder: any Encoder) throws {

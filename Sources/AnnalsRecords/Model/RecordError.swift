@@ -27,3 +27,13 @@ public enum RecordError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// Runs a custom decoder's body; a `RecordError` it throws becomes a `DecodingError` carrying the
+/// decoder's coding path, so the message names the field (`quantities[0].value`), not just the type.
+func withCodingPath<T>(_ decoder: any Decoder, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as RecordError {
+        throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: error.description, underlyingError: error))
+    }
+}

@@ -38,8 +38,8 @@ public struct RecordID: Hashable, Sendable, Codable, Comparable, CustomStringCon
     }
 
     /// The id of the article at `url`, scoped by its site: `article/<host>/<number>`, where the number
-    /// is the last run of digits in the URL's last path segment, or a short hash of the URL when that
-    /// segment has none.
+    /// is the longest run of at least 3 digits in the URL's last path segment (`476767-slug-2022`,
+    /// `slug-20201001163534963`), or a short hash of the URL when the segment has none.
     public static func article(url: String) throws -> RecordID {
         let link = try ArticleURL(url)
         return try RecordID("article/\(link.source)/\(link.number)")
@@ -54,7 +54,7 @@ public struct RecordID: Hashable, Sendable, Codable, Comparable, CustomStringCon
     public static func < (a: RecordID, b: RecordID) -> Bool { a.rawValue < b.rawValue }
 
     public init(from decoder: any Decoder) throws {
-        try self.init(try decoder.singleValueContainer().decode(String.self))
+        self = try withCodingPath(decoder) { try Self(try decoder.singleValueContainer().decode(String.self)) }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -82,8 +82,10 @@ public struct ArticleURL: Sendable {
         self.source = host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
         let segments = url.path.split(separator: "/").map(String.init)
         let last = segments.last.map { $0.split(separator: ".").first.map(String.init) ?? $0 } ?? ""
+        // Sites put the number first (baolangson: 476767-slug-2022) or last (dantri:
+        // slug-20201001163534963): it is the longest run of digits, the first of equals.
         let digitRuns = last.split(whereSeparator: { !$0.isASCII || !$0.isNumber })
-        if let run = digitRuns.last, run.count >= 3 {
+        if let run = digitRuns.max(by: { $0.count < $1.count || ($0.count == $1.count && $0.startIndex > $1.startIndex) }), run.count >= 3 {
             self.number = String(run)
         } else {
             self.number = "u" + String(Self.stableHash(text), radix: 16)

@@ -1,0 +1,82 @@
+import CSV
+import Foundation
+
+/// The CAMEO event codebook (GDELT's `CAMEO.eventcodes.txt`): code → description. Codes are text:
+/// "010" and "10" differ.
+public struct CAMEOCodebook: Sendable {
+    public let descriptions: [String: String]
+
+    public init(descriptions: [String: String]) { self.descriptions = descriptions }
+
+    /// Loads the tab-separated codebook (header `CAMEOEVENTCODE	EVENTDESCRIPTION`).
+    public static func load(path: String) throws -> CAMEOCodebook {
+        var descriptions: [String: String] = [:]
+        try TabularFile.rows(path: path, delimiter: "\t") { _, row in
+            guard row.count >= 2, row[0] != "CAMEOEVENTCODE" else { return }
+            descriptions[row[0].trimmingCharacters(in: .whitespaces)] = row[1].trimmingCharacters(in: .whitespaces)
+        }
+        guard !descriptions.isEmpty else {
+            throw RecordError.invalidField(field: "codebook", value: path, fix: "give GDELT's CAMEO.eventcodes.txt")
+        }
+        return CAMEOCodebook(descriptions: descriptions)
+    }
+
+    /// The description of a code, falling back to its base and root codes.
+    public func describe(_ code: String) -> String? {
+        descriptions[code] ?? descriptions[String(code.prefix(3))] ?? descriptions[String(code.prefix(2))]
+    }
+
+    /// The Annals event kind for a CAMEO code (the acting side's view: 07 "provide aid" is aid given).
+    public static func kind(for code: String) -> String {
+        switch code {
+        case "036", "0311": return "meeting"
+        case "042", "043": return "visit"
+        case "057": return "agreement"
+        default: break
+        }
+        switch code.prefix(2) {
+        case "01": return "statement"
+        case "03": return "pledge"
+        case "04": return "meeting"
+        case "05", "06": return "cooperation"
+        case "07": return "aid-given"
+        default: return "other"
+        }
+    }
+}
+
+/// CSV and TSV through CSV.swift, streamed row by row with 1-based data-row numbers.
+public enum TabularFile {
+    public static func rows(path: String, delimiter: UnicodeScalar = ",", _ body: (Int, [String]) throws -> Void) throws {
+        guard let stream = InputStream(fileAtPath: path) else {
+            throw RecordError.invalidField(field: "file", value: path, fix: "check that the file exists and is readable")
+        }
+        let reader: CSVReader
+        do { reader = try CSVReader(stream: stream, delimiter: delimiter) } catch {
+            throw RecordError.invalidField(field: "file", value: path, fix: "cannot read it as CSV: \(error)")
+        }
+        var number = 0
+        while let row = reader.next() {
+            try body(number, row)
+            number += 1
+        }
+        // CSV.swift reports the end of the stream as `cannotReadFile`; anything else is a real failure.
+        if let error = reader.error, !(error is CSVError && "\(error)" == "\(CSVError.cannotReadFile)") {
+            throw RecordError.invalidField(field: "file", value: path, fix: "CSV reading stopped after row \(number): \(error)")
+        }
+    }
+
+    /// Rows as dictionaries keyed by the header row; `body` gets the 1-based data-row number.
+    public static func records(path: String, delimiter: UnicodeScalar = ",", _ body: (Int, [String: String]) throws -> Void) throws {
+        var header: [String] = []
+        try rows(path: path, delimiter: delimiter) { number, row in
+            if number == 0 {
+                header = row.map { $0.trimmingCharacters(in: .whitespaces) }
+                return
+            }
+            var record: [String: String] = [:]
+            for (key, value) in zip(header, row) { record[key] = value }
+            try body(number, record)
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+
+/// Readers for the real corpora kept beside the project (see each folder's README): each turns
+/// its rows into records without writing anything; `ImportRunner` writes them.
+public enum Corpora {
+    /// Every file of a corpus folder that Annals knows how to read, with its reader. Throws when the
+    /// folder holds none.
+    public static func files(inFolder folder: String) throws -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        let known = names.filter { kind(of: $0) != nil }.sorted()
+        guard !known.isEmpty else {
+            throw RecordError.invalidField(field: "corpus", value: folder,
+                                           fix: "the folder holds no corpus file Annals reads (articles.jsonl, *.csv of the crawl, icews_vietnam_events.tsv, events.csv)")
+        }
+        return known.map { folder + "/" + $0 }
+    }
+
+    /// The corpus formats Annals reads, by file name.
+    public enum Kind: Sendable {
+        case dantriJSONL, baomoiJSONL, crawlCSV, icewsTSV, gdeltCSV
+    }
+
+    public static func kind(of fileName: String) -> Kind? {
+        switch fileName {
+        case "icews_vietnam_events.tsv": return .icewsTSV
+        case "events.csv": return .gdeltCSV
+        case "rss_feed_articles_backup.csv", "24h_html_categories_vi.csv", "dantri_html_categories_vi.csv": return .crawlCSV
+        default: return nil
+        }
+    }
+
+    /// Reads one corpus file. `codebook` is needed for GDELT rows (their descriptions).
+    public static func read(path: String, codebook: CAMEOCodebook?, _ body: (ImportItem) throws -> Void) throws {
+        let name = (path as NSString).lastPathComponent
+        if name.hasSuffix(".jsonl") {
+            // The two news corpora share a name; their fields tell them apart.
+            for (index, line) in LineReader(path: path).enumerated() where !line.isEmpty {
+                let location = SourceLocation(file: name, line: index + 1)
+                try body(ImportItem.reading(location) {
+                    let value = try JSONValue.parse(Array(line.utf8))
+                    return (try value["paragraphs"] != nil ? dantriArticle(value) : baomoiArticle(value), [])
+                })
+            }
+            return
+        }
+        switch kind(of: name) {
+        case .crawlCSV?:
+            try TabularFile.records(path: path) { row, fields in
+                try body(ImportItem.reading(SourceLocation(file: name, line: row, unit: "row")) { (try crawlArticle(fields, file: name), []) })
+            }
+        case .icewsTSV?:
+            try TabularFile.records(path: path, delimiter: "\t") { row, fields in
+                try body(ImportItem.reading(SourceLocation(file: name, line: row, unit: "row")) { (try icewsEvent(fields), []) })
+            }
+        case .gdeltCSV?:
+            try TabularFile.records(path: path) { row, fields in
+                try body(ImportItem.reading(SourceLocation(file: name, line: row, unit: "row")) { (try gdeltEvent(fields, codebook: codebook), []) })
+            }
+        default:
+            throw RecordError.invalidField(field: "file", value: name, fix: "Annals reads articles.jsonl, the crawl CSVs, icews_vietnam_events.tsv and GDELT events.csv")
+        }
+    }
+
+    // MARK: - Articles
+
+    /// vi_news_dantri_unc: `{doc_id, source, url, published_date, category, title, paragraphs}`.
+    static func dantriArticle(_ v: JSONValue) throws -> Record {
+        let url = try required(v, "url")
+        let link = try ArticleURL(url)
+        var paragraphs: [String] = []
+        if case .array(let items)? = v["paragraphs"] { paragraphs = items.compactMap(\.stringValue).filter { $0.contains { !$0.isWhitespace } } }
+        return .article(Article(id: try RecordID("article/\(link.source)/\(link.number)"), source: link.source, url: url,
+                                category: link.category, title: try required(v, "title"),
+                                publishedAt: try RecordDate(try required(v, "published_date")), paragraphs: paragraphs))
+    }
+
+    /// vi_news_baomoi_vmds: Baomoi pages; times are Vietnam local time without an offset.
+    static func baomoiArticle(_ v: JSONValue) throws -> Record {
+        let url = try required(v, "url")
+        let link = try ArticleURL(url)
+        let local = try RecordDate(try required(v, "published_at_local"))
+        let published = try RecordDate(year: local.year, month: local.month, day: local.day, hour: local.hour, minute: local.minute,
+                                       second: local.second, offsetSeconds: SeedTextParser.vietnamOffset)
+        let category = v["baomoi_category"]?.stringValue.map { $0.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "-" } }
+        let body = v["body"]?.stringValue ?? ""
+        return .article(Article(id: try RecordID("article/\(link.source)/\(link.number)"), source: link.source, url: url,
+                                category: category?.isEmpty == false ? category : nil, title: try required(v, "title"),
+                                publishedAt: published, paragraphs: body.contains { !$0.isWhitespace } ? [body] : []))
+    }
+
+    /// vi_news_crawl_2026 CSVs: `id,title,published_at,source.name,url,language,category.primary,keywords,entities[,content.text]`.
+    static func crawlArticle(_ f: [String: String], file: String) throws -> Record {
+        let url = f["url"] ?? ""
+        let link = try ArticleURL(url)
+        guard let publishedText = f["published_at"], !publishedText.isEmpty else {
+            throw RecordError.invalidField(field: "publishedAt", value: "(empty)", fix: "the row has no published_at; an article needs its publication time")
+        }
+        let byline = f["source.name"] ?? ""
+        let authors = file.hasPrefix("rss") && byline != "RSS_Feed" && !byline.isEmpty ? [byline] : []
+        let primary = f["category.primary"].flatMap { $0.isEmpty ? nil : $0 }
+        let keywords = (f["keywords"] ?? "").split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let body = f["content.text"] ?? ""
+        return .article(Article(id: try RecordID("article/\(link.source)/\(link.number)"), source: link.source, url: url,
+                                category: primary ?? link.category, title: f["title"] ?? "",
+                                publishedAt: try RecordDate(publishedText.replacingOccurrences(of: "+00:00", with: "Z")),
+                                authors: authors, paragraphs: body.contains { !$0.isWhitespace } ? [body] : [],
+                                keywords: keywords, language: f["language"].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"))
+    }
+
+    // MARK: - Diplomacy events
+
+    /// icews_vietnam: `dataset split line_no source_actor event_text target_actor event_date cameo_code_guess`.
+    static func icewsEvent(_ f: [String: String]) throws -> Record {
+        let dataset = (f["dataset"] ?? "").lowercased(), split = f["split"] ?? "", line = f["line_no"] ?? ""
+        let source = f["source_actor"] ?? "", target = f["target_actor"] ?? "", text = f["event_text"] ?? ""
+        let code = f["cameo_code_guess"].flatMap { $0.isEmpty ? nil : $0 }
+        let counterpart = source.lowercased().contains("vietnam") ? target : source
+        return .diplomacyEvent(DiplomacyEvent(
+            id: try RecordID("event/icews/\(dataset)-\(split)-\(line)"),
+            kind: try EventKind(code.map(CAMEOCodebook.kind) ?? kindFromText(text)),
+            title: "\(source): \(text) (\(target))", date: try RecordDate(f["event_date"] ?? ""),
+            participants: [source, target].filter { !$0.isEmpty },
+            counterparts: counterpart.isEmpty ? [] : [Counterpart(name: counterpart)],
+            description: text, cameoCode: code))
+    }
+
+    /// The kind for ICEWS wording that has no codebook match.
+    static func kindFromText(_ text: String) -> String {
+        let lower = text.lowercased()
+        if lower.contains("intent") { return "pledge" }
+        if lower.contains("aid") { return "aid-given" }
+        if lower.contains("meet") { return "meeting" }
+        return "other"
+    }
+
+    /// gdelt1 events.csv: the GDELT 1.0 columns after `source_file`.
+    static func gdeltEvent(_ f: [String: String], codebook: CAMEOCodebook?) throws -> Record {
+        func value(_ key: String) -> String? { f[key].flatMap { $0 == "NA" || $0.isEmpty ? nil : $0 } }
+        let id = value("GLOBALEVENTID") ?? ""
+        let code = value("EventCode") ?? ""
+        let day = value("SQLDATE") ?? ""
+        guard day.count == 8 else {
+            throw RecordError.invalidField(field: "SQLDATE", value: day, fix: "GDELT dates are YYYYMMDD")
+        }
+        let date = try RecordDate("\(day.prefix(4))-\(day.dropFirst(4).prefix(2))-\(day.suffix(2))")
+        let actor1 = value("Actor1Name") ?? value("Actor1CountryCode") ?? "?"
+        let actor2 = value("Actor2Name") ?? value("Actor2CountryCode") ?? "?"
+        let description = codebook?.describe(code) ?? "CAMEO \(code)"
+        return .diplomacyEvent(DiplomacyEvent(
+            id: try RecordID("event/gdelt/\(id)"), kind: try EventKind(CAMEOCodebook.kind(for: code)),
+            title: "\(actor1): \(description) (\(actor2))", date: date, place: value("ActionGeo_FullName"),
+            participants: [actor1, actor2],
+            counterparts: [Counterpart(name: actor2, countryCode: value("Actor2CountryCode").flatMap { $0.count == 3 ? $0 : nil })],
+            description: description, cameoCode: code.isEmpty ? nil : code))
+    }
+
+    private static func required(_ v: JSONValue, _ key: String) throws -> String {
+        guard let text = v[key]?.stringValue, !text.isEmpty else {
+            throw RecordError.invalidField(field: key, value: v[key]?.description ?? "(missing)", fix: "the row needs \(key)")
+        }
+        return text
+    }
+}
