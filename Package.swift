@@ -17,11 +17,13 @@ let package = Package(
     products: [
         .library(name: "AnnalsEventLog", targets: ["AnnalsEventLog"]),
         .library(name: "AnnalsRecords", targets: ["AnnalsRecords"]),
+        .library(name: "AnnalsProjections", targets: ["AnnalsProjections"]),
         .executable(name: "annals-bench", targets: ["AnnalsBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", exact: "2.5.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -51,13 +53,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "AnnalsProjections",
+            dependencies: ["AnnalsRecords", "AnnalsEventLog", "AnnalsLMDB"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "AnnalsTesting",
             dependencies: ["AnnalsEventLog", "AnnalsLMDB"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "AnnalsTestHelper",
-            dependencies: ["AnnalsEventLog", "AnnalsTesting"],
+            dependencies: ["AnnalsEventLog", "AnnalsProjections", "AnnalsTesting"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -73,6 +80,14 @@ let package = Package(
         .testTarget(
             name: "AnnalsRecordsTests",
             dependencies: ["AnnalsRecords", "AnnalsEventLog", "AnnalsTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AnnalsProjectionsTests",
+            dependencies: [
+                "AnnalsProjections", "AnnalsRecords", "AnnalsEventLog", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestHelper",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

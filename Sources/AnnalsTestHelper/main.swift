@@ -9,10 +9,13 @@
 //   fill STORE COUNT                           append COUNT events of ~1 KB in batches of 1000
 //   scan STORE                                 iterate the whole log; prints the count and how much
 //                                              anonymous memory grew meanwhile
+//   rebuild-and-die STORE CHUNK                start a rebuild of every projection and SIGKILL itself
+//                                              after its first chunk
 //
 // ANNALS_TEST_MAP_SIZE sets the initial map size in bytes (to exercise map growth).
 import AnnalsEventLog
 import AnnalsLMDB
+import AnnalsProjections
 import AnnalsTesting
 import Foundation
 
@@ -100,6 +103,14 @@ do {
             return true
         }
         say("count=\(count) growthKB=\(peak - before)")
+    case ("rebuild-and-die", 3):
+        guard let chunk = Int(args[2]) else { fail("bad chunk size") }
+        let store = try ProjectedStore(path: args[1], create: false)
+        try store.rebuild(chunkSize: chunk) { done, _ in
+            say("rebuilt \(done)")
+            kill(getpid(), SIGKILL)
+        }
+        fail("the rebuild finished before its first chunk; give a smaller chunk")
     default:
         fail("unknown command or wrong arguments: \(args.joined(separator: " "))")
     }

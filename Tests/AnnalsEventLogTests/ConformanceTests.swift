@@ -6,7 +6,7 @@ import Testing
 struct ConformanceTests {
     @Test("conformance", arguments: EventLogConformance.names)
     func conformance(_ name: String) throws {
-        let store = try TestStore()
+        let store = try TemporaryStore()
         try EventLogConformance.run(name, on: store.open())
     }
 }

@@ -13,7 +13,7 @@ import Glibc
 struct ProcessTests {
     @Test("four processes append concurrently to overlapping streams; nothing is lost or doubled")
     func concurrentWriters() throws {
-        let store = try TestStore()
+        let store = try TemporaryStore()
         store.close()
         let workers = 4, perWorker = 120
         // A small map forces the workers to grow it while the others are writing.
@@ -47,7 +47,7 @@ struct ProcessTests {
 
     @Test("SIGKILL at random moments loses no acknowledged batch and leaves no partial one")
     func killedWriter() throws {
-        let store = try TestStore()
+        let store = try TemporaryStore()
         store.close()
         var reported = Set<UInt64>()
         var generator = SystemRandomNumberGenerator()
@@ -89,7 +89,7 @@ struct ProcessTests {
 
     @Test("a 1 MiB map grows while 100,000 events are appended; a full scan stays in bounded memory")
     func growthAndBoundedScan() throws {
-        let store = try TestStore()
+        let store = try TemporaryStore()
         store.close()
         let fill = try Helper.run(["fill", store.path, "100000"], environment: ["ANNALS_TEST_MAP_SIZE": String(1 << 20)])
         #expect(fill.status == 0)

@@ -13,7 +13,7 @@ struct StoreFormatTests {
 
     @Test("a store of a newer format is refused and left byte-for-byte unchanged")
     func newerFormat() throws {
-        let store = try TestStore()
+        let store = try TemporaryStore()
         let log = try store.open()
         try log.append(to: StreamID("article/a"), expected: .noStream, [EventFactory.event(1)])
         let meta = try log.environment.database(LMDBEventLog.DatabaseName.meta)

@@ -7,8 +7,8 @@ import Testing
 /// Changes made behind the log's back are found by `verify`, at exactly the right position.
 @Suite("Tamper evidence")
 struct TamperTests {
-    func filledStore(_ count: Int = 40) throws -> TestStore {
-        let store = try TestStore()
+    func filledStore(_ count: Int = 40) throws -> TemporaryStore {
+        let store = try TemporaryStore()
         let log = try store.open()
         for i in 1...count {
             let payload = Array("{\"marker\":\"TAMPER-\(String(format: "%03d", i))\",\"n\":\(i)}".utf8)

@@ -16,6 +16,20 @@ public struct RecordState: Hashable, Sendable {
     /// The log position of the last event applied.
     public private(set) var position: UInt64
 
+    /// A state as a projection stored it.
+    public init(id: RecordID, document: JSONValue, version: UInt64, retracted: Bool, createdAt: Timestamp, createdBy: String,
+                changedAt: Timestamp, changedBy: String, position: UInt64) {
+        self.id = id
+        self.document = document
+        self.version = version
+        self.retracted = retracted
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.changedAt = changedAt
+        self.changedBy = changedBy
+        self.position = position
+    }
+
     /// The typed record.
     public var record: Record {
         get throws { try Record.decode(document, as: id.type) }

@@ -1,13 +1,8 @@
-import AnnalsEventLog
-import AnnalsLMDB
-import AnnalsTesting
-import Foundation
-
-typealias TestStore = TemporaryStore
+public import Foundation
 
 /// The `annals-testhelper` executable built beside the test bundle.
-enum Helper {
-    static var path: String {
+public enum Helper {
+    public static var path: String {
         let candidates = [
             URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("AnnalsTestHelper").path,
             Bundle.main.bundleURL.appendingPathComponent("AnnalsTestHelper").path,
@@ -17,7 +12,7 @@ enum Helper {
     }
 
     /// Starts the helper with its output piped.
-    static func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (Process, Pipe) {
+    public static func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (Process, Pipe) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
@@ -30,7 +25,7 @@ enum Helper {
     }
 
     /// Runs the helper to completion and returns its exit status and output lines.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, lines: [String]) {
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, lines: [String]) {
         let (process, out) = try start(arguments, environment: environment)
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

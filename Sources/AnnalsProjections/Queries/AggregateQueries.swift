@@ -1,0 +1,63 @@
+public import AnnalsEventLog
+import AnnalsLMDB
+
+/// One row of the per-year aggregates.
+public struct AggregateRow: Hashable, Sendable {
+    public let key: AggregateKey
+    public let value: AggregateValue
+}
+
+/// The change of one cell between two moments.
+public struct AggregateChange: Hashable, Sendable {
+    public let key: AggregateKey
+    public let before: AggregateValue
+    public let after: AggregateValue
+}
+
+extension ProjectedStore {
+    /// The per-year aggregates now, or as the store knew them at log position `asOf` (inclusive),
+    /// sorted by key. `year` and `family` narrow the result.
+    public func aggregates(asOf position: UInt64? = nil, year: Int? = nil, family: String? = nil) throws -> [AggregateRow] {
+        try environment.read { txn in
+            try requireFresh([.aggregates], in: txn)
+            let generation = try catalog.generation(.aggregates, in: txn)
+            var rows: [AggregateKey: AggregateValue] = [:]
+            if let position {
+                // The history holds every change of every cell with its position: sum up to `position`.
+                try txn.scan(catalog.table(.aggregates, "deltas", generation: generation)) { entry in
+                    guard entry.key.count > 9, readBigEndian(entry.key.suffix(8)) <= position,
+                          let key = AggregateKey(bytes: entry.key.dropLast(9)), Self.wanted(key, year, family) else { return true }
+                    rows[key] = (rows[key] ?? .zero) + (try AggregateValue(bytes: entry.value))
+                    return true
+                }
+            } else {
+                try txn.scan(catalog.table(.aggregates, "totals", generation: generation)) { entry in
+                    if let key = AggregateKey(bytes: entry.key), Self.wanted(key, year, family) {
+                        rows[key] = try AggregateValue(bytes: entry.value)
+                    }
+                    return true
+                }
+            }
+            return rows.filter { !$0.value.isZero }.map { AggregateRow(key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
+        }
+    }
+
+    /// The aggregates as the store knew them at `time` (recorded-at, inclusive).
+    public func aggregates(asOf time: Timestamp, year: Int? = nil, family: String? = nil) throws -> [AggregateRow] {
+        try aggregates(asOf: position(at: time), year: year, family: family)
+    }
+
+    /// Cells that differ between two log positions.
+    public func aggregateChanges(from first: UInt64, to second: UInt64, year: Int? = nil, family: String? = nil) throws -> [AggregateChange] {
+        let before = Dictionary(uniqueKeysWithValues: try aggregates(asOf: first, year: year, family: family).map { ($0.key, $0.value) })
+        let after = Dictionary(uniqueKeysWithValues: try aggregates(asOf: second, year: year, family: family).map { ($0.key, $0.value) })
+        return Set(before.keys).union(after.keys).sorted().compactMap { key in
+            let old = before[key] ?? .zero, new = after[key] ?? .zero
+            return old == new ? nil : AggregateChange(key: key, before: old, after: new)
+        }
+    }
+
+    static func wanted(_ key: AggregateKey, _ year: Int?, _ family: String?) -> Bool {
+        (year == nil || key.year == year) && (family == nil || key.family == family)
+    }
+}

@@ -1,0 +1,134 @@
+public import AnnalsEventLog
+public import AnnalsRecords
+import AnnalsLMDB
+
+/// One edit as an auditor reads it: who, when, what kind, which record, each field old → new, why.
+public struct AuditEntry: Hashable, Sendable {
+    public let event: RecordedEvent
+    public let record: RecordID?
+    public let kind: EditKind?
+    public let changes: [FieldChange]
+
+    init(_ event: RecordedEvent) {
+        self.event = event
+        record = try? RecordID(event.stream.rawValue)
+        let parsed = EditKind.parse(event.type)
+        kind = parsed?.1
+        if parsed?.1 == .corrected, let payload = try? JSONValue.parse(event.payload) {
+            changes = (try? RecordPayload.changes(in: payload)) ?? []
+        } else if parsed?.1 == .created, let document = (try? JSONValue.parse(event.payload))?["record"], case .object(let fields) = document {
+            changes = fields.keys.sorted().compactMap { key in
+                (try? FieldPath(key)).map { FieldChange(field: $0, old: nil, new: fields[key]) }
+            }
+        } else {
+            changes = []
+        }
+    }
+}
+
+/// Which edits an audit shows; nil means any.
+public struct AuditFilter: Sendable {
+    public var actor: String?
+    public var record: RecordID?
+    public var since: Timestamp?
+    public var until: Timestamp?
+    public var kind: EditKind?
+    public var limit: Int = .max
+
+    public init(actor: String? = nil, record: RecordID? = nil, since: Timestamp? = nil, until: Timestamp? = nil,
+                kind: EditKind? = nil, limit: Int = .max) {
+        self.actor = actor
+        self.record = record
+        self.since = since
+        self.until = until
+        self.kind = kind
+        self.limit = limit
+    }
+
+    func matches(_ event: RecordedEvent) -> Bool {
+        if let actor, event.metadata.actor != actor { return false }
+        if let record, event.stream.rawValue != record.rawValue { return false }
+        if let since, event.recordedAt < since { return false }
+        if let until, event.recordedAt > until { return false }
+        if let kind, EditKind.parse(event.type)?.1 != kind { return false }
+        return true
+    }
+}
+
+/// Who last set one field of a record, when and why.
+public struct BlameLine: Hashable, Sendable {
+    /// The top-level field.
+    public let field: String
+    /// The exact path that was set (`quantities[0].value`), which may be inside `field`.
+    public let path: String
+    public let event: RecordedEvent
+    public let kind: EditKind
+}
+
+extension ProjectedStore {
+    /// Edits matching `filter`, newest first: by record from its stream, by actor from the audit
+    /// index, otherwise from the log between the positions bounding `since` and `until`.
+    public func audit(_ filter: AuditFilter) throws -> [AuditEntry] {
+        var entries: [AuditEntry] = []
+        func take(_ event: RecordedEvent) -> Bool {
+            if filter.matches(event) { entries.append(AuditEntry(event)) }
+            return entries.count < filter.limit
+        }
+        if let record = filter.record {
+            for event in try log.readStream(record.streamID, from: .max, direction: .backwards, limit: .max) where !take(event) { break }
+            return entries
+        }
+        if let actor = filter.actor {
+            try environment.read { txn in
+                try requireFresh([.audit], in: txn)
+                let table = catalog.table(.audit, "by-actor", generation: try catalog.generation(.audit, in: txn))
+                let prefix = Array(actor.utf8) + [0]
+                try txn.scan(table, from: prefix, to: Array(actor.utf8) + [1], reverse: true) { entry in
+                    guard let event = try log.event(at: readBigEndian(entry.key.suffix(8)), in: txn) else { return true }
+                    return take(event)
+                }
+            }
+            return entries
+        }
+        let upper = try filter.until.map { try position(at: $0) } ?? head().position
+        let lower = try filter.since.map { try position(at: Timestamp(microsecondsSinceEpoch: $0.microsecondsSinceEpoch - 1)) + 1 } ?? 1
+        var cursor = upper
+        while cursor >= lower && cursor > 0 {
+            let from = cursor >= lower + 255 ? cursor - 255 : lower
+            let chunk = try log.readLog(from: from, limit: Int(cursor - from + 1))
+            for event in chunk.reversed() where !take(event) { return entries }
+            if from <= lower { break }
+            cursor = from - 1
+        }
+        return entries
+    }
+
+    /// For each top-level field of the record, the edit that last set it (a create sets them all),
+    /// from the record's own stream.
+    public func blame(_ id: RecordID) throws -> [BlameLine] {
+        var lines: [String: BlameLine] = [:]
+        var state: RecordState?
+        for event in try log.readStream(id.streamID) {
+            state = try RecordState.apply(event, to: state)
+            guard let kind = EditKind.parse(event.type)?.1 else { continue }
+            switch kind {
+            case .created:
+                if case .object(let fields)? = try JSONValue.parse(event.payload)["record"] {
+                    for field in fields.keys { lines[field] = BlameLine(field: field, path: field, event: event, kind: kind) }
+                }
+            case .corrected:
+                for change in try RecordPayload.changes(in: JSONValue.parse(event.payload)) {
+                    let field = change.field.topLevelField
+                    lines[field] = BlameLine(field: field, path: change.field.description, event: event, kind: kind)
+                }
+            case .linked, .unlinked:
+                let field = id.type == .article ? "linkedEvents" : "sourceArticles"
+                lines[field] = BlameLine(field: field, path: field, event: event, kind: kind)
+            case .retracted, .restored:
+                continue
+            }
+        }
+        guard state != nil else { throw RecordError.unknownRecord(id: id.rawValue) }
+        return lines.values.sorted { $0.field < $1.field }
+    }
+}

@@ -1,0 +1,104 @@
+public import AnnalsRecords
+import AnnalsLMDB
+
+/// Filters for `ProjectedStore.list`; nil means "any".
+public struct RecordFilter: Sendable {
+    public var year: Int?
+    public var source: String?
+    public var category: String?
+    public var kind: String?
+    /// Matches a counterpart's name, ignoring case and diacritics.
+    public var counterpart: String?
+    /// false: live records only (the default); true: retracted only; nil: both.
+    public var retracted: Bool? = false
+    public var limit: Int = .max
+
+    public init(year: Int? = nil, source: String? = nil, category: String? = nil, kind: String? = nil,
+                counterpart: String? = nil, retracted: Bool? = false, limit: Int = .max) {
+        self.year = year
+        self.source = source
+        self.category = category
+        self.kind = kind
+        self.counterpart = counterpart
+        self.retracted = retracted
+        self.limit = limit
+    }
+
+    func matches(_ state: RecordState) -> Bool {
+        if let retracted, state.retracted != retracted { return false }
+        let document = state.document
+        if let source, document["source"]?.stringValue != source { return false }
+        if let category, document["category"]?.stringValue != category { return false }
+        if let kind, document["kind"]?.stringValue != kind { return false }
+        if let counterpart {
+            let wanted = TextFolding.fold(counterpart)
+            guard case .array(let items)? = document["counterparts"],
+                  items.contains(where: { TextFolding.fold($0["name"]?.stringValue ?? "").contains(wanted) }) else { return false }
+        }
+        return true
+    }
+}
+
+extension ProjectedStore {
+    /// The record's current state, from the records projection (retracted records included).
+    public func record(_ id: RecordID) throws -> RecordState? {
+        try environment.read { txn in
+            try requireFresh([.records], in: txn)
+            let table = catalog.table(.records, "state", generation: try catalog.generation(.records, in: txn))
+            return try txn.get(table, Array(id.rawValue.utf8)).map { try StoredState.decode($0, id: id) }
+        }
+    }
+
+    /// Records of one type matching `filter`, by year then id, read through the by-year index.
+    public func list(_ type: RecordType, filter: RecordFilter = RecordFilter()) throws -> [RecordState] {
+        try environment.read { txn in
+            try requireFresh([.records], in: txn)
+            let generation = try catalog.generation(.records, in: txn)
+            let index = catalog.table(.records, "by-year", generation: generation)
+            let states = catalog.table(.records, "state", generation: generation)
+            var prefix = Array(type.rawValue.utf8) + [0]
+            if let year = filter.year { prefix += Array(String(format: "%04d", year).utf8) + [0] }
+            var found: [RecordState] = []
+            try txn.scan(index, from: prefix, to: prefix.dropLast() + [prefix.last! + 1]) { entry in
+                guard let separator = entry.key.lastIndex(of: 0) else { return true }
+                let id = try RecordID(String(decoding: entry.key[(separator + 1)...], as: UTF8.self))
+                if let bytes = try txn.get(states, Array(id.rawValue.utf8)) {
+                    let state = try StoredState.decode(bytes, id: id)
+                    if filter.matches(state) { found.append(state) }
+                }
+                return found.count < filter.limit
+            }
+            return found
+        }
+    }
+
+    /// Live records whose title, text, names or keywords hold every word of `text`, ignoring case
+    /// and diacritics ("hoi nghi ngoai giao" finds "Hội nghị … ngoại giao"). Served from the word
+    /// index: the cost follows the matches, not the number of records.
+    public func find(_ text: String, limit: Int = .max) throws -> [RecordState] {
+        let words = TextFolding.tokens(text)
+        guard !words.isEmpty else { return [] }
+        return try environment.read { txn in
+            try requireFresh([.records, .search], in: txn)
+            let index = catalog.table(.search, "words", generation: try catalog.generation(.search, in: txn))
+            let states = catalog.table(.records, "state", generation: try catalog.generation(.records, in: txn))
+            var matches: Set<String>?
+            // Rarest word first would be better still; the first word narrows enough in practice.
+            for word in words {
+                var ids = Set<String>()
+                let prefix = Array(word.utf8) + [0]
+                try txn.scan(index, from: prefix, to: Array(word.utf8) + [1]) { entry in
+                    let id = String(decoding: entry.key[prefix.count...], as: UTF8.self)
+                    if matches == nil || matches!.contains(id) { ids.insert(id) }
+                    return true
+                }
+                matches = ids
+                if ids.isEmpty { return [] }
+            }
+            return try (matches ?? []).sorted().prefix(limit).compactMap { text in
+                let id = try RecordID(text)
+                return try txn.get(states, Array(text.utf8)).map { try StoredState.decode($0, id: id) }
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+public import AnnalsEventLog
+public import AnnalsRecords
+
+extension ProjectedStore {
+    /// The last log position recorded at or before `time` (0 when none): recorded-at never
+    /// decreases along the log, so this is a binary search over positions.
+    public func position(at time: Timestamp) throws -> UInt64 {
+        try environment.read { txn in
+            var low: UInt64 = 0, high = try log.readHead(in: txn).position
+            while low < high {
+                let middle = low + (high - low + 1) / 2
+                guard let event = try log.event(at: middle, in: txn) else { break }
+                if event.recordedAt <= time { low = middle } else { high = middle - 1 }
+            }
+            return low
+        }
+    }
+
+    /// The record as the store knew it at log position `position`: its own stream replayed up to
+    /// there (cost proportional to that stream, not to the log). Nil when it did not exist yet.
+    public func record(_ id: RecordID, asOf position: UInt64) throws -> RecordState? {
+        var state: RecordState?
+        for event in try log.readStream(id.streamID) where event.position <= position {
+            state = try RecordState.apply(event, to: state)
+        }
+        return state
+    }
+
+    /// The record as the store knew it at `time`.
+    public func record(_ id: RecordID, asOf time: Timestamp) throws -> RecordState? {
+        var state: RecordState?
+        for event in try log.readStream(id.streamID) where event.recordedAt <= time {
+            state = try RecordState.apply(event, to: state)
+        }
+        return state
+    }
+}

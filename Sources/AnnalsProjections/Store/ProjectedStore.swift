@@ -1,0 +1,123 @@
+public import AnnalsEventLog
+public import AnnalsLMDB
+import AnnalsRecords
+public import Foundation
+
+/// The Annals store: the event log plus its projections, kept in one LMDB environment.
+///
+/// Guarantees:
+/// - every append updates every projection in the same write transaction, with the log position
+///   it reflects, so a read after an acknowledged edit sees that edit;
+/// - a projection built by another version is reported stale on open, and reads that need it fail
+///   with the command that rebuilds it (`ProjectionError.stale`); writes are refused until then,
+///   so no projection falls silently behind;
+/// - events appended by a tool that knows only the log are caught up on the next open.
+///
+/// It conforms to `EventLog`, so the record editor and importers write through it unchanged.
+public final class ProjectedStore: EventLog {
+    public let log: LMDBEventLog
+    public var environment: Environment { log.environment }
+    let catalog: ProjectionCatalog
+
+    /// Opens the store at `path`. With `create`, a missing directory becomes a new, empty store;
+    /// without it, a missing store is an error (nothing is created).
+    public convenience init(path: String, create: Bool, options: EnvironmentOptions = EnvironmentOptions(),
+                            clock: @escaping @Sendable () -> Timestamp = Timestamp.now) throws {
+        var options = options
+        options.createIfMissing = create
+        try self.init(log: LMDBEventLog(path: path, options: options, clock: clock))
+    }
+
+    public init(log: LMDBEventLog) throws {
+        self.log = log
+        catalog = try ProjectionCatalog(environment: log.environment)
+        try log.environment.write { [catalog, log] txn in
+            guard try log.readHead(in: txn).position == 0 else { return }
+            for projection in ProjectionName.allCases where try catalog.version(projection, in: txn) == nil {
+                try catalog.setState(projection, generation: 0, position: 0, in: txn)
+            }
+        }
+        if try staleProjections().isEmpty { try catchUp() }
+    }
+
+    // MARK: - Status
+
+    /// One projection's state.
+    public struct Status: Sendable, Equatable {
+        public let projection: ProjectionName
+        public let builtBy: UInt32?
+        public let position: UInt64
+        public let generation: Int
+        public var isStale: Bool { builtBy != projection.version }
+    }
+
+    public func status() throws -> [Status] {
+        try environment.read { txn in
+            try ProjectionName.allCases.map { projection in
+                Status(projection: projection, builtBy: try catalog.version(projection, in: txn),
+                       position: try catalog.position(projection, in: txn), generation: try catalog.generation(projection, in: txn))
+            }
+        }
+    }
+
+    public func staleProjections() throws -> [ProjectionError] {
+        try status().filter(\.isStale).map { .stale(projection: $0.projection.rawValue, builtBy: $0.builtBy, needed: $0.projection.version) }
+    }
+
+    func requireFresh(_ projections: [ProjectionName], in txn: Transaction) throws {
+        for projection in projections {
+            let built = try catalog.version(projection, in: txn)
+            if built != projection.version {
+                throw ProjectionError.stale(projection: projection.rawValue, builtBy: built, needed: projection.version)
+            }
+        }
+    }
+
+    func liveWriter(in txn: Transaction) throws -> ProjectionWriter {
+        var generations: [ProjectionName: Int] = [:]
+        for projection in ProjectionName.allCases { generations[projection] = try catalog.generation(projection, in: txn) }
+        return ProjectionWriter(catalog: catalog, generations: generations)
+    }
+
+    // MARK: - EventLog
+
+    @discardableResult
+    public func append(_ appends: [StreamAppend]) throws -> [RecordedEvent] {
+        try environment.write { txn in
+            try requireFresh(ProjectionName.allCases, in: txn)
+            let outcome = try log.append(appends, in: txn)
+            guard !outcome.alreadyStored, let last = outcome.events.last else { return outcome.events }
+            try liveWriter(in: txn).apply(outcome.events, in: txn)
+            for projection in ProjectionName.allCases { try catalog.setPosition(projection, last.position, in: txn) }
+            return outcome.events
+        }
+    }
+
+    public func readStream(_ stream: StreamID, from version: UInt64, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {
+        try log.readStream(stream, from: version, direction: direction, limit: limit)
+    }
+
+    public func readLog(from position: UInt64, limit: Int) throws -> [RecordedEvent] { try log.readLog(from: position, limit: limit) }
+    public func event(id: UUID) throws -> RecordedEvent? { try log.event(id: id) }
+    public func event(at position: UInt64) throws -> RecordedEvent? { try log.event(at: position) }
+    public func streamHead(_ stream: StreamID) throws -> StreamHead? { try log.streamHead(stream) }
+    public func head() throws -> LogHead { try log.head() }
+    public func verify() throws -> VerificationReport { try log.verify() }
+
+    // MARK: - Catch-up
+
+    /// Applies events the projections have not seen (appended by a log-only writer), in chunks.
+    private func catchUp(chunkSize: Int = 2000) throws {
+        while true {
+            let done: Bool = try environment.write { txn in
+                let from = try catalog.position(.records, in: txn) + 1
+                let events = try log.readLog(from: from, limit: chunkSize, in: txn)
+                guard let last = events.last else { return true }
+                try liveWriter(in: txn).apply(events, in: txn)
+                for projection in ProjectionName.allCases { try catalog.setPosition(projection, last.position, in: txn) }
+                return events.count < chunkSize
+            }
+            if done { return }
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/// What the projection layer refuses, each with the command that fixes it.
+public enum ProjectionError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The projection was built by another version of Annals (or never built for this log).
+    case stale(projection: String, builtBy: UInt32?, needed: UInt32)
+
+    public var description: String {
+        switch self {
+        case let .stale(projection, builtBy, needed):
+            let built = builtBy.map { "was built by projection version \($0)" } ?? "was never built for this log"
+            return "the \(projection) projection \(built), this annals needs version \(needed); run: annals rebuild --projection \(projection)"
+        }
+    }
+}

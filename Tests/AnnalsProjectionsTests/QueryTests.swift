@@ -1,0 +1,90 @@
+import AnnalsEventLog
+import AnnalsProjections
+import AnnalsRecords
+import AnnalsTesting
+import Testing
+
+@Suite("Current state, search and audit")
+struct QueryTests {
+    @Test("search ignores case and Vietnamese diacritics, đ included")
+    func search() throws {
+        let w = try ProjectedWorkspace()
+        try w.importSeedFacts()
+        let found = try w.store.find("hoi nghi ngoai giao").map(\.id.rawValue)
+        #expect(found == ["article/baolangson.vn/476767", "event/2022-01-21-economic-diplomacy-conference"])
+        #expect(try w.store.find("HỘI NGHỊ Ngoại Giao").map(\.id.rawValue) == found)
+        let dongA = ["article/baolangson.vn/476767", "event/lang-son-2021-hospital-beds-dong-a"]
+        #expect(try w.store.find("dong a").map(\.id.rawValue) == dongA)
+        #expect(try w.store.find("Đông Á").map(\.id.rawValue) == dongA)
+        #expect(try w.store.find("mia duong dong a nam ninh").map(\.id.rawValue) == dongA)
+        #expect(try w.store.find("hoi nghi khong co").isEmpty)
+        #expect(TextFolding.tokens("Đồng chí ĐỖ, đường") == ["dong", "chi", "do", "duong"])
+    }
+
+    @Test("a correction is searchable at once: old words leave the index, new words enter")
+    func searchAfterCorrection() throws {
+        let w = try ProjectedWorkspace()
+        try w.importSeedFacts()
+        let id = try RecordID("event/lang-son-2021-vaccine-aid-guangxi")
+        try w.editor.correct(id, set: [(FieldPath("title"), .string("Lô vắc xin Quế Lâm"))], context: edit("e", "Tiêu đề rõ hơn"))
+        #expect(try w.store.find("que lam").map(\.id) == [id])
+        try w.editor.correct(id, set: [(FieldPath("title"), .string("Lô vắc xin từ Quảng Tây"))], context: edit("e", "Nhầm địa danh"))
+        #expect(try w.store.find("que lam").isEmpty)
+        #expect(try w.store.find("lo vac xin").map(\.id) == [id])
+    }
+
+    @Test("lists filter by year, source, category, kind and counterpart")
+    func lists() throws {
+        let w = try ProjectedWorkspace()
+        try w.importSeedFacts()
+        #expect(try w.store.list(.diplomacyEvent).count == 5)
+        #expect(try w.store.list(.diplomacyEvent, filter: RecordFilter(year: 2021)).count == 3)
+        #expect(try w.store.list(.diplomacyEvent, filter: RecordFilter(kind: "aid-received")).count == 4)
+        #expect(try w.store.list(.diplomacyEvent, filter: RecordFilter(counterpart: "quang tay")).map(\.id.rawValue)
+                == ["event/lang-son-2021-hospital-beds-dong-a", "event/lang-son-2021-vaccine-aid-guangxi"])
+        #expect(try w.store.list(.article, filter: RecordFilter(source: "baolangson.vn", category: "kinh-te")).count == 1)
+        #expect(try w.store.list(.article, filter: RecordFilter(category: "the-thao")).isEmpty)
+        let state = try #require(try w.store.record(RecordID("article/baolangson.vn/476767")))
+        #expect(state.version == 6 && state.createdBy == "importer" && !state.retracted)
+    }
+
+    @Test("audit by actor, by record and by time, newest first, with old → new values")
+    func audit() throws {
+        let w = try ProjectedWorkspace()
+        try w.importSeedFacts()
+        let afterImport = w.clock.advance(days: 1)
+        let id = try RecordID("event/lang-son-2021-ngo-aid")
+        try w.editor.correct(id, set: [(FieldPath("quantities[0].value"), .string("1108745"))], context: edit("auditor", "Chứng từ"))
+        w.clock.advance(days: 1)
+        try w.editor.correct(id, set: [(FieldPath("place"), .string("Tỉnh Lạng Sơn"))], context: edit("auditor", "Tên đầy đủ"))
+        w.clock.advance(days: 1)
+        try w.editor.retract(RecordID("event/lang-son-2020-ngo-aid"), context: edit("editor", "Số liệu suy ra"))
+
+        let byActor = try w.store.audit(AuditFilter(actor: "auditor"))
+        #expect(byActor.map { $0.changes.first?.field.description } == ["place", "quantities[0].value"])
+        #expect(byActor.last?.changes.first?.old == .string("1108742") && byActor.last?.changes.first?.new == .string("1108745"))
+        #expect(byActor.last?.event.metadata.reason == "Chứng từ")
+
+        let byRecord = try w.store.audit(AuditFilter(record: id))
+        #expect(byRecord.map(\.kind) == [.corrected, .corrected, .linked, .created])
+
+        let byTime = try w.store.audit(AuditFilter(since: afterImport))
+        #expect(byTime.map(\.event.metadata.actor) == ["editor", "auditor", "auditor"])
+        let window = try w.store.audit(AuditFilter(since: afterImport, until: afterImport))
+        #expect(window.count == 1 && window.first?.changes.first?.field.description == "quantities[0].value")
+        #expect(try w.store.audit(AuditFilter(kind: .retracted)).map(\.record?.rawValue) == ["event/lang-son-2020-ngo-aid"])
+        #expect(try w.store.audit(AuditFilter(actor: "importer", limit: 3)).count == 3)
+    }
+
+    @Test("a read after an acknowledged edit sees it, also from a second open of the store")
+    func readAfterWrite() throws {
+        let w = try ProjectedWorkspace()
+        try w.importSeedFacts()
+        let id = try RecordID("event/lang-son-2021-hospital-beds-dong-a")
+        try w.editor.correct(id, set: [(FieldPath("quantities[0].value"), .string("210"))], context: edit("e", "Đếm lại"))
+        #expect(try w.store.record(id)?.document["quantities"]?.description.contains("\"210\"") == true)
+        try w.reopen()
+        #expect(try w.total("quantity", year: 2021, ["hospital-beds", "beds"])?.sum == (try usd("210")))
+        for status in try w.store.status() { #expect(status.position == (try w.store.head().position)) }
+    }
+}

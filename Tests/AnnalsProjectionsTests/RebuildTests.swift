@@ -1,0 +1,149 @@
+import AnnalsEventLog
+import AnnalsLMDB
+import AnnalsProjections
+import AnnalsRecords
+import AnnalsTesting
+import Foundation
+import PropertyBased
+import Testing
+
+@Suite("Rebuild, versions and crash safety", .serialized)
+struct RebuildTests {
+    /// Applies one random edit, chosen by `code`, to a small world of two articles and two events.
+    /// Edits the current state refuses (a second create, restoring a live record, …) are refused
+    /// here too; that is part of what is random.
+    static func randomEdit(_ code: Int, _ w: ProjectedWorkspace) {
+        let target = (code / 16) % 2
+        let article = "article/example.vn/\(1000 + target)", event = "event/random-\(target)"
+        let editor = w.editor
+        let context = edit("actor-\(code % 3)", "random edit \(code)")
+        w.clock.advance(days: code % 5)
+        _ = try? {
+            switch code % 16 {
+            case 0, 1:
+                try editor.create(.article(Article(id: RecordID(article), source: "example.vn", url: "https://example.vn/tin/\(1000 + target)-a.html",
+                                                   category: "tin", title: "Hội nghị số \(code)", publishedAt: RecordDate("202\(code % 4)-05-0\(1 + code % 9)"),
+                                                   viewCount: ViewCount(count: Int64(code)), paragraphs: ["Đoạn \(code)"])), context: context)
+            case 2, 3:
+                try editor.create(.diplomacyEvent(DiplomacyEvent(id: RecordID(event), kind: EventKind(["visit", "aid-received"][code % 2]),
+                                                                 title: "Viện trợ \(code)", date: RecordDate("202\(code % 3)"),
+                                                                 counterparts: [Counterpart(name: ["Lào", "Quảng Tây"][code % 2])],
+                                                                 quantities: [Quantity(metric: "ngo-aid", value: ExactDecimal("\(code).5"), unit: "USD")])), context: context)
+            case 4: try editor.correct(RecordID(article), set: [(FieldPath("title"), .string("Đổi tên \(code)"))], context: context)
+            case 5: try editor.correct(RecordID(article), set: [(FieldPath("viewCount.count"), .integer(Int64(code * 7)))], context: context)
+            case 6: try editor.correct(RecordID(article), set: [(FieldPath("publishedAt"), .string("20\(10 + code % 15)-01-02"))], context: context)
+            case 7: try editor.correct(RecordID(event), set: [(FieldPath("quantities[0].value"), .string("\(code * 3)"))], context: context)
+            case 8: try editor.correct(RecordID(event), set: [(FieldPath("date"), .string("20\(10 + code % 15)"))], context: context)
+            case 9: try editor.correct(RecordID(event), set: [(FieldPath("counterparts"), .array([.object(["name": .string("Campuchia \(code % 2)")])]))], context: context)
+            case 10, 11: try editor.retract(RecordID(code % 2 == 0 ? article : event), context: context)
+            case 12, 13: try editor.restore(RecordID(code % 2 == 0 ? article : event), context: context)
+            case 14: try editor.link(article: RecordID(article), event: RecordID(event), context: context)
+            default: try editor.link(article: RecordID(article), event: RecordID(event), unlink: true, context: context)
+            }
+        }()
+    }
+
+    @Test("a rebuilt projection is byte-for-byte the incrementally maintained one, over random edit sequences")
+    func rebuildEqualsIncremental() async {
+        await propertyCheck(count: 25, input: Gen.int(in: 0...10_000).array(of: 1...60)) { codes in
+            let w = try ProjectedWorkspace()
+            for code in codes { Self.randomEdit(code, w) }
+            #expect(try w.store.verifyProjections() == [], "edits \(codes)")
+            let aggregates = try w.store.aggregates()
+            let articles = try w.store.list(.article, filter: RecordFilter(retracted: nil))
+            try w.store.rebuild(chunkSize: 7)
+            #expect(try w.store.aggregates() == aggregates)
+            #expect(try w.store.list(.article, filter: RecordFilter(retracted: nil)) == articles)
+            #expect(try w.store.verifyProjections() == [])
+        }
+    }
+
+    @Test("a projection built by another version is stale: reads and writes name the rebuild command")
+    func staleProjection() throws {
+        let w = try ProjectedWorkspace()
+        try w.importSeedFacts()
+        let meta = try w.store.environment.database("proj/meta")
+        try w.store.environment.write { txn in try txn.put(meta, Array("aggregates/version".utf8), [0, 0, 0, 0x63]) }
+        try w.reopen()
+        #expect(try w.store.staleProjections() == [.stale(projection: "aggregates", builtBy: 99, needed: ProjectionName.aggregates.version)])
+        let read = #expect(throws: ProjectionError.self) { _ = try w.store.aggregates() }
+        #expect(read?.description.contains("run: annals rebuild --projection aggregates") == true)
+        let head = try w.store.head()
+        #expect(throws: ProjectionError.self) {
+            try w.editor.retract(RecordID("event/lang-son-2020-ngo-aid"), context: edit("e", "x"))
+        }
+        #expect(try w.store.head() == head)
+        #expect(try w.store.list(.diplomacyEvent).count == 5)  // the records projection is fine
+        try w.store.rebuild([.aggregates])
+        #expect(try w.store.staleProjections().isEmpty)
+        #expect(try w.total("quantity", year: 2021, ["ngo-aid", "USD"])?.sum == (try ExactDecimal("1108742")))
+        #expect(try w.store.verifyProjections() == [])
+    }
+
+    @Test("a rebuild killed mid-way leaves the old projections serving; the next rebuild completes")
+    func killedRebuild() throws {
+        let w = try ProjectedWorkspace()
+        try w.importSeedFacts()
+        for i in 0..<40 {
+            try w.editor.correct(RecordID("event/lang-son-2021-hospital-beds-dong-a"), set: [(FieldPath("quantities[0].value"), .string("\(201 + i)"))],
+                                 context: edit("e", "count \(i)"))
+        }
+        let aggregates = try w.store.aggregates()
+        let status = try w.store.status()
+        w.close()
+        let run = try Helper.run(["rebuild-and-die", w.path, "5"])
+        #expect(run.lines.first == "rebuilt 5")
+        #expect(run.status != 0)
+        try w.reopen()
+        #expect(try w.store.status() == status)
+        #expect(try w.store.aggregates() == aggregates)
+        try w.store.rebuild(chunkSize: 5)
+        #expect(try w.store.aggregates() == aggregates)
+        #expect(try w.store.verifyProjections() == [])
+        let rebuilt = try w.store.status()
+        for (old, new) in zip(status, rebuilt) { #expect(old.generation != new.generation, "\(old.projection) did not switch") }
+    }
+
+    @Test("events appended by a log-only writer are caught up on the next open")
+    func catchUp() throws {
+        let w = try ProjectedWorkspace()
+        try w.importSeedFacts()
+        let state = try #require(try w.store.record(RecordID("event/lang-son-2020-ngo-aid")))
+        let append = try RecordEditor.planRetract(state, context: edit("log-only tool", "test"))
+        try w.store.log.append([append])  // the bare log: no projection sees it
+        #expect(try w.store.record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == false)
+        try w.reopen()
+        #expect(try w.store.record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == true)
+        #expect(try w.total("quantity", year: 2020, ["ngo-aid", "USD"]) == nil)
+        #expect(try w.store.verifyProjections() == [])
+    }
+
+    @Test("verifying projections finds one changed behind the store's back")
+    func verifyFindsDrift() throws {
+        let w = try ProjectedWorkspace()
+        try w.importSeedFacts()
+        #expect(try w.store.verifyProjections() == [])
+        let generation = try #require(try w.store.status().first { $0.projection == .search }?.generation)
+        let words = try w.store.environment.database("proj/search/words#\(generation)")
+        try w.store.environment.write { txn in try txn.put(words, Array("bogus\u{0}event/x".utf8), []) }
+        #expect(try w.store.verifyProjections() == [.search])
+        try w.store.rebuild([.search])
+        #expect(try w.store.verifyProjections() == [])
+    }
+
+    @Test("a rebuild of one projection leaves the others' data in place")
+    func rebuildOne() throws {
+        let w = try ProjectedWorkspace()
+        try w.importSeedFacts()
+        let before = try w.store.status()
+        let report = try w.store.rebuild([.search])
+        let head = try w.store.head().position
+        #expect(report.projections == [.search] && report.events == head)
+        let after = try w.store.status()
+        for (old, new) in zip(before, after) {
+            #expect((old.generation != new.generation) == (old.projection == .search), "\(old.projection)")
+        }
+        #expect(try w.store.find("hoi nghi").count == 2)
+        #expect(try w.store.verifyProjections() == [])
+    }
+}
