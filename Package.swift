@@ -18,11 +18,13 @@ let package = Package(
         .library(name: "AnnalsEventLog", targets: ["AnnalsEventLog"]),
         .library(name: "AnnalsRecords", targets: ["AnnalsRecords"]),
         .library(name: "AnnalsProjections", targets: ["AnnalsProjections"]),
+        .executable(name: "annals", targets: ["annals"]),
         .executable(name: "annals-bench", targets: ["AnnalsBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", exact: "2.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
     ],
     targets: [
@@ -55,6 +57,19 @@ let package = Package(
         .target(
             name: "AnnalsProjections",
             dependencies: ["AnnalsRecords", "AnnalsEventLog", "AnnalsLMDB"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "AnnalsCLI",
+            dependencies: [
+                "AnnalsProjections", "AnnalsRecords", "AnnalsEventLog", "AnnalsLMDB",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "annals",
+            dependencies: ["AnnalsCLI"],
             swiftSettings: strict
         ),
         .target(

@@ -298,7 +298,7 @@ public final class LMDBEventLog: EventLog {
         return LogHead(position: position, hash: Array(bytes[8..<40]), lastRecordedAt: Timestamp(microsecondsSinceEpoch: Int64(bitPattern: micros)))
     }
 
-    private func writeHead(_ head: LogHead, in txn: WriteTransaction) throws {
+    func writeHead(_ head: LogHead, in txn: WriteTransaction) throws {
         var bytes = positionKey(head.position)
         bytes.append(contentsOf: head.hash)
         bytes.appendBigEndian(UInt64(bitPattern: head.lastRecordedAt?.microsecondsSinceEpoch ?? 0))

@@ -9,7 +9,7 @@ public struct AuditEntry: Hashable, Sendable {
     public let kind: EditKind?
     public let changes: [FieldChange]
 
-    init(_ event: RecordedEvent) {
+    public init(_ event: RecordedEvent) {
         self.event = event
         record = try? RecordID(event.stream.rawValue)
         let parsed = EditKind.parse(event.type)
@@ -103,8 +103,8 @@ extension ProjectedStore {
         return entries
     }
 
-    /// For each top-level field of the record, the edit that last set it (a create sets them all),
-    /// from the record's own stream.
+    /// For each top-level field of the record (its id aside), the edit that last set it (a create
+    /// sets them all), from the record's own stream.
     public func blame(_ id: RecordID) throws -> [BlameLine] {
         var lines: [String: BlameLine] = [:]
         var state: RecordState?
@@ -114,7 +114,7 @@ extension ProjectedStore {
             switch kind {
             case .created:
                 if case .object(let fields)? = try JSONValue.parse(event.payload)["record"] {
-                    for field in fields.keys { lines[field] = BlameLine(field: field, path: field, event: event, kind: kind) }
+                    for field in fields.keys where field != "id" { lines[field] = BlameLine(field: field, path: field, event: event, kind: kind) }
                 }
             case .corrected:
                 for change in try RecordPayload.changes(in: JSONValue.parse(event.payload)) {

@@ -102,3 +102,21 @@ extension ProjectedStore {
         }
     }
 }
+
+extension ProjectedStore {
+    /// How many records of `type` the records projection holds (retracted ones included), counted
+    /// from the by-year index without reading the records.
+    public func count(_ type: RecordType) throws -> Int {
+        try environment.read { txn in
+            try requireFresh([.records], in: txn)
+            let index = catalog.table(.records, "by-year", generation: try catalog.generation(.records, in: txn))
+            var count = 0
+            let prefix = Array(type.rawValue.utf8)
+            try txn.scan(index, from: prefix + [0], to: prefix + [1]) { _ in
+                count += 1
+                return true
+            }
+            return count
+        }
+    }
+}

@@ -31,10 +31,14 @@ public final class ProjectedStore: EventLog {
     public init(log: LMDBEventLog) throws {
         self.log = log
         catalog = try ProjectionCatalog(environment: log.environment)
-        try log.environment.write { [catalog, log] txn in
-            guard try log.readHead(in: txn).position == 0 else { return }
-            for projection in ProjectionName.allCases where try catalog.version(projection, in: txn) == nil {
-                try catalog.setState(projection, generation: 0, position: 0, in: txn)
+        // A new, empty log starts with every projection built (empty) at the current version.
+        let unset: [ProjectionName] = try log.environment.read { [catalog, log] txn in
+            guard try log.readHead(in: txn).position == 0 else { return [] }
+            return try ProjectionName.allCases.filter { try catalog.version($0, in: txn) == nil }
+        }
+        if !unset.isEmpty {
+            try log.environment.write { [catalog] txn in
+                for projection in unset { try catalog.setState(projection, generation: 0, position: 0, in: txn) }
             }
         }
         if try staleProjections().isEmpty { try catchUp() }
@@ -108,6 +112,8 @@ public final class ProjectedStore: EventLog {
 
     /// Applies events the projections have not seen (appended by a log-only writer), in chunks.
     private func catchUp(chunkSize: Int = 2000) throws {
+        let behind = try environment.read { txn in try catalog.position(.records, in: txn) < log.readHead(in: txn).position }
+        guard behind else { return }
         while true {
             let done: Bool = try environment.write { txn in
                 let from = try catalog.position(.records, in: txn) + 1

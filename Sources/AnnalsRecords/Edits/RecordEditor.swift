@@ -21,9 +21,13 @@ public struct RecordEditor {
         try RecordState.fold(log.readStream(id.streamID))
     }
 
-    /// The current state or `unknownRecord`.
-    public func existing(_ id: RecordID) throws -> RecordState {
+    /// The current state or `unknownRecord`. With `expectedVersion`, a record at another version
+    /// is a conflict (`EventLogError.wrongExpectedVersion`): the caller edited an older version.
+    public func existing(_ id: RecordID, expectedVersion: UInt64? = nil) throws -> RecordState {
         guard let state = try state(of: id) else { throw RecordError.unknownRecord(id: id.rawValue) }
+        if let expectedVersion, expectedVersion != state.version {
+            throw EventLogError.wrongExpectedVersion(stream: id.rawValue, expected: .exactly(expectedVersion), actual: state.version)
+        }
         return state
     }
 
@@ -155,14 +159,24 @@ public struct RecordEditor {
         return try outcome(id, log.append([append]), changes)
     }
 
+    /// A correction given as `field=value` texts (the CLI's `--set`), each value read by the type
+    /// the field has in the record's current state.
     @discardableResult
-    public func retract(_ id: RecordID, context: EditContext) throws -> Outcome {
-        try outcome(id, log.append([Self.planRetract(existing(id), context: context)]), [])
+    public func correct(_ id: RecordID, setting texts: [String], expectedVersion: UInt64? = nil, context: EditContext) throws -> Outcome {
+        let current = try existing(id, expectedVersion: expectedVersion)
+        let assignments = try texts.map { try FieldPath.assignment($0, in: current.document) }
+        let (append, changes) = try Self.planCorrection(current, set: assignments, context: context)
+        return try outcome(id, log.append([append]), changes)
     }
 
     @discardableResult
-    public func restore(_ id: RecordID, context: EditContext) throws -> Outcome {
-        try outcome(id, log.append([Self.planRestore(existing(id), context: context)]), [])
+    public func retract(_ id: RecordID, expectedVersion: UInt64? = nil, context: EditContext) throws -> Outcome {
+        try outcome(id, log.append([Self.planRetract(existing(id, expectedVersion: expectedVersion), context: context)]), [])
+    }
+
+    @discardableResult
+    public func restore(_ id: RecordID, expectedVersion: UInt64? = nil, context: EditContext) throws -> Outcome {
+        try outcome(id, log.append([Self.planRestore(existing(id, expectedVersion: expectedVersion), context: context)]), [])
     }
 
     @discardableResult

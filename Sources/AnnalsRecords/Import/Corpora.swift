@@ -3,11 +3,10 @@ import Foundation
 /// Readers for the real corpora kept beside the project (see each folder's README): each turns
 /// its rows into records without writing anything; `ImportRunner` writes them.
 public enum Corpora {
-    /// Every file of a corpus folder that Annals knows how to read, with its reader. Throws when the
-    /// folder holds none.
+    /// Every file of a corpus folder that Annals knows how to read. Throws when the folder holds none.
     public static func files(inFolder folder: String) throws -> [String] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        let known = names.filter { kind(of: $0) != nil }.sorted()
+        let known = names.filter { $0 == "articles.jsonl" || kind(of: folder + "/" + $0) != nil }.sorted()
         guard !known.isEmpty else {
             throw RecordError.invalidField(field: "corpus", value: folder,
                                            fix: "the folder holds no corpus file Annals reads (articles.jsonl, *.csv of the crawl, icews_vietnam_events.tsv, events.csv)")
@@ -20,13 +19,21 @@ public enum Corpora {
         case dantriJSONL, baomoiJSONL, crawlCSV, icewsTSV, gdeltCSV
     }
 
-    public static func kind(of fileName: String) -> Kind? {
-        switch fileName {
+    /// The corpus format of a file, from its name or, for CSV and TSV, its header row.
+    public static func kind(of path: String) -> Kind? {
+        let name = (path as NSString).lastPathComponent
+        switch name {
         case "icews_vietnam_events.tsv": return .icewsTSV
         case "events.csv": return .gdeltCSV
         case "rss_feed_articles_backup.csv", "24h_html_categories_vi.csv", "dantri_html_categories_vi.csv": return .crawlCSV
-        default: return nil
+        default: break
         }
+        var lines = LineReader(path: path).makeIterator()
+        guard name.hasSuffix(".csv") || name.hasSuffix(".tsv"), let header = lines.next() else { return nil }
+        if header.contains("GLOBALEVENTID") { return .gdeltCSV }
+        if header.contains("source_actor") && header.contains("event_text") { return .icewsTSV }
+        if header.contains("source.name") && header.contains("published_at") { return .crawlCSV }
+        return nil
     }
 
     /// Reads one corpus file. `codebook` is needed for GDELT rows (their descriptions).
@@ -43,7 +50,7 @@ public enum Corpora {
             }
             return
         }
-        switch kind(of: name) {
+        switch kind(of: path) {
         case .crawlCSV?:
             try TabularFile.records(path: path) { row, fields in
                 try body(ImportItem.reading(SourceLocation(file: name, line: row, unit: "row")) { (try crawlArticle(fields, file: name), []) })

@@ -1,0 +1,56 @@
+public import ArgumentParser
+import Foundation
+
+/// The `annals` command: records, corrections, history and aggregates kept in an event log.
+public struct Annals: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "annals",
+        abstract: "Keep news articles and diplomacy events with every edit: who changed what, from what, to what, when and why.",
+        discussion: """
+        The store is one LMDB directory (--store, $ANNALS_STORE, else ./annals-store). Every write is \
+        an immutable, hash-chained event; projections give current state, per-year aggregates and the past.
+
+        Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (another edit landed first; reload and retry), \
+        4 verification failed. A command that fails leaves the store as it was.
+        """,
+        subcommands: [
+            Init.self, Import.self, Create.self, Correct.self, Retract.self, Restore.self, Link.self, Unlink.self,
+            Show.self, List.self, Find.self, History.self, Blame.self, Audit.self, Aggregates.self,
+            Rebuild.self, Replay.self, Verify.self, Stats.self, Export.self, ImportLog.self, Backup.self,
+        ]
+    )
+
+    public init() {}
+
+    /// Parses the arguments, runs the command and exits with its code. Errors are one line on
+    /// stderr, `error: …`, naming what was wrong and how to fix it.
+    public static func runAndExit(_ arguments: [String]? = nil) -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            terminate(ExitCode.ok.rawValue)
+        } catch {
+            if isDomainError(error) {
+                let (message, code) = describe(error)
+                FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+                terminate(code.rawValue)
+            }
+            // Parsing, validation, --help and --version, as ArgumentParser words them.
+            if exitCode(for: error) == .success {
+                print(fullMessage(for: error))
+                terminate(ExitCode.ok.rawValue)
+            }
+            var message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            if message.hasPrefix("Error: ") { message.removeFirst(7) }
+            let words = (arguments ?? Array(CommandLine.arguments.dropFirst())).prefix { !$0.hasPrefix("-") }
+            let subcommand = words.first.map { configuration.subcommands.map { $0._commandName }.contains($0) ? " \($0)" : "" } ?? ""
+            FileHandle.standardError.write(Data("error: \(message) (see: annals\(subcommand) --help)\n".utf8))
+            terminate(ExitCode.usage.rawValue)
+        }
+    }
+}
+
+/// Ends the process with `code` (outside the command types, whose `exit` means something else).
+private func terminate(_ code: Int32) -> Never {
+    Foundation.exit(code)
+}

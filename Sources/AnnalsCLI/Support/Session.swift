@@ -1,0 +1,120 @@
+import AnnalsEventLog
+import AnnalsProjections
+import AnnalsRecords
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What every command needs: the store, the output mode, the display zone.
+struct Session {
+    let options: GlobalOptions
+
+    /// Opens the existing store; a missing one is an error and nothing is created.
+    func open() throws -> ProjectedStore {
+        try ProjectedStore(path: options.storePath, create: false)
+    }
+
+    func time(_ timestamp: Timestamp) -> String { TimeFormat.show(timestamp, zone: options.tz) }
+
+    /// The start of the time the user named (for --since).
+    func start(_ text: String, option: String) throws -> Timestamp {
+        try TimeFormat.moment(text, option: option, zone: options.tz)
+    }
+
+    /// The end of the time the user named (for --as-of, --until, --diff): all of it included.
+    func end(_ text: String, option: String) throws -> Timestamp {
+        try TimeFormat.moment(text, option: option, zone: options.tz, end: true)
+    }
+
+    /// A line on stdout.
+    func say(_ text: String) { print(text) }
+
+    /// One JSON document on stdout.
+    func emit(_ value: JSONValue) { print(value.description) }
+
+    /// A one-line progress bar on stderr, only when stderr is a terminal (never under CI or pipes).
+    func progress(_ label: String) -> ((UInt64, UInt64) -> Void)? {
+        guard isatty(2) == 1, ProcessInfo.processInfo.environment["CI"] == nil else { return nil }
+        return { done, total in
+            let fraction = total == 0 ? 1 : Double(done) / Double(total)
+            let filled = Int(fraction * 30)
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
+            FileHandle.standardError.write(Data("\r\(label) \(bar) \(done)/\(total)\(done >= total ? "\n" : "")".utf8))
+        }
+    }
+
+    /// Reads a record id argument, saying which argument was wrong.
+    static func recordID(_ text: String, expected: RecordType? = nil) throws -> RecordID {
+        let id = try RecordID(text)
+        if let expected, id.type != expected { throw RecordError.wrongRecordType(id: text, expected: expected.phrase) }
+        return id
+    }
+}
+
+/// The JSON form of a record's state, as `show --json` and `list --json` print it.
+func stateJSON(_ state: RecordState) -> JSONValue {
+    .object([
+        "id": .string(state.id.rawValue),
+        "type": .string(state.id.type.rawValue),
+        "version": .integer(Int64(state.version)),
+        "retracted": .bool(state.retracted),
+        "createdAt": .string(state.createdAt.description),
+        "createdBy": .string(state.createdBy),
+        "changedAt": .string(state.changedAt.description),
+        "changedBy": .string(state.changedBy),
+        "position": .integer(Int64(state.position)),
+        "record": state.document,
+    ])
+}
+
+/// A value for people: text bare, anything else as compact JSON.
+func plain(_ value: JSONValue?) -> String {
+    switch value {
+    case nil, .null?: return "—"
+    case .string(let text)?: return text
+    case let other?: return other.description
+    }
+}
+
+/// The JSON form of one edit, as `history`, `audit` and `blame` print it.
+func editJSON(_ entry: AuditEntry) -> JSONValue {
+    var object: [String: JSONValue] = [
+        "position": .integer(Int64(entry.event.position)),
+        "record": entry.record.map { .string($0.rawValue) } ?? .null,
+        "version": .integer(Int64(entry.event.streamVersion)),
+        "recordedAt": .string(entry.event.recordedAt.description),
+        "actor": .string(entry.event.metadata.actor),
+        "kind": .string(entry.kind?.verb ?? entry.event.type),
+        "reason": entry.event.metadata.reason.map(JSONValue.string) ?? .null,
+        "changes": .array(entry.changes.map { change in
+            .object(["field": .string(change.field.description), "old": change.old ?? .null, "new": change.new ?? .null])
+        }),
+    ]
+    if entry.kind == .linked || entry.kind == .unlinked, let payload = try? JSONValue.parse(entry.event.payload) {
+        object["link"] = payload
+    }
+    return .object(object)
+}
+
+/// The lines of one edit for people: a heading, then each field old → new.
+func editLines(_ entry: AuditEntry, session: Session, showRecord: Bool) -> [String] {
+    let event = entry.event
+    var heading = "v\(event.streamVersion)  \(session.time(event.recordedAt))  \(event.metadata.actor)  \(entry.kind?.verb ?? event.type)"
+    if showRecord { heading = "#\(event.position)  \(entry.record?.rawValue ?? event.stream.rawValue)  " + heading }
+    if let reason = event.metadata.reason { heading += "  — \(reason)" }
+    var lines = [heading]
+    switch entry.kind {
+    case .created?:
+        lines.append("    created with \(entry.changes.count) fields")
+    case .corrected?:
+        for change in entry.changes { lines.append("    \(change.field): \(clip(plain(change.old), 60)) → \(clip(plain(change.new), 60))") }
+    case .linked?, .unlinked?:
+        if let payload = try? JSONValue.parse(event.payload) {
+            lines.append("    \(plain(payload["article"])) ↔ \(plain(payload["event"]))")
+        }
+    default: break
+    }
+    return lines
+}

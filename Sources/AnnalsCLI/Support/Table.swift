@@ -1,0 +1,47 @@
+/// Aligned columns for people, measured by display width so Vietnamese (and wide CJK) text lines up.
+struct Table {
+    var header: [String]
+    var rows: [[String]] = []
+
+    init(_ header: [String]) { self.header = header }
+
+    mutating func add(_ row: [String]) { rows.append(row) }
+
+    /// The table's lines; a header of empty strings is left out.
+    func render() -> String {
+        let all = (header.allSatisfy(\.isEmpty) ? [] : [header]) + rows
+        var widths = [Int](repeating: 0, count: header.count)
+        for row in all { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], displayWidth(cell)) } }
+        return all.map { row in
+            row.enumerated().map { i, cell in
+                i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - displayWidth(cell))
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}
+
+/// Terminal columns a text takes: one per character, two for East Asian wide characters, none
+/// for combining marks (NFC text has few) and zero-width characters.
+func displayWidth(_ text: String) -> Int {
+    text.reduce(0) { width, character in
+        guard let scalar = character.unicodeScalars.first else { return width }
+        let v = scalar.value
+        if v == 0x200B || v == 0x200D || (0x0300...0x036F).contains(v) { return width }
+        let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+            || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+            || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1FAFF).contains(v) || (0x20000...0x3FFFD).contains(v)
+        return width + (wide ? 2 : 1)
+    }
+}
+
+/// Shortens `text` to at most `width` columns with an ellipsis.
+func clip(_ text: String, _ width: Int) -> String {
+    let flat = text.replacingOccurrences(of: "\n", with: " ")
+    guard displayWidth(flat) > width else { return flat }
+    var out = ""
+    for character in flat {
+        if displayWidth(out + String(character)) >= width { break }
+        out.append(character)
+    }
+    return out + "…"
+}

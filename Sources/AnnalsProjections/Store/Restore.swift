@@ -1,0 +1,36 @@
+public import AnnalsEventLog
+import AnnalsLMDB
+
+extension ProjectedStore {
+    /// Creates a new store at `path` holding exactly `events` (same positions, ids, times and
+    /// hashes, checked one by one as they are stored) and builds its projections. The path must
+    /// not hold a store yet. `events` is called with a sink and feeds it in order, so any number
+    /// of events passes through bounded memory. Returns the new store, open.
+    public static func restore(into path: String, chunkSize: Int = 4096,
+                               events: ((RecordedEvent) throws -> Void) throws -> Void) throws -> ProjectedStore {
+        let store = try ProjectedStore(path: path, create: true)
+        guard try store.head().position == 0 else {
+            store.environment.close()
+            throw EventLogError.invalidInput(field: "target store", value: path, fix: "restore into a new, empty store directory")
+        }
+        var pending: [RecordedEvent] = []
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let batch = pending
+            try store.environment.write { txn in try store.log.restore(batch, in: txn) }
+            pending.removeAll(keepingCapacity: true)
+        }
+        do {
+            try events { event in
+                pending.append(event)
+                if pending.count >= chunkSize { try flush() }
+            }
+            try flush()
+            try store.rebuild(chunkSize: chunkSize)
+        } catch {
+            store.environment.close()
+            throw error
+        }
+        return store
+    }
+}
