@@ -82,6 +82,7 @@ struct Correct: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var write: WriteOptions
+    @OptionGroup var version: VersionOption
     @Argument(help: "The record's id.") var id: String
     @Option(name: .customLong("set"), help: ArgumentHelp("The new value: field=value.", valueName: "field=value")) var fields: [String] = []
 
@@ -95,7 +96,7 @@ struct Correct: ParsableCommand {
         let recordID = try Session.recordID(id)
         let store = try session.open()
         defer { store.environment.close() }
-        report(try RecordEditor(log: store).correct(recordID, setting: fields, expectedVersion: write.expectedVersion, context: context(write)), verb: "corrected", session: session)
+        report(try RecordEditor(log: store).correct(recordID, setting: fields, expectedVersion: version.expectedVersion, context: context(write)), verb: "corrected", session: session)
     }
 }
 
@@ -106,6 +107,7 @@ struct Retract: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var write: WriteOptions
+    @OptionGroup var version: VersionOption
     @Argument(help: "The record's id.") var id: String
 
     func validate() throws {
@@ -117,7 +119,7 @@ struct Retract: ParsableCommand {
         let recordID = try Session.recordID(id)
         let store = try session.open()
         defer { store.environment.close() }
-        report(try RecordEditor(log: store).retract(recordID, expectedVersion: write.expectedVersion, context: context(write)), verb: "retracted", session: session)
+        report(try RecordEditor(log: store).retract(recordID, expectedVersion: version.expectedVersion, context: context(write)), verb: "retracted", session: session)
     }
 }
 
@@ -128,6 +130,7 @@ struct Restore: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var write: WriteOptions
+    @OptionGroup var version: VersionOption
     @Argument(help: "The record's id.") var id: String
 
     func validate() throws {
@@ -139,7 +142,7 @@ struct Restore: ParsableCommand {
         let recordID = try Session.recordID(id)
         let store = try session.open()
         defer { store.environment.close() }
-        report(try RecordEditor(log: store).restore(recordID, expectedVersion: write.expectedVersion, context: context(write)), verb: "restored", session: session)
+        report(try RecordEditor(log: store).restore(recordID, expectedVersion: version.expectedVersion, context: context(write)), verb: "restored", session: session)
     }
 }
 

@@ -31,10 +31,6 @@ struct WriteOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Why (required for corrections, retractions and restores).", valueName: "text"))
     var reason: String?
 
-    @Option(name: .customLong("expected-version"),
-            help: ArgumentHelp("Refuse (exit 3) unless the record is still at this version: the one you edited.", valueName: "n"))
-    var expectedVersion: UInt64?
-
     /// The actor: the option, else $ANNALS_ACTOR, else the login name; never empty.
     func resolvedActor() throws -> String {
         let candidates = [actor, ProcessInfo.processInfo.environment["ANNALS_ACTOR"], ProcessInfo.processInfo.environment["USER"],
@@ -45,4 +41,11 @@ struct WriteOptions: ParsableArguments {
         }
         return found
     }
+}
+
+/// Optimistic concurrency for one record's edit.
+struct VersionOption: ParsableArguments {
+    @Option(name: .customLong("expected-version"),
+            help: ArgumentHelp("Refuse (exit 3) unless the record is still at this version: the one you edited.", valueName: "n"))
+    var expectedVersion: UInt64?
 }
