@@ -106,6 +106,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "AnnalsCLITests",
+            dependencies: ["annals", "AnnalsTesting", "AnnalsEventLog", "AnnalsLMDB"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "AnnalsEventLogTests",
             dependencies: ["AnnalsEventLog", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestHelper"],
             swiftSettings: strict

@@ -1,34 +1,80 @@
 public import Foundation
 
-/// The `annals-testhelper` executable built beside the test bundle.
-public enum Helper {
-    public static var path: String {
+/// An executable of this package, built beside the test bundle.
+public struct BuiltProgram: Sendable {
+    public let path: String
+
+    /// The product `name` (`annals`, `AnnalsTestHelper`) from the build folder the tests run in.
+    public init(_ name: String) {
         let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("AnnalsTestHelper").path,
-            Bundle.main.bundleURL.appendingPathComponent("AnnalsTestHelper").path,
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("AnnalsTestHelper").path,
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name).path,
+            Bundle.main.bundleURL.appendingPathComponent(name).path,
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent(name).path,
         ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+        path = candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
-    /// Starts the helper with its output piped.
-    public static func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (Process, Pipe) {
+    /// Starts the program with stdout piped (stderr piped too when `captureErrors`).
+    public func start(_ arguments: [String], environment extra: [String: String] = [:], captureErrors: Bool = false) throws -> (Process, Pipe, Pipe?) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         let out = Pipe()
         process.standardOutput = out
-        process.standardError = FileHandle.standardError
+        let err = captureErrors ? Pipe() : nil
+        process.standardError = err ?? FileHandle.standardError
+        process.standardInput = FileHandle.nullDevice
         try process.run()
+        return (process, out, err)
+    }
+
+    /// What a finished run printed and how it exited.
+    public struct Result: Sendable {
+        public let status: Int32
+        public let stdout: String
+        public let stderr: String
+        public var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+    }
+
+    /// Runs the program to completion.
+    public func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let (process, out, err) = try start(arguments, environment: environment, captureErrors: true)
+        // Read both pipes while the program runs, so neither fills up and blocks it.
+        let errors = ErrorBuffer()
+        let done = DispatchSemaphore(value: 0)
+        let handle = err?.fileHandleForReading
+        DispatchQueue.global().async {
+            errors.data = handle?.readDataToEndOfFile() ?? Data()
+            done.signal()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        done.wait()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errors.data, as: UTF8.self))
+    }
+}
+
+/// The `annals-testhelper` executable the crash and multi-process tests start and kill.
+public enum Helper {
+    static let program = BuiltProgram("AnnalsTestHelper")
+
+    /// Starts the helper with its output piped.
+    public static func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (Process, Pipe) {
+        let (process, out, _) = try program.start(arguments, environment: extra)
         return (process, out)
     }
 
     /// Runs the helper to completion and returns its exit status and output lines.
     public static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, lines: [String]) {
-        let (process, out) = try start(arguments, environment: environment)
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init))
+        let result = try program.run(arguments, environment: environment)
+        return (result.status, result.lines)
     }
+}
+
+/// Holds what the stderr reader read. Written once on the reader's queue and read only after the
+/// semaphore that follows that write, so the two accesses never overlap.
+private final class ErrorBuffer: @unchecked Sendable {
+    var data = Data()
 }

@@ -1,0 +1,52 @@
+import AnnalsTesting
+import Foundation
+import Testing
+
+/// A temporary directory with a store path, and the real `annals` binary to run against it.
+final class CLIWorkspace {
+    let directory: TemporaryDirectory
+    let annals = BuiltProgram("annals")
+    var store: String { directory.appending("store") }
+
+    init(initialized: Bool = true) throws {
+        directory = try TemporaryDirectory(prefix: "annals-cli")
+        if initialized { try expectOK(["init"]) }
+    }
+
+    deinit { directory.remove() }
+
+    /// Runs `annals` with the store and a fixed actor in its environment, in the repository root.
+    @discardableResult
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> BuiltProgram.Result {
+        try annals.run(arguments, environment: ["ANNALS_STORE": store, "ANNALS_ACTOR": "tester", "CI": "true"].merging(environment) { $1 })
+    }
+
+    /// Runs and requires exit 0, returning stdout.
+    @discardableResult
+    func expectOK(_ arguments: [String], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        let result = try run(arguments)
+        #expect(result.status == 0, "annals \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
+        return result.stdout
+    }
+
+    /// Imports the project's demo article and the seed facts.
+    func seed() throws {
+        try expectOK(["import", RepositoryFiles.path("docs/examples/demo-article.txt"), RepositoryFiles.path("docs/examples/seed-facts.jsonl")])
+    }
+
+    /// What must not change when a command fails: the full export and the head hash.
+    func fingerprint() throws -> String {
+        try expectOK(["export"]) + (try expectOK(["stats", "--json"]).components(separatedBy: "\"headHash\":").last ?? "")
+    }
+
+    /// Parses one JSON document.
+    func json(_ text: String) throws -> [String: Any] {
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        return try #require(object as? [String: Any], "not a JSON object: \(text)")
+    }
+
+    /// Parses JSONL.
+    func jsonLines(_ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map { try json(String($0)) }
+    }
+}
