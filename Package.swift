@@ -84,7 +84,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AnnalsBench",
-            dependencies: ["CLMDB", "AnnalsEventLog", "AnnalsLMDB", "AnnalsTesting"],
+            dependencies: ["CLMDB", "AnnalsEventLog", "AnnalsLMDB", "AnnalsRecords", "AnnalsProjections", "AnnalsTesting"],
             swiftSettings: strict
         ),
         .testTarget(

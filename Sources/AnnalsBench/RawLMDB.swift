@@ -52,18 +52,19 @@ struct RawLMDBBaseline {
     }
 
     /// Walks the log with one cursor, touching every value. Returns seconds and the count.
-    func scan() throws -> (Double, Int) {
+    /// `database` names the log's database (`log` here, `log/events` in an Annals store).
+    func scan(database: String = "log") throws -> (Double, Int) {
         var env: OpaquePointer?
         try ok(mdb_env_create(&env))
         defer { mdb_env_close(env) }
-        try ok(mdb_env_set_maxdbs(env, 4))
+        try ok(mdb_env_set_maxdbs(env, 64))
         try ok(mdb_env_open(env, path, UInt32(MDB_NOTLS | MDB_RDONLY), 0o600))
         var txn: OpaquePointer?
         var log = MDB_dbi(0)
         let start = Date()
         try ok(mdb_txn_begin(env, nil, UInt32(MDB_RDONLY), &txn))
         defer { mdb_txn_abort(txn) }
-        try ok(mdb_dbi_open(txn, "log", 0, &log))
+        try ok(mdb_dbi_open(txn, database, 0, &log))
         var cursor: OpaquePointer?
         try ok(mdb_cursor_open(txn, log, &cursor))
         defer { mdb_cursor_close(cursor) }

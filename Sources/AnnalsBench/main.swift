@@ -1,72 +1,235 @@
-// annals-bench: Annals' speed beside raw LMDB driven through the same C library in the same run.
-//   swift run -c release annals-bench [--events N] [--repeat R]
+// annals-bench: Annals' speed beside raw LMDB driven through the same C library, in the same run.
+//
+//   swift run -c release annals-bench [--events N] [--repeat R] [--json FILE]
+//
+// Figures (median of R repetitions, with min and max), each beside its raw-LMDB baseline:
+//   1. batched append with projections maintained (1000 events a transaction)
+//   2. single durable edit (one event per committed transaction)
+//   3. full rebuild of all projections vs a raw cursor scan of the same log
+//   4. history and show --as-of of one record at 10,000 events and at N events
+//   5. peak memory during the rebuild of N events
+//   6. `annals correct` and `annals show` as separate processes on the N-event store
 import AnnalsEventLog
 import AnnalsLMDB
+import AnnalsProjections
+import AnnalsRecords
 import AnnalsTesting
 import Foundation
 
-var events = 200_000
+#if canImport(Glibc)
+import Glibc
+#endif
+
+var events = 1_000_000
 var repetitions = 3
+var jsonPath: String?
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--events": events = arguments.next().flatMap(Int.init) ?? events
     case "--repeat": repetitions = arguments.next().flatMap(Int.init) ?? repetitions
+    case "--json": jsonPath = arguments.next()
     default:
-        FileHandle.standardError.write(Data("usage: annals-bench [--events N] [--repeat R]\n".utf8))
+        FileHandle.standardError.write(Data("usage: annals-bench [--events N] [--repeat R] [--json FILE]\n".utf8))
         exit(2)
     }
 }
-
 let batch = 1000
-let payloadBytes = 400
+let small = min(10_000, events)
+let appendEvents = min(events, 200_000)
+let singleEdits = min(1000, max(50, events / 100))
+
+func log(_ text: String) { FileHandle.standardError.write(Data("annals-bench: \(text)\n".utf8)) }
+
+/// Seconds taken by `body`.
+func timed(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// Fills a new store at `path` with the corpus of `count` events, `batch` events a transaction.
+/// Returns the seconds spent appending (generation excluded) and the average stored payload size.
+func fill(_ path: String, count: Int) throws -> (seconds: Double, payloadBytes: Int) {
+    let store = try ProjectedStore(path: path, create: true)
+    defer { store.environment.close() }
+    var corpus = try Corpus(events: count)
+    var seconds = 0.0, payload = 0, appended = 0
+    while corpus.produced < count {
+        let appends = corpus.nextBatch(batch)
+        payload += appends.reduce(0) { $0 + $1.events.reduce(0) { $0 + $1.payload.count } }
+        appended += appends.reduce(0) { $0 + $1.events.count }
+        seconds += try timed { try store.append(appends) }
+    }
+    return (seconds, payload / max(1, appended))
+}
+
+/// Anonymous and total resident memory of this process, in KiB.
+func residentKB() -> (anonymous: Int, total: Int) {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return (0, 0) }
+    func field(_ name: String) -> Int {
+        status.split(separator: "\n").first { $0.hasPrefix(name) }.flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? 0
+    }
+    return (field("RssAnon:"), field("VmRSS:"))
+}
 
 struct Figure {
     let name: String
+    let unit: String
     var annals: [Double] = []
     var raw: [Double] = []
+    /// Whether more is better (rates) or less is better (latencies, memory).
+    var higherIsBetter = true
+    var target: String = ""
+
+    var ratio: Double? {
+        guard !annals.isEmpty, !raw.isEmpty, median(raw) > 0 else { return nil }
+        return median(annals) / median(raw)
+    }
 }
 
-func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-
-func scratch() throws -> TemporaryDirectory { try TemporaryDirectory(prefix: "annals-bench") }
-
-var appendFigure = Figure(name: "append, \(batch)/txn (events/s)")
-var scanFigure = Figure(name: "full scan (events/s)")
-
-for _ in 0..<repetitions {
-    let dir = try scratch()
-    defer { dir.remove() }
-    let raw = RawLMDBBaseline(path: dir.appending("raw"))
-    let rawSeconds = try raw.append(count: events, valueSize: payloadBytes + 120, batch: batch)
-    appendFigure.raw.append(Double(events) / rawSeconds)
-    let (rawScan, rawCount) = try raw.scan()
-    scanFigure.raw.append(Double(rawCount) / rawScan)
-
-    let log = try LMDBEventLog(path: dir.appending("annals"))
-    let proposed = (0..<events).map { EventFactory.event($0, type: "ArticleCorrected", payloadBytes: payloadBytes, actor: "bench") }
-    let streams = try (0..<20_000).map { try StreamID("article/bench-\($0)") }
-    var start = Date()
-    for first in stride(from: 0, to: events, by: batch) {
-        let slice = proposed[first..<min(events, first + batch)]
-        var byStream: [StreamID: [ProposedEvent]] = [:]
-        for (offset, event) in zip(slice.indices, slice) { byStream[streams[offset % streams.count], default: []].append(event) }
-        try log.append(byStream.map { StreamAppend(stream: $0.key, expected: .any, events: $0.value) })
-    }
-    appendFigure.annals.append(Double(events) / Date().timeIntervalSince(start))
-    start = Date()
-    var seen = 0
-    try log.forEachEvent { _ in seen += 1; return true }
-    scanFigure.annals.append(Double(seen) / Date().timeIntervalSince(start))
-    log.environment.close()
+func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
+func spread(_ values: [Double]) -> String {
+    guard !values.isEmpty else { return "—" }
+    let format = median(values) >= 100 ? "%.0f" : median(values) >= 1 ? "%.2f" : "%.4f"
+    return String(format: format, median(values)) + " (" + String(format: format, values.min() ?? 0) + "–" + String(format: format, values.max() ?? 0) + ")"
 }
 
-print("annals-bench: \(events) events of ~\(payloadBytes) B payload, median of \(repetitions) (min–max)")
-print("figure".padding(toLength: 34, withPad: " ", startingAt: 0) + "annals".padding(toLength: 30, withPad: " ", startingAt: 0) + "raw LMDB".padding(toLength: 30, withPad: " ", startingAt: 0) + "ratio")
-for figure in [appendFigure, scanFigure] {
-    func cell(_ values: [Double]) -> String {
-        String(format: "%.0f (%.0f–%.0f)", median(values), values.min() ?? 0, values.max() ?? 0).padding(toLength: 30, withPad: " ", startingAt: 0)
+let scratch = try TemporaryDirectory(prefix: "annals-bench")
+defer { scratch.remove() }
+var figures: [Figure] = []
+
+// 1. Batched append with projections, beside raw LMDB puts of the same shape.
+var append = Figure(name: "append with projections, \(batch)/txn (\(appendEvents) events)", unit: "events/s", target: "≥ 0.5× raw")
+var payloadBytes = 400
+for round in 0..<repetitions {
+    log("append round \(round + 1) of \(repetitions)")
+    let (seconds, payload) = try fill(scratch.appending("append-\(round)"), count: appendEvents)
+    payloadBytes = payload
+    append.annals.append(Double(appendEvents) / seconds)
+    try? FileManager.default.removeItem(atPath: scratch.appending("append-\(round)"))
+    let raw = RawLMDBBaseline(path: scratch.appending("raw-\(round)"))
+    append.raw.append(Double(appendEvents) / (try raw.append(count: appendEvents, valueSize: payload + 120, batch: batch)))
+    try? FileManager.default.removeItem(atPath: scratch.appending("raw-\(round)"))
+}
+figures.append(append)
+
+// The two stores the remaining figures read: 10,000 events and N events.
+log("building the \(small)-event store")
+_ = try fill(scratch.appending("small"), count: small)
+log("building the \(events)-event store")
+let bigFill = try fill(scratch.appending("big"), count: events)
+log("the \(events)-event store took \(String(format: "%.1f", bigFill.seconds)) s to append (\(String(format: "%.0f", Double(events) / bigFill.seconds)) events/s)")
+
+// 2. Single durable edits through the editor, beside one raw put per commit.
+var single = Figure(name: "single durable edit (\(singleEdits) edits)", unit: "edits/s", target: "≥ 0.8× raw")
+do {
+    let store = try ProjectedStore(path: scratch.appending("small"), create: false)
+    let editor = RecordEditor(log: store)
+    let probe = try RecordID(Corpus.probeID)
+    for round in 0..<repetitions {
+        let seconds = try timed {
+            for i in 0..<singleEdits {
+                try editor.correct(probe, set: [(try FieldPath("place"), .string("Điểm \(round)-\(i)"))], context: EditContext(actor: "bench", reason: "single edit"))
+            }
+        }
+        single.annals.append(Double(singleEdits) / seconds)
+        let raw = RawLMDBBaseline(path: scratch.appending("raw-single-\(round)"))
+        single.raw.append(Double(singleEdits) / (try raw.append(count: singleEdits, valueSize: payloadBytes + 120, batch: 1)))
     }
-    print(figure.name.padding(toLength: 34, withPad: " ", startingAt: 0) + cell(figure.annals) + cell(figure.raw)
-          + String(format: "%.2f×", median(figure.annals) / median(figure.raw)))
+    store.environment.close()
+}
+figures.append(single)
+
+// 3 and 5. Rebuild of the N-event store, beside a raw cursor scan of its log; peak memory.
+var rebuild = Figure(name: "rebuild all projections (\(events) events)", unit: "events/s", target: "≥ 0.1× raw scan and ≥ 300,000/s")
+var memory = Figure(name: "peak memory during rebuild (\(events) events)", unit: "MiB", higherIsBetter: false, target: "≤ 150 MB")
+var memoryTotal = Figure(name: "  of which resident map pages, peak VmRSS", unit: "MiB", higherIsBetter: false)
+for round in 0..<repetitions {
+    log("rebuild round \(round + 1) of \(repetitions)")
+    let store = try ProjectedStore(path: scratch.appending("big"), create: false)
+    let before = residentKB()
+    var peak = before
+    let seconds = try timed {
+        try store.rebuild { _, _ in
+            let now = residentKB()
+            peak = (max(peak.anonymous, now.anonymous), max(peak.total, now.total))
+        }
+    }
+    store.environment.close()
+    rebuild.annals.append(Double(events) / seconds)
+    memory.annals.append(Double(peak.anonymous) / 1024)
+    memoryTotal.annals.append(Double(peak.total) / 1024)
+    let (scan, count) = try RawLMDBBaseline(path: scratch.appending("big")).scan(database: LMDBEventLog.DatabaseName.events)
+    rebuild.raw.append(Double(count) / scan)
+}
+figures.append(rebuild)
+
+// 4. History and as-of of the probe record (the same short stream in both stores).
+var history = Figure(name: "history of one record: \(events) vs \(small) events", unit: "ms", higherIsBetter: false, target: "≤ 2×")
+var asOf = Figure(name: "show --as-of: \(events) vs \(small) events", unit: "ms", higherIsBetter: false, target: "≤ 2×")
+for (name, isBig) in [("small", false), ("big", true)] {
+    let store = try ProjectedStore(path: scratch.appending(name), create: false)
+    let probe = try RecordID(Corpus.probeID)
+    let middle = try store.head().position / 2
+    for _ in 0..<repetitions {
+        var historyTimes: [Double] = [], asOfTimes: [Double] = []
+        for _ in 0..<50 {
+            historyTimes.append(try timed { _ = try store.readStream(probe.streamID).map(AuditEntry.init) } * 1000)
+            asOfTimes.append(try timed { _ = try store.record(probe, asOf: middle) } * 1000)
+        }
+        if isBig { history.annals.append(median(historyTimes)); asOf.annals.append(median(asOfTimes)) }
+        else { history.raw.append(median(historyTimes)); asOf.raw.append(median(asOfTimes)) }
+    }
+    store.environment.close()
+}
+figures += [history, asOf, memory, memoryTotal]
+
+// 6. The CLI as separate processes on the N-event store.
+let annalsPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("annals").path
+if FileManager.default.isExecutableFile(atPath: annalsPath) {
+    var show = Figure(name: "annals show, one process (\(events) events)", unit: "ms", higherIsBetter: false, target: "< 50 ms")
+    var correct = Figure(name: "annals correct, one process (\(events) events)", unit: "ms", higherIsBetter: false)
+    func run(_ arguments: [String]) throws -> Double {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: annalsPath)
+        process.arguments = arguments + ["--store", scratch.appending("big")]
+        process.standardOutput = FileHandle.nullDevice
+        process.environment = ["ANNALS_ACTOR": "bench"]
+        return try timed {
+            try process.run()
+            process.waitUntilExit()
+        } * 1000
+    }
+    for round in 0..<max(repetitions, 5) {
+        show.annals.append(try run(["show", Corpus.probeID]))
+        correct.annals.append(try run(["correct", Corpus.probeID, "--set", "place=CLI \(round)", "--reason", "bench"]))
+    }
+    figures += [show, correct]
+} else {
+    log("annals is not built beside annals-bench (\(annalsPath)); skipping the CLI figures: swift build -c release --product annals")
+}
+
+// Output.
+let machine = "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB"
+print("annals-bench: \(events) events (~\(payloadBytes) B payloads), median of \(repetitions) (min–max), \(machine)")
+var table = [["figure", "annals", "baseline", "ratio", "target"]]
+for figure in figures {
+    let ratio = figure.ratio.map { String(format: "%.2f×", $0) } ?? ""
+    table.append([figure.name, spread(figure.annals) + " " + figure.unit, figure.raw.isEmpty ? "" : spread(figure.raw) + " " + figure.unit,
+                  ratio, figure.target])
+}
+let widths = (0..<5).map { column in table.map { $0[column].count }.max() ?? 0 }
+for row in table {
+    print(row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  "))
+}
+print("baselines: raw LMDB puts of the same sizes and batches (log by position with MDB_APPEND + stream index); "
+      + "raw cursor scan for the rebuild; the 10,000-event store for history and as-of")
+
+if let jsonPath {
+    let document: [String: Any] = [
+        "events": events, "repetitions": repetitions, "payloadBytes": payloadBytes, "machine": machine,
+        "figures": figures.map { ["name": $0.name, "unit": $0.unit, "annals": $0.annals, "baseline": $0.raw, "ratio": $0.ratio.map { $0 as Any } ?? NSNull(), "target": $0.target] },
+    ]
+    try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: jsonPath))
 }
