@@ -40,7 +40,7 @@ public struct AggregateKey: Hashable, Sendable, Comparable {
 
     static let separator: Character = "\u{1F}"
 
-    var bytes: [UInt8] { Array(([family, String(format: "%04d", year)] + dimensions).joined(separator: String(Self.separator)).utf8) }
+    var bytes: [UInt8] { Array(([family, fourDigits(year)] + dimensions).joined(separator: String(Self.separator)).utf8) }
 
     init(family: String, year: Int, _ dimensions: [String]) {
         self.family = family
@@ -62,25 +62,37 @@ public struct AggregateKey: Hashable, Sendable, Comparable {
 enum Contributions {
     static let none = "(none)"
 
+    /// Read from the record's document directly (the projection writer runs this twice per event,
+    /// and a typed decode with full validation cost most of a rebuild): the document was validated
+    /// when its edit was appended.
     static func of(_ state: RecordState?) -> [AggregateKey: AggregateValue] {
-        guard let state, !state.retracted, let record = try? state.record else { return [:] }
+        guard let state, !state.retracted else { return [:] }
+        let document = state.document
         var cells: [AggregateKey: AggregateValue] = [:]
-        func add(_ key: AggregateKey, count: Int64 = 1, sum: ExactDecimal = .zero) {
-            let current = cells[key] ?? .zero
+        func add(_ key: AggregateKey, sum: ExactDecimal = .zero) {
             // Count records, not values: a record with two quantities of one metric counts once.
-            cells[key] = AggregateValue(count: max(current.count, count), sum: current.sum + sum)
+            let current = cells[key] ?? .zero
+            cells[key] = AggregateValue(count: 1, sum: current.sum + sum)
         }
-        switch record {
-        case .article(let article):
-            let year = article.publishedAt.year
-            add(AggregateKey(family: "articles", year: year, [article.source, article.category ?? none]))
-            add(AggregateKey(family: "views", year: year, []), sum: ExactDecimal(Decimal(article.viewCount?.count ?? 0)))
-        case .diplomacyEvent(let event):
-            let year = event.date.year
-            let counterparts = event.counterparts.isEmpty ? [none] : event.counterparts.map(\.name)
-            for counterpart in Set(counterparts) { add(AggregateKey(family: "events", year: year, [event.kind.rawValue, counterpart])) }
-            for quantity in event.quantities {
-                add(AggregateKey(family: "quantity", year: year, [quantity.metric, quantity.unit]), sum: quantity.value)
+        func year(_ field: String) -> Int? { document[field]?.stringValue.flatMap { try? RecordDate($0) }?.year }
+        switch state.id.type {
+        case .article:
+            guard let year = year("publishedAt") else { return [:] }
+            add(AggregateKey(family: "articles", year: year, [document["source"]?.stringValue ?? none, document["category"]?.stringValue ?? none]))
+            var views = Int64(0)
+            if case .integer(let count)? = document["viewCount"]?["count"] { views = count }
+            add(AggregateKey(family: "views", year: year, []), sum: ExactDecimal(Decimal(views)))
+        case .diplomacyEvent:
+            guard let year = year("date"), let kind = document["kind"]?.stringValue else { return [:] }
+            var names: Set<String> = []
+            if case .array(let counterparts)? = document["counterparts"] { names = Set(counterparts.compactMap { $0["name"]?.stringValue }) }
+            for counterpart in names.isEmpty ? [none] : names { add(AggregateKey(family: "events", year: year, [kind, counterpart])) }
+            if case .array(let quantities)? = document["quantities"] {
+                for quantity in quantities {
+                    guard let metric = quantity["metric"]?.stringValue, let unit = quantity["unit"]?.stringValue,
+                          let value = quantity["value"]?.stringValue.flatMap({ try? ExactDecimal($0) }) else { continue }
+                    add(AggregateKey(family: "quantity", year: year, [metric, unit]), sum: value)
+                }
             }
         }
         return cells
@@ -91,4 +103,11 @@ enum Contributions {
         let year = Int(event.recordedAt.description.prefix(4)) ?? 0
         return AggregateKey(family: "edits", year: year, [event.metadata.actor, kind.verb])
     }
+}
+
+/// A year as four digits (`0987`), as keys sort them: `String(format:)` costs more than the rest
+/// of a key.
+func fourDigits(_ year: Int) -> String {
+    let text = String(year)
+    return text.count >= 4 ? text : String(repeating: "0", count: 4 - text.count) + text
 }

@@ -50,7 +50,7 @@ struct ProjectionWriter {
     /// `type ‖ 0 ‖ year (4 digits) ‖ 0 ‖ id`: lists by type and year without reading every record.
     static func listKey(_ state: RecordState) -> [UInt8]? {
         guard let year = recordYear(state) else { return nil }
-        return Array("\(state.id.type.rawValue)\u{0}\(String(format: "%04d", year))\u{0}\(state.id.rawValue)".utf8)
+        return Array("\(state.id.type.rawValue)\u{0}\(fourDigits(year))\u{0}\(state.id.rawValue)".utf8)
     }
 
     /// The record's own year: an article's publication year, a diplomacy event's date year.
@@ -58,6 +58,9 @@ struct ProjectionWriter {
         let field = state.id.type == .article ? "publishedAt" : "date"
         return state.document[field]?.stringValue.flatMap { try? RecordDate($0) }?.year
     }
+
+    /// The fields whose text is indexed.
+    static let wordFields = ["title", "paragraphs", "keywords", "authors", "description", "place", "organizer", "participants", "counterparts"]
 
     /// The words a live record is found by: title, text, places, people, keywords.
     static func words(_ state: RecordState?) -> Set<String> {
@@ -71,13 +74,13 @@ struct ProjectionWriter {
             default: break
             }
         }
-        for field in ["title", "paragraphs", "keywords", "authors", "description", "place", "organizer", "participants", "counterparts"] {
-            collect(state.document[field])
-        }
+        for field in wordFields { collect(state.document[field]) }
         return Set(texts.flatMap(TextFolding.tokens))
     }
 
     private func updateWords(_ table: Database, id: RecordID, old: RecordState?, new: RecordState, in txn: WriteTransaction) throws {
+        // Most edits (links, figures, dates) leave the indexed text alone: nothing to fold then.
+        if let old, old.retracted == new.retracted, Self.wordFields.allSatisfy({ old.document[$0] == new.document[$0] }) { return }
         let before = Self.words(old), after = Self.words(new)
         let suffix = [UInt8(0)] + Array(id.rawValue.utf8)
         for word in before.subtracting(after) { try txn.delete(table, Array(word.utf8) + suffix) }

@@ -57,7 +57,7 @@ extension ProjectedStore {
             let index = catalog.table(.records, "by-year", generation: generation)
             let states = catalog.table(.records, "state", generation: generation)
             var prefix = Array(type.rawValue.utf8) + [0]
-            if let year = filter.year { prefix += Array(String(format: "%04d", year).utf8) + [0] }
+            if let year = filter.year { prefix += Array(fourDigits(year).utf8) + [0] }
             var found: [RecordState] = []
             try txn.scan(index, from: prefix, to: prefix.dropLast() + [prefix.last! + 1]) { entry in
                 guard let separator = entry.key.lastIndex(of: 0) else { return true }
@@ -118,5 +118,13 @@ extension ProjectedStore {
             }
             return count
         }
+    }
+}
+
+extension ProjectedStore: RecordStateSource {
+    /// The records projection's state, or nil when that projection is stale (the editor then
+    /// replays the stream; the write itself is refused while any projection is stale).
+    public func currentState(of id: RecordID) throws -> RecordState? {
+        do { return try record(id) } catch is ProjectionError { return nil }
     }
 }

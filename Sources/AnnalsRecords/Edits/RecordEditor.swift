@@ -1,6 +1,13 @@
 public import AnnalsEventLog
 import Foundation
 
+/// A log that also keeps each record's current state (such as a store with projections), so edits
+/// need not replay the record's stream.
+public protocol RecordStateSource {
+    /// The current state, or nil when the source does not have it (the editor then replays the stream).
+    func currentState(of id: RecordID) throws -> RecordState?
+}
+
 /// Turns edits into events: each edit is checked against the record's current state and the
 /// schema, then appended with the stream's expected version, so two concurrent edits of one record
 /// conflict (`EventLogError.wrongExpectedVersion`) instead of one silently overwriting the other.
@@ -16,9 +23,13 @@ public struct RecordEditor {
 
     // MARK: - State
 
-    /// The record's current state, folded from its own stream (cost proportional to that stream).
+    /// The record's current state: from the log's own record states when it keeps them (a
+    /// projected store), else folded from the record's stream (cost proportional to that stream).
+    /// Either way the edit appends with that state's version, so a state that is already stale
+    /// makes the append conflict rather than overwrite.
     public func state(of id: RecordID) throws -> RecordState? {
-        try RecordState.fold(log.readStream(id.streamID))
+        if let states = log as? any RecordStateSource, let state = try states.currentState(of: id) { return state }
+        return try RecordState.fold(log.readStream(id.streamID))
     }
 
     /// The current state or `unknownRecord`. With `expectedVersion`, a record at another version

@@ -16,7 +16,7 @@ public struct ExactDecimal: Hashable, Sendable, Codable, Comparable, CustomStrin
         let body = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
         guard !body.isEmpty, parts.count <= 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              body.count <= 38, let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
+              body.count <= 38, let value = Decimal(string: text, locale: Self.posix) else {
             throw RecordError.invalidField(field: "number", value: text, fix: "write an exact number in plain notation such as 1108742 or 12.5")
         }
         self.value = value
@@ -52,10 +52,14 @@ public struct ExactDecimal: Hashable, Sendable, Codable, Comparable, CustomStrin
         try container.encode(description)
     }
 
+    /// Plain notation with `.` for decimals: never an exponent, never grouping.
     public var description: String {
         var copy = value
-        return NSDecimalString(&copy, Locale(identifier: "en_US_POSIX"))
+        return NSDecimalString(&copy, Self.posix)
     }
+
+    /// Made once: creating a locale costs more than the arithmetic it serves.
+    private static let posix = Locale(identifier: "en_US_POSIX")
 
     public static func + (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal { ExactDecimal(a.value + b.value) }
     public static func - (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal { ExactDecimal(a.value - b.value) }

@@ -38,9 +38,9 @@ public enum JSONValue: Hashable, Sendable, Codable, CustomStringConvertible {
         }
     }
 
-    /// Parses JSON bytes.
+    /// Parses JSON bytes (see `JSONParser` for what is accepted).
     public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try JSONParser.parse(bytes)
     }
 
     /// The value of any `Encodable`, through its JSON form.
