@@ -3,6 +3,8 @@
 //
 // One module per layer; each imports only the layers below it:
 //   CLMDB (C shim) → AnnalsLMDB (safe wrapper) → AnnalsEventLog (hash-chained log)
+//   → AnnalsRecords (schemas, edits, importers) → AnnalsMigrations (upcasts, store formats)
+//   → AnnalsProjections (current state, aggregates, audit) → AnnalsCLI / annals
 // Test support (AnnalsTesting, annals-testhelper) sits beside them and never ships in `annals`.
 import PackageDescription
 
@@ -55,8 +57,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "AnnalsMigrations",
+            dependencies: ["AnnalsRecords", "AnnalsEventLog"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "AnnalsProjections",
-            dependencies: ["AnnalsRecords", "AnnalsEventLog", "AnnalsLMDB"],
+            dependencies: ["AnnalsMigrations", "AnnalsRecords", "AnnalsEventLog", "AnnalsLMDB"],
             swiftSettings: strict
         ),
         .target(
@@ -103,6 +110,12 @@ let package = Package(
                 "AnnalsProjections", "AnnalsRecords", "AnnalsEventLog", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestHelper",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AnnalsMigrationsTests",
+            dependencies: ["AnnalsMigrations", "AnnalsProjections", "AnnalsRecords", "AnnalsEventLog", "AnnalsLMDB", "AnnalsTesting", "annals"],
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -98,6 +98,7 @@ public struct VerificationProblem: Sendable, Equatable, CustomStringConvertible 
         case streamVersionGap = "stream version gap"
         case streamIndex = "stream index"
         case idIndex = "event-id index"
+        case typeIndex = "by-type index"
         case headMismatch = "head mismatch"
     }
 

@@ -11,6 +11,8 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
     case partialDuplicate(storedIDs: [String])
     /// The store was written by a newer or unknown format of Annals and is left untouched.
     case unsupportedFormat(found: UInt32, supported: UInt32)
+    /// The store was written by an older format; `annals migrate` brings it up to date.
+    case needsMigration(found: UInt32, current: UInt32)
     /// The directory holds LMDB data that is not an Annals log.
     case notAnAnnalsStore(path: String)
     /// A stored record cannot be decoded (corruption or a bug): names the position.
@@ -28,6 +30,8 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
             return "events \(ids.joined(separator: ", ")) are already stored but the rest of the batch is not; resend the original batch unchanged"
         case let .unsupportedFormat(found, supported):
             return "store format \(found) is newer than this annals knows (up to \(supported)); upgrade annals, the store was not touched"
+        case let .needsMigration(found, current):
+            return "store format \(found) is older than this annals (format \(current)); run: annals migrate --plan, then annals migrate"
         case let .notAnAnnalsStore(path):
             return "\(path) holds LMDB data but no Annals log; point --store at an Annals store or an empty directory"
         case let .corruptRecord(position, detail):

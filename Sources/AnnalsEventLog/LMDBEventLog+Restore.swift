@@ -28,6 +28,7 @@ extension LMDBEventLog {
             try txn.put(events, key, hash + record, options: .append)
             try txn.put(streams, Self.streamKey(event.stream, event.streamVersion), key, options: .noOverwrite)
             try txn.put(ids, Self.idKey(event.id), key, options: .noOverwrite)
+            if let byType { try txn.put(byType, Self.typeKey(event.type, event.position), []) }
             head = LogHead(position: event.position, hash: hash, lastRecordedAt: event.recordedAt)
         }
         try writeHead(head, in: txn)

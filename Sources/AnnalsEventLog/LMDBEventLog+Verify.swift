@@ -77,6 +77,7 @@ extension LMDBEventLog {
         }
         if let problem = try verifyStreamIndex(head: head) { return problem }
         if let problem = try verifyIDIndex(head: head) { return problem }
+        if let problem = try verifyTypeIndex(head: head) { return problem }
         return VerificationReport(head: head, eventsChecked: head.position, problem: nil)
     }
 
@@ -123,6 +124,45 @@ extension LMDBEventLog {
         if problem == nil && count != head.position {
             problem = VerificationProblem(position: head.position, kind: .streamIndex,
                                           detail: "the stream index has \(count) entries for \(head.position) events")
+        }
+        return problem.map { VerificationReport(head: head, eventsChecked: head.position, problem: $0) }
+    }
+
+    /// Format 2: one by-type entry per event, naming that event's type.
+    private func verifyTypeIndex(head: LogHead) throws -> VerificationReport? {
+        guard let byType else { return nil }
+        var count: UInt64 = 0
+        var problem: VerificationProblem?
+        var from: [UInt8]? = nil
+        repeat {
+            let resume = from
+            from = nil
+            try environment.read { txn in
+                var visited = 0
+                try txn.scan(byType, from: resume) { entry in
+                    if let resume, entry.key == resume { return true }
+                    visited += 1
+                    guard entry.key.count > 9, let position = decodeUInt64(entry.key.suffix(8)) else {
+                        problem = VerificationProblem(position: 0, kind: .typeIndex, detail: "malformed key \(entry.key.hexString)")
+                        return false
+                    }
+                    guard position <= head.position else { return true }
+                    let type = String(decoding: entry.key.dropLast(9), as: UTF8.self)
+                    guard try event(at: position, in: txn)?.type == type else {
+                        problem = VerificationProblem(position: position, kind: .typeIndex, detail: "the index says type \(type)")
+                        return false
+                    }
+                    count += 1
+                    if visited >= 4096 {
+                        from = entry.key
+                        return false
+                    }
+                    return true
+                }
+            }
+        } while from != nil && problem == nil
+        if problem == nil && count != head.position {
+            problem = VerificationProblem(position: head.position, kind: .typeIndex, detail: "the by-type index has \(count) entries for \(head.position) events")
         }
         return problem.map { VerificationReport(head: head, eventsChecked: head.position, problem: $0) }
     }

@@ -8,8 +8,13 @@ import Crypto
 /// power loss. Any number of processes may open the same store; LMDB serialises their writes and
 /// expected versions are checked inside the write transaction.
 public final class LMDBEventLog: EventLog {
-    /// The store-format version this code reads and writes.
-    public static let formatVersion: UInt32 = 1
+    /// The store-format version this code writes. Format 2 added the `log/by-type` index.
+    public static let formatVersion: UInt32 = 2
+    /// The oldest format `annals migrate` can bring up to `formatVersion`.
+    public static let oldestMigratableFormat: UInt32 = 1
+
+    /// The format of the store as opened: `formatVersion`, or older when opened for migration.
+    public internal(set) var format: UInt32
 
     /// The environment, for layers that write their own databases in the same transaction as an
     /// append (projections). They must not write the log's databases.
@@ -18,6 +23,8 @@ public final class LMDBEventLog: EventLog {
     let streams: Database
     let ids: Database
     let meta: Database
+    /// `type ‖ 0x00 ‖ position` for every event (format 2 on).
+    var byType: Database?
     private let clock: @Sendable () -> Timestamp
 
     /// The named databases of the log, in the environment.
@@ -26,6 +33,7 @@ public final class LMDBEventLog: EventLog {
         public static let streams = "log/streams"
         public static let ids = "log/ids"
         public static let meta = "meta"
+        public static let byType = "log/by-type"
     }
 
     static let formatKey = Array("format".utf8)
@@ -33,24 +41,31 @@ public final class LMDBEventLog: EventLog {
 
     /// Opens the log in `environment`, creating it in an empty environment.
     ///
-    /// A store of another format is refused without writing anything.
+    /// A store of a newer or unknown format is refused without writing anything; so is an older
+    /// one (`needsMigration`) unless `openingOlderFormat`, which only `annals migrate` passes.
     /// `clock` supplies recorded-at times (tests pass a fixed clock); times never go backwards
     /// along the log whatever the clock says.
-    public init(environment: Environment, clock: @escaping @Sendable () -> Timestamp = Timestamp.now) throws {
+    public init(environment: Environment, clock: @escaping @Sendable () -> Timestamp = Timestamp.now,
+                openingOlderFormat: Bool = false) throws {
         self.environment = environment
         self.clock = clock
         let existingMeta = try Self.existingDatabase(DatabaseName.meta, in: environment)
-        let format = try existingMeta.flatMap { meta in try environment.read { txn in try txn.get(meta, Self.formatKey) } }
-        if let format {
-            guard format.count == 4 else { throw EventLogError.notAnAnnalsStore(path: environment.path) }
-            let version = format.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-            guard version == Self.formatVersion else {
+        let storedFormat = try existingMeta.flatMap { meta in try environment.read { txn in try txn.get(meta, Self.formatKey) } }
+        if let storedFormat {
+            guard storedFormat.count == 4 else { throw EventLogError.notAnAnnalsStore(path: environment.path) }
+            let version = storedFormat.reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+            guard version <= Self.formatVersion, version >= Self.oldestMigratableFormat else {
                 throw EventLogError.unsupportedFormat(found: version, supported: Self.formatVersion)
             }
+            guard version == Self.formatVersion || openingOlderFormat else {
+                throw EventLogError.needsMigration(found: version, current: Self.formatVersion)
+            }
+            self.format = version
             meta = try environment.database(DatabaseName.meta, create: false)
             events = try environment.database(DatabaseName.events, create: false)
             streams = try environment.database(DatabaseName.streams, create: false)
             ids = try environment.database(DatabaseName.ids, create: false)
+            byType = version >= 2 ? try environment.database(DatabaseName.byType, create: false) : nil
             return
         }
         // A new store, or one whose creation was interrupted before the format was written (the
@@ -63,7 +78,9 @@ public final class LMDBEventLog: EventLog {
         events = try environment.database(DatabaseName.events)
         streams = try environment.database(DatabaseName.streams)
         ids = try environment.database(DatabaseName.ids)
+        byType = try environment.database(DatabaseName.byType)
         meta = try environment.database(DatabaseName.meta)
+        self.format = Self.formatVersion
         try environment.write { [meta] txn in
             var format = [UInt8]()
             format.appendBigEndian(Self.formatVersion)
@@ -81,8 +98,14 @@ public final class LMDBEventLog: EventLog {
 
     /// Opens (creating when missing) the store directory at `path` and the log inside it.
     public convenience init(path: String, options: EnvironmentOptions = EnvironmentOptions(),
-                            clock: @escaping @Sendable () -> Timestamp = Timestamp.now) throws {
-        try self.init(environment: Environment(path: path, options: options), clock: clock)
+                            clock: @escaping @Sendable () -> Timestamp = Timestamp.now, openingOlderFormat: Bool = false) throws {
+        let environment = try Environment(path: path, options: options)
+        do {
+            try self.init(environment: environment, clock: clock, openingOlderFormat: openingOlderFormat)
+        } catch {
+            environment.close()
+            throw error
+        }
     }
 
     // MARK: - Append
@@ -164,6 +187,7 @@ public final class LMDBEventLog: EventLog {
                 try txn.put(events, key, hash + record, options: .append)
                 try txn.put(streams, Self.streamKey(entry.stream, version), key, options: .noOverwrite)
                 try txn.put(ids, Self.idKey(event.id), key, options: .noOverwrite)
+                if let byType { try txn.put(byType, Self.typeKey(event.type, position), []) }
                 recorded.append(RecordedEvent(position: position, id: event.id, stream: entry.stream, streamVersion: version,
                                               type: event.type, schemaVersion: event.schemaVersion, payload: event.payload,
                                               metadata: event.metadata, recordedAt: recordedAt, hash: hash))
@@ -316,6 +340,12 @@ public final class LMDBEventLog: EventLog {
     static func streamKey(_ stream: StreamID, _ version: UInt64) -> [UInt8] {
         var key = streamPrefix(stream)
         key.appendBigEndian(version)
+        return key
+    }
+
+    static func typeKey(_ type: String, _ position: UInt64) -> [UInt8] {
+        var key = Array(type.utf8) + [0x00]
+        key.appendBigEndian(position)
         return key
     }
 

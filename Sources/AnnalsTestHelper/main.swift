@@ -9,6 +9,9 @@
 //   fill STORE COUNT                           append COUNT events of ~1 KB in batches of 1000
 //   scan STORE                                 iterate the whole log; prints the count and how much
 //                                              anonymous memory grew meanwhile
+//   legacy-events STORE 1|2                    write diplomacy events in schema 1 (counterparts as text,
+//                                              Vietnamese unit names) or 2 (Vietnamese unit names): the
+//                                              source of the migration fixtures, exported with annals export
 //   rebuild-and-die STORE CHUNK                start a rebuild of every projection and SIGKILL itself
 //                                              after its first chunk
 //
@@ -103,6 +106,29 @@ do {
             return true
         }
         say("count=\(count) growthKB=\(peak - before)")
+    case ("legacy-events", 3):
+        let log = try LMDBEventLog(path: args[1])
+        let metadata = EventMetadata(actor: "nhập liệu", reason: "dữ liệu cũ")
+        func event(_ type: String, _ version: UInt32, _ json: String) -> ProposedEvent {
+            ProposedEvent(type: type, schemaVersion: version, payload: Array(json.utf8), metadata: metadata)
+        }
+        if args[2] == "1" {
+            try log.append(to: StreamID("event/legacy-vaccine-2021"), expected: .noStream, [
+                event("DiplomacyEventCreated", 1, #"{"record":{"counterparts":["Quảng Tây (Trung Quốc)"],"date":"2021","id":"event/legacy-vaccine-2021","kind":"aid-received","participants":[],"place":"Lạng Sơn","quantities":[{"metric":"vaccine-doses","unit":"liều","value":"150000"}],"sourceArticles":[],"title":"Vắc xin từ Quảng Tây"}}"#),
+            ])
+            try log.append(to: StreamID("event/legacy-beds-2021"), expected: .noStream, [
+                event("DiplomacyEventCreated", 1, #"{"record":{"counterparts":["Tập đoàn mía đường Đông Á (Nam Ninh, Quảng Tây, Trung Quốc)"],"date":"2021","id":"event/legacy-beds-2021","kind":"aid-received","participants":[],"quantities":[{"metric":"hospital-beds","unit":"giường bệnh","value":"200"}],"sourceArticles":[],"title":"Giường bệnh điều trị COVID-19"}}"#),
+            ])
+            try log.append(to: StreamID("event/legacy-vaccine-2021"), expected: .exactly(1), [
+                event("DiplomacyEventCorrected", 1, #"{"changes":[{"field":"counterparts","new":["Quảng Tây (Trung Quốc)","Lào"],"old":["Quảng Tây (Trung Quốc)"]}]}"#),
+            ])
+        } else {
+            try log.append(to: StreamID("event/legacy-ngo-aid-2021"), expected: .noStream, [
+                event("DiplomacyEventCreated", 2, #"{"record":{"counterparts":[{"name":"Các tổ chức phi chính phủ nước ngoài"}],"date":"2021","id":"event/legacy-ngo-aid-2021","kind":"aid-received","participants":[],"place":"Lạng Sơn","quantities":[{"metric":"ngo-aid","unit":"đô la Mỹ","value":"1108742"}],"sourceArticles":[],"title":"Viện trợ phi chính phủ 2021"}}"#),
+                event("DiplomacyEventCorrected", 2, #"{"changes":[{"field":"quantities","new":[{"metric":"ngo-aid","unit":"đô la","value":"1108742"},{"metric":"ngo-aid-pledged","unit":"đô la","value":"50000"}],"old":[{"metric":"ngo-aid","unit":"đô la Mỹ","value":"1108742"}]}]}"#),
+            ])
+        }
+        say("wrote \(try log.head().position) events")
     case ("rebuild-and-die", 3):
         guard let chunk = Int(args[2]) else { fail("bad chunk size") }
         let store = try ProjectedStore(path: args[1], create: false)

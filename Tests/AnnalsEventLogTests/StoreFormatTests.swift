@@ -17,11 +17,11 @@ struct StoreFormatTests {
         let log = try store.open()
         try log.append(to: StreamID("article/a"), expected: .noStream, [EventFactory.event(1)])
         let meta = try log.environment.database(LMDBEventLog.DatabaseName.meta)
-        try log.environment.write { txn in try txn.put(meta, Array("format".utf8), [0, 0, 0, 2]) }
+        try log.environment.write { txn in try txn.put(meta, Array("format".utf8), [0, 0, 0, 3]) }
         store.close()
         let before = try digest(store.path)
         let error = #expect(throws: EventLogError.self) { _ = try LMDBEventLog(path: store.path) }
-        #expect(error == .unsupportedFormat(found: 2, supported: 1))
+        #expect(error == .unsupportedFormat(found: 3, supported: 2))
         #expect(error?.description.contains("upgrade annals") == true)
         #expect(try digest(store.path) == before)
     }

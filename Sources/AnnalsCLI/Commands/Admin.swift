@@ -117,12 +117,13 @@ struct Export: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Start at this position.") var since: UInt64 = 1
+    @Flag(help: "Write payloads in the current schema (for reading; import-log takes only the stored form).") var upcast = false
 
     func run() throws {
         let store = try Session(options: global).open()
         defer { store.environment.close() }
         try store.log.forEachEvent(from: since) { event in
-            print(try event.exportLine())
+            print(try (upcast ? store.upcaster.upcast(event) : event).exportLine())
             return true
         }
     }

@@ -132,13 +132,23 @@ struct History: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The record's id.") var id: String
+    @Flag(help: "Show each event as stored, in the schema it was written in (no upcasting).") var raw = false
 
     func run() throws {
         let session = Session(options: global)
         let recordID = try Session.recordID(id)
         let store = try session.open()
         defer { store.environment.close() }
-        let events = try store.readStream(recordID.streamID)
+        let events = raw ? try store.log.readStream(recordID.streamID) : try store.readStream(recordID.streamID)
+        if raw {
+            for event in events {
+                if global.json { session.say(try event.exportLine()) } else {
+                    session.say("v\(event.streamVersion)  #\(event.position)  \(session.time(event.recordedAt))  \(event.metadata.actor)  \(event.type) v\(event.schemaVersion)")
+                    session.say("    \(event.payloadText)")
+                }
+            }
+            return
+        }
         guard !events.isEmpty else { throw RecordError.unknownRecord(id: recordID.rawValue) }
         for event in events {
             let entry = AuditEntry(event)

@@ -1,5 +1,6 @@
 import AnnalsEventLog
 import AnnalsLMDB
+import AnnalsMigrations
 import AnnalsRecords
 
 /// Applies events to one generation of each projection, inside a write transaction. The same code
@@ -7,6 +8,8 @@ import AnnalsRecords
 /// rebuilt projection is byte-for-byte the incrementally maintained one.
 struct ProjectionWriter {
     let catalog: ProjectionCatalog
+    /// Brings old events to the current schema before any projection reads them.
+    let upcaster: Upcaster
     /// The generation written for each projection in scope. `records` is always in scope: the
     /// others need each record's state before the event.
     let generations: [ProjectionName: Int]
@@ -14,7 +17,8 @@ struct ProjectionWriter {
     func apply(_ events: [RecordedEvent], in txn: WriteTransaction) throws {
         guard let recordsGeneration = generations[.records] else { return }
         let stateTable = catalog.table(.records, "state", generation: recordsGeneration)
-        for event in events {
+        for stored in events {
+            let event = try upcaster.upcast(stored)
             let parsed = EditKind.parse(event.type)
             if let audit = generations[.audit] {
                 var key = Array(event.metadata.actor.utf8) + [0]

@@ -75,7 +75,7 @@ extension ProjectedStore {
             return entries.count < filter.limit
         }
         if let record = filter.record {
-            for event in try log.readStream(record.streamID, from: .max, direction: .backwards, limit: .max) where !take(event) { break }
+            for event in try readStream(record.streamID, from: .max, direction: .backwards, limit: .max) where !take(event) { break }
             return entries
         }
         if let actor = filter.actor {
@@ -85,7 +85,7 @@ extension ProjectedStore {
                 let prefix = Array(actor.utf8) + [0]
                 try txn.scan(table, from: prefix, to: Array(actor.utf8) + [1], reverse: true) { entry in
                     guard let event = try log.event(at: readBigEndian(entry.key.suffix(8)), in: txn) else { return true }
-                    return take(event)
+                    return take(try upcaster.upcast(event))
                 }
             }
             return entries
@@ -95,7 +95,7 @@ extension ProjectedStore {
         var cursor = upper
         while cursor >= lower && cursor > 0 {
             let from = cursor >= lower + 255 ? cursor - 255 : lower
-            let chunk = try log.readLog(from: from, limit: Int(cursor - from + 1))
+            let chunk = try readLog(from: from, limit: Int(cursor - from + 1))
             for event in chunk.reversed() where !take(event) { return entries }
             if from <= lower { break }
             cursor = from - 1
@@ -108,7 +108,7 @@ extension ProjectedStore {
     public func blame(_ id: RecordID) throws -> [BlameLine] {
         var lines: [String: BlameLine] = [:]
         var state: RecordState?
-        for event in try log.readStream(id.streamID) {
+        for event in try readStream(id.streamID) {
             state = try RecordState.apply(event, to: state)
             guard let kind = EditKind.parse(event.type)?.1 else { continue }
             switch kind {

@@ -20,7 +20,7 @@ extension ProjectedStore {
     /// there (cost proportional to that stream, not to the log). Nil when it did not exist yet.
     public func record(_ id: RecordID, asOf position: UInt64) throws -> RecordState? {
         var state: RecordState?
-        for event in try log.readStream(id.streamID) where event.position <= position {
+        for event in try readStream(id.streamID) where event.position <= position {
             state = try RecordState.apply(event, to: state)
         }
         return state
@@ -29,7 +29,7 @@ extension ProjectedStore {
     /// The record as the store knew it at `time`.
     public func record(_ id: RecordID, asOf time: Timestamp) throws -> RecordState? {
         var state: RecordState?
-        for event in try log.readStream(id.streamID) where event.recordedAt <= time {
+        for event in try readStream(id.streamID) where event.recordedAt <= time {
             state = try RecordState.apply(event, to: state)
         }
         return state

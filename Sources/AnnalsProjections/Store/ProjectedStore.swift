@@ -2,6 +2,7 @@ public import AnnalsEventLog
 public import AnnalsLMDB
 import AnnalsRecords
 public import Foundation
+public import AnnalsMigrations
 
 /// The Annals store: the event log plus its projections, kept in one LMDB environment.
 ///
@@ -18,6 +19,8 @@ public final class ProjectedStore: EventLog {
     public let log: LMDBEventLog
     public var environment: Environment { log.environment }
     let catalog: ProjectionCatalog
+    /// Every event a reader gets from this store is in the current schema.
+    public let upcaster: Upcaster
 
     /// Opens the store at `path`. With `create`, a missing directory becomes a new, empty store;
     /// without it, a missing store is an error (nothing is created).
@@ -31,6 +34,14 @@ public final class ProjectedStore: EventLog {
     public init(log: LMDBEventLog) throws {
         self.log = log
         catalog = try ProjectionCatalog(environment: log.environment)
+        let migrations = try MigrationSet.embedded()
+        upcaster = Upcaster(migrations)
+        let migrator = StoreMigrator(migrations)
+        if let unknown = try migrator.unknownApplied(in: log).first {
+            throw EventLogError.invalidInput(field: "store", value: log.environment.path,
+                                             fix: "it was migrated by a newer annals (migration \(unknown)); upgrade annals, the store was not touched")
+        }
+        if try log.head().position == 0 && log.appliedMigrations().isEmpty { try migrator.recordCurrent(in: log) }
         // A new, empty log starts with every projection built (empty) at the current version.
         let unset: [ProjectionName] = try log.environment.read { [catalog, log] txn in
             guard try log.readHead(in: txn).position == 0 else { return [] }
@@ -53,6 +64,18 @@ public final class ProjectedStore: EventLog {
         public let position: UInt64
         public let generation: Int
         public var isStale: Bool { builtBy != projection.version }
+    }
+
+    /// The projections' state in a store, read without opening it as a `ProjectedStore` (so
+    /// nothing is written, and an older store format is fine): for `annals migrate --plan`.
+    public static func status(of log: LMDBEventLog) throws -> [Status] {
+        let catalog = try ProjectionCatalog(environment: log.environment)
+        return try log.environment.read { txn in
+            try ProjectionName.allCases.map { projection in
+                Status(projection: projection, builtBy: try catalog.version(projection, in: txn),
+                       position: try catalog.position(projection, in: txn), generation: try catalog.generation(projection, in: txn))
+            }
+        }
     }
 
     public func status() throws -> [Status] {
@@ -80,7 +103,7 @@ public final class ProjectedStore: EventLog {
     func liveWriter(in txn: Transaction) throws -> ProjectionWriter {
         var generations: [ProjectionName: Int] = [:]
         for projection in ProjectionName.allCases { generations[projection] = try catalog.generation(projection, in: txn) }
-        return ProjectionWriter(catalog: catalog, generations: generations)
+        return ProjectionWriter(catalog: catalog, upcaster: upcaster, generations: generations)
     }
 
     // MARK: - EventLog
@@ -97,13 +120,14 @@ public final class ProjectedStore: EventLog {
         }
     }
 
+    /// Reads return events in the current schema (upcast); `log` gives them as stored.
     public func readStream(_ stream: StreamID, from version: UInt64, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {
-        try log.readStream(stream, from: version, direction: direction, limit: limit)
+        try log.readStream(stream, from: version, direction: direction, limit: limit).map(upcaster.upcast)
     }
 
-    public func readLog(from position: UInt64, limit: Int) throws -> [RecordedEvent] { try log.readLog(from: position, limit: limit) }
-    public func event(id: UUID) throws -> RecordedEvent? { try log.event(id: id) }
-    public func event(at position: UInt64) throws -> RecordedEvent? { try log.event(at: position) }
+    public func readLog(from position: UInt64, limit: Int) throws -> [RecordedEvent] { try log.readLog(from: position, limit: limit).map(upcaster.upcast) }
+    public func event(id: UUID) throws -> RecordedEvent? { try log.event(id: id).map(upcaster.upcast) }
+    public func event(at position: UInt64) throws -> RecordedEvent? { try log.event(at: position).map(upcaster.upcast) }
     public func streamHead(_ stream: StreamID) throws -> StreamHead? { try log.streamHead(stream) }
     public func head() throws -> LogHead { try log.head() }
     public func verify() throws -> VerificationReport { try log.verify() }

@@ -1,4 +1,5 @@
 import AnnalsLMDB
+import AnnalsMigrations
 
 /// The projections Annals maintains, each with a version: a store whose projection was built by
 /// another version is stale until rebuilt.
@@ -12,15 +13,21 @@ public enum ProjectionName: String, CaseIterable, Sendable, Comparable {
     /// The audit index of events by actor.
     case audit
 
-    /// Bump when what the projection stores, or how, changes.
+    /// The version a store's projection must have been built by: the projection's own version
+    /// (bump it when what it stores, or how, changes) times 1000, plus the number of the newest
+    /// event-upcast migration, since a new upcast changes what projections read from old events.
     public var version: UInt32 {
+        let own: UInt32
         switch self {
-        case .records: return 1
-        case .search: return 1
-        case .aggregates: return 1
-        case .audit: return 1
+        case .records: own = 1
+        case .search: own = 1
+        case .aggregates: own = 1
+        case .audit: own = 1
         }
+        return own * 1000 + Self.upcastLevel
     }
+
+    private static let upcastLevel = UInt32((try? MigrationSet.embedded().upcastLevel) ?? 0)
 
     /// Its databases (each kept in two generations, see `ProjectionCatalog`).
     var tables: [String] {

@@ -67,7 +67,7 @@ extension ProjectedStore {
         let shadow: [ProjectionName: Int] = try environment.read { txn in
             Dictionary(uniqueKeysWithValues: try scope.map { ($0, 1 - (try catalog.generation($0, in: txn))) })
         }
-        let writer = ProjectionWriter(catalog: catalog, generations: shadow)
+        let writer = ProjectionWriter(catalog: catalog, upcaster: upcaster, generations: shadow)
         try environment.write { txn in
             for projection in scope {
                 for table in catalog.tables(of: projection, generation: shadow[projection] ?? 1) { try txn.clear(table) }

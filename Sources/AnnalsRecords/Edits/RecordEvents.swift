@@ -35,14 +35,23 @@ public enum EditKind: String, Sendable, Codable, CaseIterable {
     }
 }
 
-/// The payload schemas of record events, version 1. Payloads are canonical JSON.
+/// The payload schemas of record events. Payloads are canonical JSON. Events are written in the
+/// current schema (`currentVersion`); older stored events are upcast on read by the migrations in
+/// `migrations/` (a test checks that their chains end at these versions).
 ///
 /// - `…Created`: `{"record": <the record document>}`
 /// - `…Corrected`: `{"changes": [{"field": "title", "old": …, "new": …}, …]}`
 /// - `…Retracted`, `…Restored`: `{}` (the reason is in the event's metadata)
 /// - `…Linked`, `…Unlinked`: `{"article": "article/…", "event": "event/…"}`, on both records' streams
 public enum RecordPayload {
-    public static let schemaVersion: UInt32 = 1
+    /// The schema version this code writes for a record type's events: articles 1; diplomacy
+    /// events 3 (2: counterparts as {name, countryCode}; 3: short unit names).
+    public static func currentVersion(of type: RecordType) -> UInt32 {
+        switch type {
+        case .article: return 1
+        case .diplomacyEvent: return 3
+        }
+    }
 
     public static func created(_ document: JSONValue) -> JSONValue { .object(["record": document]) }
 
@@ -80,7 +89,7 @@ public enum RecordPayload {
 
     /// A proposed event for an edit of `type`.
     static func event(_ kind: EditKind, of type: RecordType, payload: JSONValue, context: EditContext) -> ProposedEvent {
-        ProposedEvent(id: UUID(), type: kind.eventType(for: type), schemaVersion: schemaVersion, payload: payload.canonicalBytes,
+        ProposedEvent(id: UUID(), type: kind.eventType(for: type), schemaVersion: currentVersion(of: type), payload: payload.canonicalBytes,
                       metadata: EventMetadata(actor: context.actor, reason: context.reason, correlationID: context.correlationID))
     }
 }
