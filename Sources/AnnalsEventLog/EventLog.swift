@@ -88,7 +88,7 @@ public struct VerificationReport: Sendable, Equatable {
 }
 
 /// The first thing found wrong in the log, at a position.
-public struct VerificationProblem: Sendable, Equatable, CustomStringConvertible {
+public struct VerificationProblem: Error, Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable, Equatable {
         case missingEvent = "missing event"
         case positionMismatch = "position mismatch"

@@ -81,118 +81,97 @@ extension LMDBEventLog {
         return VerificationReport(head: head, eventsChecked: head.position, problem: nil)
     }
 
-    /// Gapless versions per stream and one entry per event (entries past `head` are newer appends).
-    private func verifyStreamIndex(head: LogHead) throws -> VerificationReport? {
-        var count: UInt64 = 0
-        var previousStream: ArraySlice<UInt8> = []
-        var previousVersion: UInt64 = 0
-        var problem: VerificationProblem?
-        var from: [UInt8]? = nil
-        repeat {
-            let resume = from
-            from = nil
+    /// Visits every entry of `database` in key order, 4096 entries per short read transaction (so
+    /// writers are not held up), until `body` returns false.
+    private func walkInChunks(_ database: Database, _ body: (Entry, Transaction) throws -> Bool) throws {
+        var resume: [UInt8]? = nil
+        var finished = false
+        while !finished {
+            finished = true
             try environment.read { txn in
                 var visited = 0
-                try txn.scan(streams, from: resume) { entry in
+                try txn.scan(database, from: resume) { entry in
                     if let resume, entry.key == resume { return true }
+                    guard try body(entry, txn) else { return false }
                     visited += 1
-                    guard entry.key.count > 9, entry.key[entry.key.count - 9] == 0,
-                          let version = decodeUInt64(entry.key[(entry.key.count - 8)...]),
-                          let position = decodeUInt64(entry.value[...]) else {
-                        problem = VerificationProblem(position: 0, kind: .streamIndex, detail: "malformed index key \(entry.key.hexString)")
-                        return false
-                    }
-                    if position > head.position { return true }
-                    let stream = entry.key[..<(entry.key.count - 9)]
-                    let expectedVersion = stream == previousStream ? previousVersion + 1 : 1
-                    guard version == expectedVersion else {
-                        problem = VerificationProblem(position: position, kind: .streamVersionGap,
-                                                      detail: "stream \(String(decoding: stream, as: UTF8.self)) jumps to version \(version), expected \(expectedVersion)")
-                        return false
-                    }
-                    previousStream = stream
-                    previousVersion = version
-                    count += 1
                     if visited >= 4096 {
-                        from = entry.key
+                        resume = entry.key
+                        finished = false
                         return false
                     }
                     return true
                 }
             }
-        } while from != nil && problem == nil
+        }
+    }
+
+    /// Checks an index holds exactly one entry per event up to `head` (entries past it are newer
+    /// appends): `check` returns the position an entry points at, or a problem.
+    private func verifyIndex(_ database: Database, kind: VerificationProblem.Kind, name: String, head: LogHead,
+                             _ check: (Entry, Transaction) throws -> Result<UInt64, VerificationProblem>) throws -> VerificationReport? {
+        var count: UInt64 = 0
+        var problem: VerificationProblem?
+        try walkInChunks(database) { entry, txn in
+            switch try check(entry, txn) {
+            case .failure(let found):
+                problem = found
+                return false
+            case .success(let position):
+                if position <= head.position { count += 1 }
+                return true
+            }
+        }
         if problem == nil && count != head.position {
-            problem = VerificationProblem(position: head.position, kind: .streamIndex,
-                                          detail: "the stream index has \(count) entries for \(head.position) events")
+            problem = VerificationProblem(position: head.position, kind: kind, detail: "the \(name) has \(count) entries for \(head.position) events")
         }
         return problem.map { VerificationReport(head: head, eventsChecked: head.position, problem: $0) }
+    }
+
+    /// Gapless versions per stream and one entry per event.
+    private func verifyStreamIndex(head: LogHead) throws -> VerificationReport? {
+        var previousStream: ArraySlice<UInt8> = []
+        var previousVersion: UInt64 = 0
+        return try verifyIndex(streams, kind: .streamIndex, name: "stream index", head: head) { entry, _ in
+            guard entry.key.count > 9, entry.key[entry.key.count - 9] == 0,
+                  let version = decodeUInt64(entry.key[(entry.key.count - 8)...]), let position = decodeUInt64(entry.value[...]) else {
+                return .failure(VerificationProblem(position: 0, kind: .streamIndex, detail: "malformed index key \(entry.key.hexString)"))
+            }
+            guard position <= head.position else { return .success(position) }
+            let stream = entry.key[..<(entry.key.count - 9)]
+            let expectedVersion = stream == previousStream ? previousVersion + 1 : 1
+            guard version == expectedVersion else {
+                return .failure(VerificationProblem(position: position, kind: .streamVersionGap,
+                                                    detail: "stream \(String(decoding: stream, as: UTF8.self)) jumps to version \(version), expected \(expectedVersion)"))
+            }
+            previousStream = stream
+            previousVersion = version
+            return .success(position)
+        }
+    }
+
+    /// One id-index entry per event.
+    private func verifyIDIndex(head: LogHead) throws -> VerificationReport? {
+        try verifyIndex(ids, kind: .idIndex, name: "event-id index", head: head) { entry, _ in
+            guard let position = decodeUInt64(entry.value[...]) else {
+                return .failure(VerificationProblem(position: 0, kind: .idIndex, detail: "malformed entry for \(entry.key.hexString)"))
+            }
+            return .success(position)
+        }
     }
 
     /// Format 2: one by-type entry per event, naming that event's type.
     private func verifyTypeIndex(head: LogHead) throws -> VerificationReport? {
         guard let byType else { return nil }
-        var count: UInt64 = 0
-        var problem: VerificationProblem?
-        var from: [UInt8]? = nil
-        repeat {
-            let resume = from
-            from = nil
-            try environment.read { txn in
-                var visited = 0
-                try txn.scan(byType, from: resume) { entry in
-                    if let resume, entry.key == resume { return true }
-                    visited += 1
-                    guard entry.key.count > 9, let position = decodeUInt64(entry.key.suffix(8)) else {
-                        problem = VerificationProblem(position: 0, kind: .typeIndex, detail: "malformed key \(entry.key.hexString)")
-                        return false
-                    }
-                    guard position <= head.position else { return true }
-                    let type = String(decoding: entry.key.dropLast(9), as: UTF8.self)
-                    guard try event(at: position, in: txn)?.type == type else {
-                        problem = VerificationProblem(position: position, kind: .typeIndex, detail: "the index says type \(type)")
-                        return false
-                    }
-                    count += 1
-                    if visited >= 4096 {
-                        from = entry.key
-                        return false
-                    }
-                    return true
-                }
+        return try verifyIndex(byType, kind: .typeIndex, name: "by-type index", head: head) { entry, txn in
+            guard entry.key.count > 9, let position = decodeUInt64(entry.key.suffix(8)) else {
+                return .failure(VerificationProblem(position: 0, kind: .typeIndex, detail: "malformed key \(entry.key.hexString)"))
             }
-        } while from != nil && problem == nil
-        if problem == nil && count != head.position {
-            problem = VerificationProblem(position: head.position, kind: .typeIndex, detail: "the by-type index has \(count) entries for \(head.position) events")
-        }
-        return problem.map { VerificationReport(head: head, eventsChecked: head.position, problem: $0) }
-    }
-
-    /// One id-index entry per event.
-    private func verifyIDIndex(head: LogHead) throws -> VerificationReport? {
-        var count: UInt64 = 0
-        var from: [UInt8]? = nil
-        repeat {
-            let resume = from
-            from = nil
-            try environment.read { txn in
-                var visited = 0
-                try txn.scan(ids, from: resume) { entry in
-                    if let resume, entry.key == resume { return true }
-                    visited += 1
-                    if let position = decodeUInt64(entry.value[...]), position <= head.position { count += 1 }
-                    if visited >= 4096 {
-                        from = entry.key
-                        return false
-                    }
-                    return true
-                }
+            guard position <= head.position else { return .success(position) }
+            let type = String(decoding: entry.key.dropLast(9), as: UTF8.self)
+            guard try event(at: position, in: txn)?.type == type else {
+                return .failure(VerificationProblem(position: position, kind: .typeIndex, detail: "the index says type \(type)"))
             }
-        } while from != nil
-        guard count == head.position else {
-            return VerificationReport(head: head, eventsChecked: head.position,
-                                      problem: VerificationProblem(position: head.position, kind: .idIndex,
-                                                                   detail: "the event-id index has \(count) entries for \(head.position) events"))
+            return .success(position)
         }
-        return nil
     }
 }
