@@ -136,6 +136,20 @@ struct ImportTests {
         #expect(noTime.count == 759, "README: 759 rows have an empty published_at")
         #expect(summary.created + summary.rejected.count + summary.unchanged + summary.corrected == 4609, "\(summary.line)")
         #expect(noTime.first?.location.unit == "row")
+        #expect(summary.rejected.count == noTime.count, "\(summary.rejected.filter { !$0.message.contains("invalid publishedAt") }.prefix(3))")
+    }
+
+    @Test("the RSS crawl's category names become slugs",
+          .enabled(if: RepositoryFiles.sharedAvailable, Comment(rawValue: RepositoryFiles.sharedMissingReason)))
+    func crawlCategories() throws {
+        let w = try Workspace()
+        let runner = ImportRunner(editor: w.editor, actor: "corpus-import")
+        try Corpora.read(path: RepositoryFiles.shared("data/vi_news_crawl_2026/rss_feed_articles_backup.csv"), codebook: nil) { try runner.add($0) }
+        let summary = try runner.finish()
+        // One of the 729 rows has no published_at (its title is several headlines run together).
+        #expect(summary.created == 728, "\(summary.line) \(summary.rejected.prefix(3))")
+        #expect(summary.rejected.map(\.location.line) == [2] && summary.rejected.first?.message.contains("invalid publishedAt") == true)
+        #expect(Corpora.slug("Thế giới") == "the-gioi" && Corpora.slug("Kinh doanh") == "kinh-doanh" && Corpora.slug("Đời sống") == "doi-song")
     }
 
     @Test("a Wikipedia revision history replays as one record's corrections; per-editor counts match the file",

@@ -11,14 +11,15 @@ extension ProjectedStore {
     }
 
     /// Rebuilds projections from the log into their shadow generation, in batched write
-    /// transactions of `chunkSize` events and bounded memory, while the live generation keeps
+    /// transactions of `chunkSize` events and bounded memory (LMDB keeps a transaction's dirty pages
+    /// on the heap, so the chunk size bounds the peak), while the live generation keeps
     /// serving reads (and other processes keep appending). The last transaction applies whatever
     /// was appended meanwhile and switches over. A crash before that leaves the old projections
     /// serving; the next rebuild starts its shadow afresh.
     ///
     /// `progress` gets (events done, log head) after each chunk.
     @discardableResult
-    public func rebuild(_ requested: Set<ProjectionName> = Set(ProjectionName.allCases), chunkSize: Int = 4096,
+    public func rebuild(_ requested: Set<ProjectionName> = Set(ProjectionName.allCases), chunkSize: Int = 1024,
                         progress: ((UInt64, UInt64) -> Void)? = nil) throws -> RebuildReport {
         let start = Date()
         let targets = requested.sorted()
@@ -40,7 +41,7 @@ extension ProjectedStore {
     /// Builds every projection afresh from the log beside the live ones and compares them byte for
     /// byte, without switching; returns the projections whose live data differs (empty when all
     /// agree). The shadow is discarded.
-    public func verifyProjections(chunkSize: Int = 4096) throws -> [ProjectionName] {
+    public func verifyProjections(chunkSize: Int = 1024) throws -> [ProjectionName] {
         var differing: [ProjectionName] = []
         try buildShadow(of: ProjectionName.allCases, chunkSize: chunkSize, progress: nil) { txn, scope, shadow, _ in
             for projection in scope {

@@ -104,7 +104,7 @@ public enum Corpora {
         }
         let byline = f["source.name"] ?? ""
         let authors = file.hasPrefix("rss") && byline != "RSS_Feed" && !byline.isEmpty ? [byline] : []
-        let primary = f["category.primary"].flatMap { $0.isEmpty ? nil : $0 }
+        let primary = f["category.primary"].flatMap { $0.isEmpty ? nil : slug($0) }
         let keywords = (f["keywords"] ?? "").split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let body = f["content.text"] ?? ""
         return .article(Article(id: try RecordID("article/\(link.source)/\(link.number)"), source: link.source, url: url,
@@ -159,6 +159,13 @@ public enum Corpora {
             participants: [actor1, actor2],
             counterparts: [Counterpart(name: actor2, countryCode: value("Actor2CountryCode").flatMap { $0.count == 3 ? $0 : nil })],
             description: description, cameoCode: code.isEmpty ? nil : code))
+    }
+
+    /// A category name as a slug: the RSS file writes "Thế giới" where the others write "the-gioi".
+    public static func slug(_ name: String) -> String {
+        let folded = name.replacingOccurrences(of: "đ", with: "d").replacingOccurrences(of: "Đ", with: "d")
+            .folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX")).lowercased()
+        return folded.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) }).joined(separator: "-")
     }
 
     private static func required(_ v: JSONValue, _ key: String) throws -> String {
