@@ -211,9 +211,7 @@ struct Replay: ParsableCommand {
             return
         }
         session.say("replayed \(limit) events: \(try replayed.count(.article)) articles, \(try replayed.count(.diplomacyEvent)) diplomacy events\(into.map { " (kept in \($0))" } ?? "")")
-        var table = Table(["family", "year", "of", "records", "sum"])
-        for row in rows { table.add([row.key.family, String(row.key.year), row.key.dimensions.joined(separator: " / "), String(row.value.count), row.value.sum.description]) }
-        session.say(table.render())
+        session.say(aggregateTable(rows))
     }
 }
 

@@ -79,12 +79,7 @@ struct Aggregates: ParsableCommand {
                              row.value.sum.description].joined(separator: ","))
             }
         case .table:
-            var table = Table(["family", "year", "of", "records", "sum"])
-            for row in kept {
-                let sum = row.key.family == "quantity" || row.key.family == "views" ? row.value.sum.description : ""
-                table.add([row.key.family, String(row.key.year), row.key.dimensions.joined(separator: " / "), String(row.value.count), sum])
-            }
-            session.say(table.render())
+            session.say(aggregateTable(kept))
         }
     }
 
@@ -99,4 +94,14 @@ struct Aggregates: ParsableCommand {
     private func csv(_ text: String) -> String {
         text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
+}
+
+/// The aggregates as a table for people; sums only where they mean something (quantities, views).
+func aggregateTable(_ rows: [AggregateRow]) -> String {
+    var table = Table(["family", "year", "of", "records", "sum"])
+    for row in rows {
+        let sum = row.key.family == "quantity" || row.key.family == "views" ? row.value.sum.description : ""
+        table.add([row.key.family, String(row.key.year), row.key.dimensions.joined(separator: " / "), String(row.value.count), sum])
+    }
+    return table.render()
 }
