@@ -2,8 +2,9 @@
 ///
 /// Every stored event payload and projection state is parsed on the hot paths (append, rebuild,
 /// time travel); going through `JSONDecoder` and `JSONValue`'s generic `Decodable` conformance cost
-/// most of their time, so this reads bytes directly. It accepts exactly what `JSONSerialization`
-/// accepts, with these guarantees: strings must be valid UTF-8 (no repair), numbers without a
+/// most of their time, so this reads bytes directly. It accepts RFC 8259 JSON (Foundation's reader on
+/// Linux also takes trailing commas; this one does not), with these guarantees: strings must be
+/// valid UTF-8 (no repair), numbers without a
 /// fraction or exponent that fit in `Int64` become `.integer`, others `.double`, nesting is limited
 /// to 512 levels, and nothing may follow the value but white space.
 struct JSONParser {

@@ -1,0 +1,28 @@
+import AnnalsRecords
+import Foundation
+import Testing
+
+@Suite("JSON values")
+struct JSONTests {
+    @Test("the parser accepts RFC 8259 JSON: what JSONSerialization accepts, less its trailing commas", arguments: [
+        #"{}"#, #"[]"#, #"{"a":[1,-2,3.5,1e3,-0.25E-2,true,false,null]}"#, #""Hội nghị""#, #""\u1ec7\ud83d\ude00\n\t\"\\\/""#,
+        #" { "a" : { "b" : [ ] } } "#, #"12345678901234567890"#, #"0"#, #"-0"#,
+        #"{"a":1,}"#, #"[1,]"#, #"{a:1}"#, #"01"#, #"1."#, #".5"#, #"+1"#, #""\x""#, #""\ud800""#, #"[1] 2"#, #"nul"#, #"{"a":1"#,
+        "\"tab\there\"", #"[1,2"#, "",
+    ])
+    func agreesWithFoundation(_ text: String) {
+        let trailingComma = text.contains(",]") || text.contains(",}")
+        let foundation = (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) != nil && !trailingComma
+        let ours = (try? JSONValue.parse(Array(text.utf8))) != nil
+        #expect(ours == foundation, "\(text.debugDescription): ours \(ours), Foundation \(foundation)")
+    }
+
+    @Test("values survive their canonical encoding, and integers stay exact")
+    func roundTrip() throws {
+        let value: JSONValue = .object(["b": .array([.integer(Int64.max), .double(0.5), .string("Đông Á \"x\"\n"), .null]), "a": .bool(true)])
+        #expect(try JSONValue.parse(value.canonicalBytes) == value)
+        #expect(value.description == #"{"a":true,"b":[9223372036854775807,0.5,"Đông Á \"x\"\n",null]}"#)
+        #expect(try JSONValue.parse(Array(#""\u0110\u00f4ng""#.utf8)) == .string("Đông"))
+        #expect(throws: RecordError.self) { _ = try JSONValue.parse([0x22, 0xff, 0x22]) }
+    }
+}
