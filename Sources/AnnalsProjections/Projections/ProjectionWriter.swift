@@ -44,8 +44,8 @@ struct ProjectionWriter {
                 var deltas: [AggregateKey: AggregateValue] = [:]
                 for (key, value) in Contributions.of(old) { deltas[key] = (deltas[key] ?? .zero) - value }
                 for (key, value) in Contributions.of(new) { deltas[key] = (deltas[key] ?? .zero) + value }
-                deltas[Contributions.edit(event, kind: kind)] = (deltas[Contributions.edit(event, kind: kind)] ?? .zero)
-                    + AggregateValue(count: 1, sum: .zero)
+                let editCell = Contributions.edit(event, kind: kind)
+                deltas[editCell] = (deltas[editCell] ?? .zero) + AggregateValue(count: 1, sum: .zero)
                 try applyDeltas(deltas, position: event.position, generation: aggregates, in: txn)
             }
         }

@@ -19,17 +19,19 @@ extension ProjectedStore {
     /// The record as the store knew it at log position `position`: its own stream replayed up to
     /// there (cost proportional to that stream, not to the log). Nil when it did not exist yet.
     public func record(_ id: RecordID, asOf position: UInt64) throws -> RecordState? {
-        var state: RecordState?
-        for event in try readStream(id.streamID) where event.position <= position {
-            state = try RecordState.apply(event, to: state)
-        }
-        return state
+        try replay(id) { $0.position <= position }
     }
 
     /// The record as the store knew it at `time`.
     public func record(_ id: RecordID, asOf time: Timestamp) throws -> RecordState? {
+        try replay(id) { $0.recordedAt <= time }
+    }
+
+    /// The record's stream folded up to the first event `known` rejects (both axes only grow
+    /// along a stream, so the events it accepts are a prefix).
+    private func replay(_ id: RecordID, while known: (RecordedEvent) -> Bool) throws -> RecordState? {
         var state: RecordState?
-        for event in try readStream(id.streamID) where event.recordedAt <= time {
+        for event in try readStream(id.streamID) where known(event) {
             state = try RecordState.apply(event, to: state)
         }
         return state

@@ -89,13 +89,19 @@ public struct RecordEditor {
     /// The correction that turns the current record into `record`, field by top-level field; nil when
     /// nothing differs (links aside, which imports never change).
     public static func planUpdate(_ current: RecordState, to record: Record, context: EditContext) throws -> (StreamAppend, [FieldChange])? {
-        var incoming = try record.document()
-        for field in protectedFields { incoming = try incoming.setting(FieldPath(field), to: current.document[field] ?? .null) }
-        guard case .object(let new) = incoming, case .object(let old) = current.document else { return nil }
+        guard case .object(let new) = try incomingDocument(record, beside: current), case .object(let old) = current.document else { return nil }
         let fields = Set(new.keys).union(old.keys).subtracting(protectedFields).sorted()
         let assignments = try fields.filter { new[$0] != old[$0] }.map { (try FieldPath($0), new[$0]) }
         guard !assignments.isEmpty else { return nil }
         return try planCorrection(current, set: assignments, context: context)
+    }
+
+    /// `record`'s document with the fields imports never change (id, links) taken from `current`,
+    /// so it compares equal to `current.document` exactly when nothing an import carries differs.
+    public static func incomingDocument(_ record: Record, beside current: RecordState) throws -> JSONValue {
+        var incoming = try record.document()
+        for field in protectedFields { incoming = try incoming.setting(FieldPath(field), to: current.document[field] ?? .null) }
+        return incoming
     }
 
     public static func planRetract(_ current: RecordState, context: EditContext) throws -> StreamAppend {

@@ -71,7 +71,7 @@ public final class ImportRunner {
         do {
             if let current = try editor.state(of: record.id) {
                 if current.retracted {
-                    if try current.document != normalizedForComparison(record, current) {
+                    if try current.document != RecordEditor.incomingDocument(record, beside: current) {
                         throw RecordError.invalidState(id: record.id.rawValue, problem: "is retracted", fix: "restore it before importing a changed version")
                     }
                     summary.unchanged += 1
@@ -104,14 +104,6 @@ public final class ImportRunner {
     private func enqueue(_ item: Pending, _ id: RecordID) {
         pending.append(item)
         pendingIDs.insert(id)
-    }
-
-    private func normalizedForComparison(_ record: Record, _ current: RecordState) throws -> JSONValue {
-        var document = try record.document()
-        for field in RecordEditor.protectedFields {
-            document = try document.setting(FieldPath(field), to: current.document[field] ?? .null)
-        }
-        return document
     }
 
     private func flush() throws {
