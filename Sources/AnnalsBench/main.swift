@@ -20,6 +20,7 @@ import Foundation
 import Glibc
 #endif
 
+let batch = 1000
 var events = 25_000
 var repetitions = 3
 var jsonPath: String?
@@ -32,6 +33,24 @@ while let argument = arguments.next() {
         guard let path = arguments.next() else { exit(2) }
         try measureRebuild(path)
         exit(0)
+    case "--fill":
+        // Profiling aid: build one corpus store at PATH and stop (then profile `--measure-rebuild PATH`).
+        guard let path = arguments.next(), let count = arguments.next().flatMap(Int.init) else { exit(2) }
+        let (seconds, _) = try fill(path, count: count)
+        print(count, "events appended in", seconds, "s")
+        exit(0)
+    case "--edit":
+        // Profiling aid: N single durable corrections of one record in the store at PATH.
+        guard let path = arguments.next(), let count = arguments.next().flatMap(Int.init) else { exit(2) }
+        let store = try ProjectedStore(path: path, create: false)
+        let editor = RecordEditor(log: store)
+        let seconds = try timed {
+            for i in 0..<count {
+                try editor.correct(try RecordID("event/bench-3"), set: [(try FieldPath("place"), .string("Điểm \(i)"))], context: EditContext(actor: "bench", reason: "single edit"))
+            }
+        }
+        print(count, "edits in", seconds, "s")
+        exit(0)
     case "--events": events = arguments.next().flatMap(Int.init) ?? events
     case "--repeat": repetitions = arguments.next().flatMap(Int.init) ?? repetitions
     case "--json": jsonPath = arguments.next()
@@ -40,7 +59,6 @@ while let argument = arguments.next() {
         exit(2)
     }
 }
-let batch = 1000
 let small = min(10_000, events)
 let appendEvents = min(events, 200_000)
 let singleEdits = min(1000, max(50, events / 100))

@@ -1,3 +1,4 @@
+import AnnalsLMDB
 import AnnalsEventLog
 public import AnnalsRecords
 import Foundation
@@ -38,15 +39,21 @@ public struct AggregateKey: Hashable, Sendable, Comparable {
     public let year: Int
     public let dimensions: [String]
 
-    static let separator: Character = "\u{1F}"
+    /// `family ␟ year ␟ dimension…`, the key of the cell in the totals table (kept, as keys are
+    /// compared and written many times).
+    let bytes: [UInt8]
 
-    var bytes: [UInt8] { Array(([family, fourDigits(year)] + dimensions).joined(separator: String(Self.separator)).utf8) }
+    static let separator: Character = "\u{1F}"
 
     init(family: String, year: Int, _ dimensions: [String]) {
         self.family = family
         self.year = year
         self.dimensions = dimensions
+        bytes = Array(([family, fourDigits(year)] + dimensions).joined(separator: String(Self.separator)).utf8)
     }
+
+    public static func == (a: AggregateKey, b: AggregateKey) -> Bool { a.bytes == b.bytes }
+    public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
 
     init?(bytes: some Collection<UInt8>) {
         let parts = String(decoding: bytes, as: UTF8.self).split(separator: Self.separator, omittingEmptySubsequences: false).map(String.init)
@@ -54,7 +61,7 @@ public struct AggregateKey: Hashable, Sendable, Comparable {
         self.init(family: parts[0], year: year, Array(parts.dropFirst(2)))
     }
 
-    public static func < (a: AggregateKey, b: AggregateKey) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+    public static func < (a: AggregateKey, b: AggregateKey) -> Bool { keyPrecedes(a.bytes, b.bytes) }
 }
 
 /// What one record adds to the per-year aggregates, keyed by the record's own year. A retracted

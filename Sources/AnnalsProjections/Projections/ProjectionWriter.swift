@@ -6,6 +6,13 @@ import AnnalsRecords
 /// Applies events to one generation of each projection, inside a write transaction. The same code
 /// serves the append path (the live generations) and a rebuild (the shadow ones), which is why a
 /// rebuilt projection is byte-for-byte the incrementally maintained one.
+///
+/// A batch of events is applied in memory first and written once: each record's state is read and
+/// written once however many of the batch's events touch it, its words are diffed between its
+/// state before the batch and after it, and aggregate totals are summed over the batch; the keys
+/// are then written in sorted order. What is stored does not depend on how events were batched:
+/// only the per-event history (audit entries, aggregate changes by position) is written per event,
+/// and that in log order.
 struct ProjectionWriter {
     let catalog: ProjectionCatalog
     /// Brings old events to the current schema before any projection reads them.
@@ -14,39 +21,83 @@ struct ProjectionWriter {
     /// others need each record's state before the event.
     let generations: [ProjectionName: Int]
 
+    /// One record touched by the batch: its state before the batch and now.
+    private struct Touched {
+        let before: RecordState?
+        var now: RecordState?
+        /// What `now` adds to the aggregates (computed once per state, used by the next event's delta).
+        var contributions: [AggregateKey: AggregateValue]?
+    }
+
     func apply(_ events: [RecordedEvent], in txn: WriteTransaction) throws {
         guard let recordsGeneration = generations[.records] else { return }
         let stateTable = catalog.table(.records, "state", generation: recordsGeneration)
+        let audit = generations[.audit].map { catalog.table(.audit, "by-actor", generation: $0) }
+        let aggregateHistory = generations[.aggregates].map { catalog.table(.aggregates, "deltas", generation: $0) }
+        var touched: [RecordID: Touched] = [:]
+        var totals: [AggregateKey: AggregateValue] = [:]
+
         for stored in events {
             let event = try upcaster.upcast(stored)
-            let parsed = EditKind.parse(event.type)
-            if let audit = generations[.audit] {
+            if let audit {
                 var key = Array(event.metadata.actor.utf8) + [0]
                 key += bigEndian(event.position)
-                try txn.put(catalog.table(.audit, "by-actor", generation: audit), key, [])
+                try txn.put(audit, key, [])
             }
-            guard let (_, kind) = parsed, let id = try? RecordID(event.stream.rawValue) else { continue }
-            let idKey = Array(id.rawValue.utf8)
-            let old = try txn.get(stateTable, idKey).map { try StoredState.decode($0, id: id) }
-            guard let new = try RecordState.apply(event, to: old) else { continue }
+            guard let (_, kind) = EditKind.parse(event.type), let id = try? RecordID(event.stream.rawValue) else { continue }
+            var record: Touched
+            if let known = touched[id] {
+                record = known
+            } else {
+                let before = try txn.get(stateTable, Array(id.rawValue.utf8)).map { try StoredState.decode($0, id: id) }
+                record = Touched(before: before, now: before)
+            }
+            guard let new = try RecordState.apply(event, to: record.now) else { continue }
 
-            try txn.put(stateTable, idKey, StoredState.encode(new))
+            if let aggregateHistory {
+                let old = record.contributions ?? Contributions.of(record.now)
+                let now = Contributions.of(new)
+                var deltas: [AggregateKey: AggregateValue] = [:]
+                for (key, value) in old { deltas[key, default: .zero] = deltas[key, default: .zero] - value }
+                for (key, value) in now { deltas[key, default: .zero] = deltas[key, default: .zero] + value }
+                deltas[Contributions.edit(event, kind: kind), default: .zero].count += 1
+                deltas = deltas.filter { !$0.value.isZero }
+                if !deltas.isEmpty {
+                    // Positions only grow, in a rebuild as in an append: the history is appended.
+                    try txn.put(aggregateHistory, bigEndian(event.position), AggregateChanges.encode(deltas), options: .append)
+                    for (key, delta) in deltas { totals[key, default: .zero] = totals[key, default: .zero] + delta }
+                }
+                record.contributions = now
+            }
+            record.now = new
+            touched[id] = record
+        }
+
+        var wordChanges: [(key: [UInt8], add: Bool)] = []
+        for (id, record) in touched.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            guard let new = record.now else { continue }
+            let old = record.before
+            try txn.put(stateTable, Array(id.rawValue.utf8), StoredState.encode(new))
             let oldListKey = old.flatMap(Self.listKey), newListKey = Self.listKey(new)
             if oldListKey != newListKey {
                 let byYear = catalog.table(.records, "by-year", generation: recordsGeneration)
                 if let oldListKey { try txn.delete(byYear, oldListKey) }
                 if let newListKey { try txn.put(byYear, newListKey, []) }
             }
-            if let search = generations[.search] {
-                try updateWords(catalog.table(.search, "words", generation: search), id: id, old: old, new: new, in: txn)
+            if generations[.search] != nil { Self.wordChanges(id: id, old: old, new: new, into: &wordChanges) }
+        }
+        if let search = generations[.search] {
+            let words = catalog.table(.search, "words", generation: search)
+            for change in wordChanges {
+                if change.add { try txn.put(words, change.key, []) } else { try txn.delete(words, change.key) }
             }
-            if let aggregates = generations[.aggregates] {
-                var deltas: [AggregateKey: AggregateValue] = [:]
-                for (key, value) in Contributions.of(old) { deltas[key] = (deltas[key] ?? .zero) - value }
-                for (key, value) in Contributions.of(new) { deltas[key] = (deltas[key] ?? .zero) + value }
-                let editCell = Contributions.edit(event, kind: kind)
-                deltas[editCell] = (deltas[editCell] ?? .zero) + AggregateValue(count: 1, sum: .zero)
-                try applyDeltas(deltas, position: event.position, generation: aggregates, in: txn)
+        }
+        if let aggregates = generations[.aggregates] {
+            let table = catalog.table(.aggregates, "totals", generation: aggregates)
+            for (key, delta) in totals.sorted(by: { $0.key < $1.key }) where !delta.isZero {
+                let keyBytes = key.bytes
+                let updated = (try txn.get(table, keyBytes).map(AggregateValue.init(bytes:)) ?? .zero) + delta
+                if updated.isZero { try txn.delete(table, keyBytes) } else { try txn.put(table, keyBytes, updated.bytes) }
             }
         }
     }
@@ -66,40 +117,67 @@ struct ProjectionWriter {
     /// The fields whose text is indexed.
     static let wordFields = ["title", "paragraphs", "keywords", "authors", "description", "place", "organizer", "participants", "counterparts"]
 
-    /// The words a live record is found by: title, text, places, people, keywords.
-    static func words(_ state: RecordState?) -> Set<String> {
+    /// The folded words a live record is found by (title, text, places, people, keywords), as
+    /// sorted distinct UTF-8 byte strings.
+    static func words(_ state: RecordState?) -> [[UInt8]] {
         guard let state, !state.retracted else { return [] }
-        var texts: [String] = []
+        var words: [[UInt8]] = []
         func collect(_ value: JSONValue?) {
             switch value {
-            case .string(let text)?: texts.append(text)
+            case .string(let text)?: TextFolding.forEachWord(in: text) { words.append(copy $0) }
             case .array(let items)?: items.forEach { collect($0) }
             case .object(let members)?: members.values.forEach { collect($0) }
             default: break
             }
         }
         for field in wordFields { collect(state.document[field]) }
-        return Set(texts.flatMap(TextFolding.tokens))
+        words.sort(by: keyPrecedes)
+        var distinct: [[UInt8]] = []
+        distinct.reserveCapacity(words.count)
+        for word in words where word != distinct.last { distinct.append(word) }
+        return distinct
     }
 
-    private func updateWords(_ table: Database, id: RecordID, old: RecordState?, new: RecordState, in txn: WriteTransaction) throws {
+    /// The word-index keys (`word ‖ 0 ‖ id`) to delete and to add when a record goes from `old` to `new`.
+    private static func wordChanges(id: RecordID, old: RecordState?, new: RecordState, into changes: inout [(key: [UInt8], add: Bool)]) {
         // Most edits (links, figures, dates) leave the indexed text alone: nothing to fold then.
-        if let old, old.retracted == new.retracted, Self.wordFields.allSatisfy({ old.document[$0] == new.document[$0] }) { return }
-        let before = Self.words(old), after = Self.words(new)
+        if let old, old.retracted == new.retracted, wordFields.allSatisfy({ old.document[$0] == new.document[$0] }) { return }
+        let before = words(old), after = words(new)
         let suffix = [UInt8(0)] + Array(id.rawValue.utf8)
-        for word in before.subtracting(after) { try txn.delete(table, Array(word.utf8) + suffix) }
-        for word in after.subtracting(before) { try txn.put(table, Array(word.utf8) + suffix, []) }
+        // Both lists are sorted: one merge finds what left and what came.
+        var i = 0, j = 0
+        while i < before.count || j < after.count {
+            if j == after.count || (i < before.count && keyPrecedes(before[i], after[j])) {
+                changes.append((before[i] + suffix, false)); i += 1
+            } else if i == before.count || keyPrecedes(after[j], before[i]) {
+                changes.append((after[j] + suffix, true)); j += 1
+            } else {
+                i += 1; j += 1
+            }
+        }
+    }
+}
+
+/// The aggregate history: for each log position whose event moved any cell, the cells it moved
+/// and by how much, as canonical JSON `[[cell, count, sum], …]` sorted by cell.
+enum AggregateChanges {
+    static func encode(_ deltas: [AggregateKey: AggregateValue]) -> [UInt8] {
+        JSONValue.array(deltas.sorted { $0.key < $1.key }.map { key, delta in
+            .array([.string(String(decoding: key.bytes, as: UTF8.self)), .integer(delta.count), .string(delta.sum.description)])
+        }).canonicalBytes
     }
 
-    private func applyDeltas(_ deltas: [AggregateKey: AggregateValue], position: UInt64, generation: Int, in txn: WriteTransaction) throws {
-        let totals = catalog.table(.aggregates, "totals", generation: generation)
-        let history = catalog.table(.aggregates, "deltas", generation: generation)
-        for (key, delta) in deltas.sorted(by: { $0.key < $1.key }) where !delta.isZero {
-            let keyBytes = key.bytes
-            let current = try txn.get(totals, keyBytes).map(AggregateValue.init(bytes:)) ?? .zero
-            let updated = current + delta
-            if updated.isZero { try txn.delete(totals, keyBytes) } else { try txn.put(totals, keyBytes, updated.bytes) }
-            try txn.put(history, keyBytes + [0] + bigEndian(position), delta.bytes)
+    static func decode(_ bytes: [UInt8], position: UInt64) throws -> [(AggregateKey, AggregateValue)] {
+        func damaged() -> RecordError {
+            RecordError.invalidField(field: "aggregate history at position \(position)", value: String(decoding: bytes.prefix(80), as: UTF8.self),
+                                     fix: "run annals rebuild --projection aggregates")
+        }
+        guard case .array(let cells) = try JSONValue.parse(bytes) else { throw damaged() }
+        return try cells.map { cell in
+            guard case .array(let parts) = cell, parts.count == 3, let keyText = parts[0].stringValue,
+                  let key = AggregateKey(bytes: Array(keyText.utf8)), case .integer(let count) = parts[1],
+                  let sum = parts[2].stringValue.flatMap({ try? ExactDecimal($0) }) else { throw damaged() }
+            return (key, AggregateValue(count: count, sum: sum))
         }
     }
 }

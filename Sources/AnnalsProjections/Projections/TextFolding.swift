@@ -47,12 +47,21 @@ public enum TextFolding {
     public static func tokens(_ text: String) -> [String] {
         var seen = Set<String>()
         var result: [String] = []
+        forEachWord(in: text) { word in
+            let text = String(decoding: word, as: UTF8.self)
+            if seen.insert(text).inserted { result.append(text) }
+        }
+        return result
+    }
+
+    /// Calls `body` with the UTF-8 bytes of each folded word of `text`, repeats included (the
+    /// index builder sorts and deduplicates bytes, which costs less than hashing strings).
+    static func forEachWord(in text: String, _ body: (borrowing [UInt8]) -> Void) {
         var word: [UInt8] = []
         word.reserveCapacity(32)
         func finish() {
             guard !word.isEmpty else { return }
-            let text = String(decoding: word, as: UTF8.self)
-            if seen.insert(text).inserted { result.append(text) }
+            body(word)
             word.removeAll(keepingCapacity: true)
         }
         for scalar in text.unicodeScalars {
@@ -61,8 +70,8 @@ public enum TextFolding {
                 if (0x61...0x7A).contains(v) || (0x30...0x39).contains(v) { word.append(UInt8(v)) }
                 else if (0x41...0x5A).contains(v) { word.append(UInt8(v + 32)) }
                 else { finish() }
-            } else if let folded = latinFold(v) {
-                word.append(contentsOf: folded.utf8)
+            } else if let folded = latinFoldBytes(v) {
+                word.append(contentsOf: folded)
             } else if (0x0300...0x036F).contains(v) {
                 continue
             } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
@@ -72,6 +81,14 @@ public enum TextFolding {
             }
         }
         finish()
-        return result
+    }
+
+    private static let latinABytes: [[UInt8]] = latinA.map { Array($0.utf8) }
+    private static let latinBBytes: [[UInt8]] = latinB.map { Array($0.utf8) }
+
+    private static func latinFoldBytes(_ value: UInt32) -> [UInt8]? {
+        if (0x00C0...0x024F).contains(value) { return latinABytes[Int(value - 0x00C0)] }
+        if (0x1E00...0x1EFF).contains(value) { return latinBBytes[Int(value - 0x1E00)] }
+        return nil
     }
 }

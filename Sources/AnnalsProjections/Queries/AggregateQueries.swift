@@ -16,24 +16,25 @@ public struct AggregateChange: Hashable, Sendable {
 
 extension ProjectedStore {
     /// The per-year aggregates now, or as the store knew them at log position `asOf` (inclusive),
-    /// sorted by key. `year` and `family` narrow the result.
+    /// sorted by key. `year` and `family` narrow the result. The past costs a read of the history
+    /// recorded after `asOf`: the further back, the longer.
     public func aggregates(asOf position: UInt64? = nil, year: Int? = nil, family: String? = nil) throws -> [AggregateRow] {
         try environment.read { txn in
             try requireFresh([.aggregates], in: txn)
             let generation = try catalog.generation(.aggregates, in: txn)
             var rows: [AggregateKey: AggregateValue] = [:]
-            if let position {
-                // The history holds every change of every cell with its position: sum up to `position`.
-                try txn.scan(catalog.table(.aggregates, "deltas", generation: generation)) { entry in
-                    guard entry.key.count > 9, readBigEndian(entry.key.suffix(8)) <= position,
-                          let key = AggregateKey(bytes: entry.key.dropLast(9)), Self.wanted(key, year, family) else { return true }
-                    rows[key] = (rows[key] ?? .zero) + (try AggregateValue(bytes: entry.value))
-                    return true
+            try txn.scan(catalog.table(.aggregates, "totals", generation: generation)) { entry in
+                if let key = AggregateKey(bytes: entry.key), Self.wanted(key, year, family) {
+                    rows[key] = try AggregateValue(bytes: entry.value)
                 }
-            } else {
-                try txn.scan(catalog.table(.aggregates, "totals", generation: generation)) { entry in
-                    if let key = AggregateKey(bytes: entry.key), Self.wanted(key, year, family) {
-                        rows[key] = try AggregateValue(bytes: entry.value)
+                return true
+            }
+            if let position {
+                // The history holds what each event moved, by position: take back what came after.
+                let history = catalog.table(.aggregates, "deltas", generation: generation)
+                try txn.scan(history, from: bigEndian(position + 1)) { entry in
+                    for (key, delta) in try AggregateChanges.decode(entry.value, position: readBigEndian(entry.key[...])) where Self.wanted(key, year, family) {
+                        rows[key] = (rows[key] ?? .zero) - delta
                     }
                     return true
                 }

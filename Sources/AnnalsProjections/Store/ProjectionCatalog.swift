@@ -21,7 +21,7 @@ public enum ProjectionName: String, CaseIterable, Sendable, Comparable {
         switch self {
         case .records: own = 1
         case .search: own = 1
-        case .aggregates: own = 1
+        case .aggregates: own = 2  // 2: the history is keyed by position, one entry per event
         case .audit: own = 1
         }
         return own * 1000 + Self.upcastLevel

@@ -1,3 +1,4 @@
+import AnnalsEventLog
 import Foundation
 
 /// Reads an article in the plain-text form saved from baolangson.vn:

@@ -1,3 +1,4 @@
+import AnnalsEventLog
 import Foundation
 
 /// A record of either type.
@@ -121,13 +122,6 @@ extension JSONValue {
             return .object(Dictionary(members.map { ($0.key.nfc, $0.value.normalized()) }, uniquingKeysWith: { a, _ in a }))
         default: return self
         }
-    }
-}
-
-extension String {
-    /// This text in Unicode NFC (text below U+0300 is NFC already and is returned as is).
-    public var nfc: String {
-        unicodeScalars.allSatisfy({ $0.value < 0x300 }) ? self : precomposedStringWithCanonicalMapping
     }
 }
 
