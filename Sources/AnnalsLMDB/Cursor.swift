@@ -19,6 +19,32 @@ public final class Cursor {
     public func next() throws -> Entry? { try move(MDB_NEXT) }
     public func previous() throws -> Entry? { try move(MDB_PREV) }
 
+    /// In a `sortedSet` database: the next value of the current key, or nil after its last.
+    public func nextValue() throws -> Entry? { try move(MDB_NEXT_DUP) }
+
+    /// In a `sortedSet` database: how many values the current key holds.
+    public func valueCount() throws -> Int {
+        try transaction.ensureLive()
+        var count = 0
+        try transaction.call(mdb_cursor_count(handle, &count), "mdb_cursor_count", database)
+        return count
+    }
+
+    /// In a `sortedSet` database: moves to exactly the pair (`key`, `value`); false when absent.
+    public func seek(_ key: [UInt8], value: [UInt8]) throws -> Bool {
+        try transaction.ensureLive()
+        let rc = key.withUnsafeBytes { keyBytes in
+            value.withUnsafeBytes { valueBytes in
+                var k = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+                var v = MDB_val(mv_size: valueBytes.count, mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress))
+                return mdb_cursor_get(handle, &k, &v, MDB_GET_BOTH)
+            }
+        }
+        if rc == MDB_NOTFOUND { return false }
+        try transaction.call(rc, "mdb_cursor_get", database)
+        return true
+    }
+
     /// Moves to the first key ≥ `key`.
     public func seek(atLeast key: [UInt8]) throws -> Entry? { try move(MDB_SET_RANGE, key: key) }
 

@@ -30,3 +30,16 @@ public struct PutOptions: OptionSet, Sendable {
     /// A key out of order fails with `.keyExists`.
     public static let append = PutOptions(rawValue: UInt32(MDB_APPEND))
 }
+
+/// How a database stores its values, fixed when it is created.
+public struct DatabaseLayout: OptionSet, Sendable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// A key holds a sorted set of values (`MDB_DUPSORT`): putting a pair adds a value to the
+    /// key's set, and iteration visits every (key, value) pair in order.
+    public static let sortedSet = DatabaseLayout(rawValue: UInt32(MDB_DUPSORT))
+    /// With `sortedSet`: every value has the same size, and LMDB packs a key's values densely
+    /// (`MDB_DUPFIXED`), several hundred 8-byte values to a page.
+    public static let fixedSizeValues = DatabaseLayout(rawValue: UInt32(MDB_DUPFIXED))
+}

@@ -93,8 +93,10 @@ public final class Environment {
     ///
     /// With `create`, a missing database is created (in its own committed write transaction).
     /// Without it, a missing database throws `LMDBError` with code `.notFound`.
+    /// `layout` is fixed when the database is created; opening it with another layout throws
+    /// `LMDBError` with code `.incompatible`.
     /// Must not be called inside a transaction closure.
-    public func database(_ name: String, create: Bool = true) throws -> Database {
+    public func database(_ name: String, create: Bool = true, layout: DatabaseLayout = []) throws -> Database {
         if let cached = databases[name] { return cached }
         guard !inWrite else {
             throw StoreAccessError(.nestedTransaction, path: path, detail: "database '\(name)' must be opened before the write transaction starts")
@@ -102,7 +104,15 @@ public final class Environment {
         let writable = create && !options.readOnly
         var dbi = MDB_dbi(0)
         try withRawTransaction(readOnly: !writable) { txn in
-            try check(mdb_dbi_open(txn, name, writable ? UInt32(MDB_CREATE) : 0, &dbi), "mdb_dbi_open", detail: "database '\(name)'")
+            try check(mdb_dbi_open(txn, name, (writable ? UInt32(MDB_CREATE) : 0) | layout.rawValue, &dbi), "mdb_dbi_open", detail: "database '\(name)'")
+            // LMDB keeps the layout a database was created with and would silently use it.
+            var stored: UInt32 = 0
+            try check(mdb_dbi_flags(txn, dbi, &stored), "mdb_dbi_flags", detail: "database '\(name)'")
+            let relevant = DatabaseLayout.sortedSet.rawValue | DatabaseLayout.fixedSizeValues.rawValue
+            guard stored & relevant == layout.rawValue else {
+                throw LMDBError(code: .incompatible, function: "mdb_dbi_open",
+                                detail: "database '\(name)' was created with another layout (flags \(stored & relevant), asked \(layout.rawValue))")
+            }
         }
         let database = Database(name: name, handle: dbi)
         databases[name] = database

@@ -47,6 +47,27 @@ public class Transaction {
         }
     }
 
+    /// The values of `key` in a `sortedSet` database, in order (empty when the key is absent).
+    public func values(_ database: Database, _ key: [UInt8]) throws -> [[UInt8]] {
+        try withCursor(database) { cursor in
+            guard let first = try cursor.seek(exactly: key) else { return [] }
+            var values = [first.value]
+            while let next = try cursor.nextValue() { values.append(next.value) }
+            return values
+        }
+    }
+
+    /// How many values `key` holds in a `sortedSet` database (0 when the key is absent), without
+    /// reading them.
+    public func valueCount(_ database: Database, _ key: [UInt8]) throws -> Int {
+        try withCursor(database) { cursor in try cursor.seek(exactly: key) == nil ? 0 : cursor.valueCount() }
+    }
+
+    /// True when `key` holds `value` in a `sortedSet` database.
+    public func contains(_ database: Database, _ key: [UInt8], value: [UInt8]) throws -> Bool {
+        try withCursor(database) { cursor in try cursor.seek(key, value: value) }
+    }
+
     /// The number of entries in `database`.
     public func count(_ database: Database) throws -> Int {
         try ensureLive()
@@ -124,6 +145,28 @@ public final class WriteTransaction: Transaction {
             try call(rc, "mdb_del", database)
             return true
         }
+    }
+
+    /// Removes one value of `key` from a `sortedSet` database; returns false when that pair was absent.
+    @discardableResult
+    public func delete(_ database: Database, _ key: [UInt8], value: [UInt8]) throws -> Bool {
+        try ensureLive()
+        return try key.withUnsafeBytes { keyBytes in
+            try value.withUnsafeBytes { valueBytes in
+                var k = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+                var v = MDB_val(mv_size: valueBytes.count, mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress))
+                let rc = mdb_del(handle, database.handle, &k, &v)
+                if rc == MDB_NOTFOUND { return false }
+                try call(rc, "mdb_del", database)
+                return true
+            }
+        }
+    }
+
+    /// Deletes `database` itself from the environment (its handle must not be used afterwards).
+    public func drop(_ database: Database) throws {
+        try ensureLive()
+        try call(mdb_drop(handle, database.handle, 1), "mdb_drop", database)
     }
 
     /// Removes every entry of `database`, keeping the database itself.

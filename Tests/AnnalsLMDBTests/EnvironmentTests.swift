@@ -32,6 +32,42 @@ struct EnvironmentTests {
         }
     }
 
+    @Test("a sorted-set database keeps each key's values sorted and distinct, and removes one pair at a time")
+    func sortedSets() throws {
+        try withEnvironment { env, _ in
+            let sets = try env.database("sets", layout: [.sortedSet, .fixedSizeValues])
+            let number = { (n: UInt64) in withUnsafeBytes(of: n.bigEndian) { Array($0) } }
+            try env.write { txn in
+                for n: UInt64 in [300, 5, 70_000, 5] { try txn.put(sets, bytes("word"), number(n)) }
+                try txn.put(sets, bytes("other"), number(9))
+            }
+            try env.read { txn throws in
+                #expect(try txn.values(sets, bytes("word")) == [number(5), number(300), number(70_000)])
+                #expect(try txn.valueCount(sets, bytes("word")) == 3)
+                #expect(try txn.valueCount(sets, bytes("missing")) == 0)
+                #expect(try txn.values(sets, bytes("missing")).isEmpty)
+                #expect(try txn.contains(sets, bytes("word"), value: number(300)))
+                #expect(try !txn.contains(sets, bytes("word"), value: number(9)))
+                #expect(try txn.count(sets) == 4)
+            }
+            #expect(try env.write { try $0.delete(sets, bytes("word"), value: number(300)) } == true)
+            #expect(try env.write { try $0.delete(sets, bytes("word"), value: number(300)) } == false)
+            #expect(try env.read { try $0.values(sets, bytes("word")) } == [number(5), number(70_000)])
+        }
+    }
+
+    @Test("a database opened with another layout than it was created with is refused")
+    func layoutIsFixed() throws {
+        let directory = try TemporaryDirectory(prefix: "layout")
+        defer { directory.remove() }
+        let first = try Environment(path: directory.appending("store"))
+        _ = try first.database("plain")
+        first.close()
+        let second = try Environment(path: directory.appending("store"))
+        defer { second.close() }
+        #expect { try second.database("plain", layout: [.sortedSet]) } throws: { ($0 as? LMDBError)?.code == .incompatible }
+    }
+
     @Test("scans respect bounds in both directions")
     func scans() throws {
         try withEnvironment { env, _ in

@@ -33,6 +33,25 @@ struct QueryTests {
         #expect(try w.store.find("lo vac xin").map(\.id) == [id])
     }
 
+    @Test("a retracted record leaves the search and a restored one comes back; overlong words are found by their start")
+    func searchRetractRestoreAndLongWords() throws {
+        let w = try ProjectedWorkspace()
+        try w.importSeedFacts()
+        let id = try RecordID("event/lang-son-2021-vaccine-aid-guangxi")
+        let before = try w.store.find("vac xin").map(\.id)
+        #expect(before.contains(id))
+        try w.editor.retract(id, context: edit("e", "Trùng lặp"))
+        #expect(try w.store.find("vac xin").map(\.id) == before.filter { $0 != id })
+        try w.editor.restore(id, context: edit("e", "Không trùng"))
+        #expect(try w.store.find("vac xin").map(\.id) == before)
+        // A 600-letter "word" (LMDB keys stop at 511 bytes) is indexed by its first 128 bytes.
+        let long = String(repeating: "ạ", count: 300) + String(repeating: "b", count: 300)
+        try w.editor.correct(id, set: [(FieldPath("description"), .string("Mã lô \(long)"))], context: edit("e", "Mã lô"))
+        #expect(try w.store.find(long).map(\.id) == [id])
+        #expect(try w.store.find(String(repeating: "a", count: 128)).map(\.id) == [id])
+        #expect(try w.store.verifyProjections() == [])
+    }
+
     @Test("lists filter by year, source, category, kind and counterpart")
     func lists() throws {
         let w = try ProjectedWorkspace()

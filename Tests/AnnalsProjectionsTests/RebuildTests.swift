@@ -124,8 +124,8 @@ struct RebuildTests {
         try w.importSeedFacts()
         #expect(try w.store.verifyProjections() == [])
         let generation = try #require(try w.store.status().first { $0.projection == .search }?.generation)
-        let words = try w.store.environment.database("proj/search/words#\(generation)")
-        try w.store.environment.write { txn in try txn.put(words, Array("bogus\u{0}event/x".utf8), []) }
+        let postings = try w.store.environment.database("proj/search/postings#\(generation)", layout: [.sortedSet, .fixedSizeValues])
+        try w.store.environment.write { txn in try txn.put(postings, Array("bogus".utf8), [0, 0, 0, 0, 0, 0, 0, 1]) }
         #expect(try w.store.verifyProjections() == [.search])
         try w.store.rebuild([.search])
         #expect(try w.store.verifyProjections() == [])

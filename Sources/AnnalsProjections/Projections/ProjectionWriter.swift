@@ -25,6 +25,8 @@ struct ProjectionWriter {
     private struct Touched {
         let before: RecordState?
         var now: RecordState?
+        /// The record's number: the log position of its create.
+        var number: UInt64
         /// What `now` adds to the aggregates (computed once per state, used by the next event's delta).
         var contributions: [AggregateKey: AggregateValue]?
     }
@@ -34,6 +36,7 @@ struct ProjectionWriter {
         let stateTable = catalog.table(.records, "state", generation: recordsGeneration)
         let audit = generations[.audit].map { catalog.table(.audit, "by-actor", generation: $0) }
         let aggregateHistory = generations[.aggregates].map { catalog.table(.aggregates, "deltas", generation: $0) }
+        let numbers = generations[.search].map { catalog.table(.search, "numbers", generation: $0) }
         var touched: [RecordID: Touched] = [:]
         var totals: [AggregateKey: AggregateValue] = [:]
 
@@ -49,10 +52,15 @@ struct ProjectionWriter {
             if let known = touched[id] {
                 record = known
             } else {
-                let before = try txn.get(stateTable, Array(id.rawValue.utf8)).map { try StoredState.decode($0, id: id) }
-                record = Touched(before: before, now: before)
+                let before = try txn.get(stateTable, Array(id.rawValue.utf8)).map { try StoredState.decodeNumbered($0, id: id) }
+                record = Touched(before: before?.state, now: before?.state, number: before?.number ?? event.position)
             }
             guard let new = try RecordState.apply(event, to: record.now) else { continue }
+            if record.now == nil, let numbers {
+                // A create: its position is the record's number. Positions only grow, so the
+                // number-to-id table is appended.
+                try txn.put(numbers, bigEndian(record.number), Array(id.rawValue.utf8), options: .append)
+            }
 
             if let aggregateHistory {
                 let old = record.contributions ?? Contributions.of(record.now)
@@ -73,23 +81,28 @@ struct ProjectionWriter {
             touched[id] = record
         }
 
-        var wordChanges: [(key: [UInt8], add: Bool)] = []
+        var postings: [FoldedWord: [(number: UInt64, add: Bool)]] = [:]
         for (id, record) in touched.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             guard let new = record.now else { continue }
             let old = record.before
-            try txn.put(stateTable, Array(id.rawValue.utf8), StoredState.encode(new))
+            try txn.put(stateTable, Array(id.rawValue.utf8), StoredState.encode(new, number: record.number))
             let oldListKey = old.flatMap(Self.listKey), newListKey = Self.listKey(new)
             if oldListKey != newListKey {
                 let byYear = catalog.table(.records, "by-year", generation: recordsGeneration)
                 if let oldListKey { try txn.delete(byYear, oldListKey) }
                 if let newListKey { try txn.put(byYear, newListKey, []) }
             }
-            if generations[.search] != nil { Self.wordChanges(id: id, old: old, new: new, into: &wordChanges) }
+            if generations[.search] != nil { Self.postingChanges(number: record.number, old: old, new: new, into: &postings) }
         }
         if let search = generations[.search] {
-            let words = catalog.table(.search, "words", generation: search)
-            for change in wordChanges {
-                if change.add { try txn.put(words, change.key, []) } else { try txn.delete(words, change.key) }
+            // In key order, and a new record's number is the largest of its word's set: the
+            // writes land on few pages, mostly the last page of each word's set.
+            let table = catalog.table(.search, "postings", generation: search)
+            for word in postings.keys.sorted() {
+                for change in postings[word, default: []].sorted(by: { $0.number < $1.number }) {
+                    if change.add { try txn.put(table, word.bytes, bigEndian(change.number)) }
+                    else { try txn.delete(table, word.bytes, value: bigEndian(change.number)) }
+                }
             }
         }
         if let aggregates = generations[.aggregates] {
@@ -117,45 +130,46 @@ struct ProjectionWriter {
     /// The fields whose text is indexed.
     static let wordFields = ["title", "paragraphs", "keywords", "authors", "description", "place", "organizer", "participants", "counterparts"]
 
-    /// The folded words a live record is found by (title, text, places, people, keywords), as
-    /// sorted distinct UTF-8 byte strings.
-    static func words(_ state: RecordState?) -> [[UInt8]] {
+    /// The folded words a live record is found by: title, text, places, people, keywords.
+    static func words(_ state: RecordState?) -> Set<FoldedWord> {
         guard let state, !state.retracted else { return [] }
-        var words: [[UInt8]] = []
+        var words = Set<FoldedWord>()
         func collect(_ value: JSONValue?) {
             switch value {
-            case .string(let text)?: TextFolding.forEachWord(in: text) { words.append(copy $0) }
+            case .string(let text)?: TextFolding.forEachWord(in: text) { words.insert(FoldedWord(TextFolding.indexed($0))) }
             case .array(let items)?: items.forEach { collect($0) }
             case .object(let members)?: members.values.forEach { collect($0) }
             default: break
             }
         }
         for field in wordFields { collect(state.document[field]) }
-        words.sort(by: keyPrecedes)
-        var distinct: [[UInt8]] = []
-        distinct.reserveCapacity(words.count)
-        for word in words where word != distinct.last { distinct.append(word) }
-        return distinct
+        return words
     }
 
-    /// The word-index keys (`word ‖ 0 ‖ id`) to delete and to add when a record goes from `old` to `new`.
-    private static func wordChanges(id: RecordID, old: RecordState?, new: RecordState, into changes: inout [(key: [UInt8], add: Bool)]) {
+    /// Adds to `postings` what changes when record `number` goes from `old` to `new`: the words
+    /// it leaves and the words it enters.
+    private static func postingChanges(number: UInt64, old: RecordState?, new: RecordState,
+                                       into postings: inout [FoldedWord: [(number: UInt64, add: Bool)]]) {
         // Most edits (links, figures, dates) leave the indexed text alone: nothing to fold then.
         if let old, old.retracted == new.retracted, wordFields.allSatisfy({ old.document[$0] == new.document[$0] }) { return }
         let before = words(old), after = words(new)
-        let suffix = [UInt8(0)] + Array(id.rawValue.utf8)
-        // Both lists are sorted: one merge finds what left and what came.
-        var i = 0, j = 0
-        while i < before.count || j < after.count {
-            if j == after.count || (i < before.count && keyPrecedes(before[i], after[j])) {
-                changes.append((before[i] + suffix, false)); i += 1
-            } else if i == before.count || keyPrecedes(after[j], before[i]) {
-                changes.append((after[j] + suffix, true)); j += 1
-            } else {
-                i += 1; j += 1
-            }
-        }
+        for word in before.subtracting(after) { postings[word, default: []].append((number, false)) }
+        for word in after.subtracting(before) { postings[word, default: []].append((number, true)) }
     }
+}
+
+/// A folded word as the search index keys it. Hashes its bytes in one go (an array of bytes
+/// hashes byte by byte) and sorts as LMDB orders keys.
+struct FoldedWord: Hashable, Comparable {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    static func < (a: FoldedWord, b: FoldedWord) -> Bool { keyPrecedes(a.bytes, b.bytes) }
 }
 
 /// The aggregate history: for each log position whose event moved any cell, the cells it moved

@@ -83,6 +83,18 @@ public enum TextFolding {
         finish()
     }
 
+    /// The longest word the index keeps, in bytes: longer ones are indexed, and looked up, by
+    /// their first 128 bytes (LMDB keys stop at 511 bytes; no one searches for longer words).
+    static let indexedWordBytes = 128
+
+    /// `word` as the index keys it: cut to `indexedWordBytes`, at a character boundary.
+    static func indexed(_ word: borrowing [UInt8]) -> [UInt8] {
+        guard word.count > indexedWordBytes else { return copy word }
+        var end = indexedWordBytes
+        while end > 0 && word[end] & 0xC0 == 0x80 { end -= 1 }
+        return Array(word[..<end])
+    }
+
     private static let latinABytes: [[UInt8]] = latinA.map { Array($0.utf8) }
     private static let latinBBytes: [[UInt8]] = latinB.map { Array($0.utf8) }
 

@@ -76,26 +76,23 @@ extension ProjectedStore {
     /// and diacritics ("hoi nghi ngoai giao" finds "Hội nghị … ngoại giao"). Served from the word
     /// index: the cost follows the matches, not the number of records.
     public func find(_ text: String, limit: Int = .max) throws -> [RecordState] {
-        let words = TextFolding.tokens(text)
+        let words = TextFolding.tokens(text).map { TextFolding.indexed(Array($0.utf8)) }
         guard !words.isEmpty else { return [] }
         return try environment.read { txn in
             try requireFresh([.records, .search], in: txn)
-            let index = catalog.table(.search, "words", generation: try catalog.generation(.search, in: txn))
+            let generation = try catalog.generation(.search, in: txn)
+            let postings = catalog.table(.search, "postings", generation: generation)
+            let numbers = catalog.table(.search, "numbers", generation: generation)
             let states = catalog.table(.records, "state", generation: try catalog.generation(.records, in: txn))
-            var matches: Set<String>?
-            // Rarest word first would be better still; the first word narrows enough in practice.
-            for word in words {
-                var ids = Set<String>()
-                let prefix = Array(word.utf8) + [0]
-                try txn.scan(index, from: prefix, to: Array(word.utf8) + [1]) { entry in
-                    let id = String(decoding: entry.key[prefix.count...], as: UTF8.self)
-                    if matches == nil || matches!.contains(id) { ids.insert(id) }
-                    return true
-                }
-                matches = ids
-                if ids.isEmpty { return [] }
+            // The rarest word's records, kept when every other word's set holds them too: the
+            // cost follows the rarest word, however common the others are.
+            let byRarity = try words.map { ($0, try txn.valueCount(postings, $0)) }.sorted { $0.1 < $1.1 }.map(\.0)
+            let others = byRarity.dropFirst()
+            let matches = try txn.values(postings, byRarity[0]).filter { number in
+                try others.allSatisfy { try txn.contains(postings, $0, value: number) }
             }
-            return try (matches ?? []).sorted().prefix(limit).compactMap { text in
+            let ids = try matches.compactMap { try txn.get(numbers, $0) }.map { String(decoding: $0, as: UTF8.self) }
+            return try ids.sorted().prefix(limit).compactMap { text in
                 let id = try RecordID(text)
                 return try txn.get(states, Array(text.utf8)).map { try StoredState.decode($0, id: id) }
             }

@@ -19,8 +19,8 @@ public enum ProjectionName: String, CaseIterable, Sendable, Comparable {
     public var version: UInt32 {
         let own: UInt32
         switch self {
-        case .records: own = 1
-        case .search: own = 1
+        case .records: own = 2  // 2: the state holds the record's number
+        case .search: own = 2  // 2: postings of record numbers per word, replacing word‖id keys
         case .aggregates: own = 2  // 2: the history is keyed by position, one entry per event
         case .audit: own = 1
         }
@@ -33,7 +33,7 @@ public enum ProjectionName: String, CaseIterable, Sendable, Comparable {
     var tables: [String] {
         switch self {
         case .records: return ["state", "by-year"]
-        case .search: return ["words"]
+        case .search: return ["postings", "numbers"]
         case .aggregates: return ["totals", "deltas"]
         case .audit: return ["by-actor"]
         }
@@ -52,7 +52,12 @@ struct ProjectionCatalog {
     let meta: Database
     private let tables: [String: Database]
 
+    /// Tables of earlier projection versions that this one no longer keeps, where a store still
+    /// has them: a rebuild empties them.
+    let retired: [Database]
+
     static let metaName = "proj/meta"
+    static let retiredNames = ["proj/search/words#0", "proj/search/words#1"]
 
     init(environment: Environment) throws {
         meta = try environment.database(Self.metaName)
@@ -61,11 +66,17 @@ struct ProjectionCatalog {
             for table in projection.tables {
                 for generation in 0...1 {
                     let name = Self.name(projection, table, generation)
-                    tables[name] = try environment.database(name)
+                    tables[name] = try environment.database(name, layout: Self.layout(of: table))
                 }
             }
         }
         self.tables = tables
+        retired = Self.retiredNames.compactMap { try? environment.database($0, create: false) }
+    }
+
+    /// The search postings hold, for each word, the sorted set of 8-byte record numbers.
+    static func layout(of table: String) -> DatabaseLayout {
+        table == "postings" ? [.sortedSet, .fixedSizeValues] : []
     }
 
     static func name(_ projection: ProjectionName, _ table: String, _ generation: Int) -> String {

@@ -24,6 +24,8 @@ extension ProjectedStore {
         let start = Date()
         let targets = requested.sorted()
         let total = try buildShadow(of: targets, chunkSize: chunkSize, progress: progress) { txn, scope, shadow, position in
+            // Tables earlier versions kept and this one does not: their space is freed.
+            for table in catalog.retired { try txn.clear(table) }
             for projection in scope {
                 let live = try catalog.generation(projection, in: txn)
                 let fresh = shadow[projection] ?? 1 - live
