@@ -23,10 +23,11 @@ enum EventValidation {
             throw EventLogError.invalidInput(field: "payload", value: "\(event.payload.count) bytes", fix: "payloads must be UTF-8 JSON")
         }
         do {
-            _ = try JSONSerialization.jsonObject(with: Data(event.payload), options: [.fragmentsAllowed])
+            // The parser every reader uses: what it refuses never enters the log.
+            _ = try JSONParser.parse(event.payload)
         } catch {
             throw EventLogError.invalidInput(field: "payload", value: String(decoding: event.payload.prefix(60), as: UTF8.self),
-                                             fix: "payloads must be valid JSON")
+                                             fix: "payloads must be valid JSON (RFC 8259)")
         }
         return event
     }

@@ -147,6 +147,26 @@ public final class WriteTransaction: Transaction {
         }
     }
 
+    /// Adds values to `key`'s set in a `sortedSet` + `fixedSizeValues` database in one call
+    /// (`MDB_MULTIPLE`): `values` holds them end to end, `valueSize` bytes each, none already in
+    /// the set.
+    public func putValues(_ database: Database, _ key: [UInt8], _ values: [UInt8], valueSize: Int) throws {
+        guard valueSize > 0, values.count % valueSize == 0 else {
+            throw LMDBError(code: .badValueSize, function: "mdb_cursor_put", detail: "\(values.count) bytes are not whole values of \(valueSize)")
+        }
+        guard !values.isEmpty else { return }
+        try withCursor(database) { cursor in
+            try key.withUnsafeBytes { keyBytes in
+                try values.withUnsafeBytes { valueBytes in
+                    var k = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))
+                    var items = [MDB_val(mv_size: valueSize, mv_data: UnsafeMutableRawPointer(mutating: valueBytes.baseAddress)),
+                                 MDB_val(mv_size: values.count / valueSize, mv_data: nil)]
+                    try call(mdb_cursor_put(cursor.handle, &k, &items, UInt32(MDB_MULTIPLE)), "mdb_cursor_put", database)
+                }
+            }
+        }
+    }
+
     /// Removes one value of `key` from a `sortedSet` database; returns false when that pair was absent.
     @discardableResult
     public func delete(_ database: Database, _ key: [UInt8], value: [UInt8]) throws -> Bool {

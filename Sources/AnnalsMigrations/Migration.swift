@@ -1,3 +1,4 @@
+public import AnnalsEventLog
 public import AnnalsRecords
 import Foundation
 

@@ -1,3 +1,4 @@
+public import AnnalsEventLog
 public import AnnalsRecords
 
 /// One change an upcast makes to an event's payload, at a path.

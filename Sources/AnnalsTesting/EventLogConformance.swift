@@ -134,6 +134,12 @@ public enum EventLogConformance {
             ("a payload that is not JSON", {
                 try log.append(to: a, expected: .any, [ProposedEvent(type: "T", payload: Array("{not json".utf8), metadata: EventMetadata(actor: "x"))])
             }),
+            ("a payload with a trailing comma (RFC 8259 has none; every reader would refuse it)", {
+                try log.append(to: a, expected: .any, [ProposedEvent(type: "T", payload: Array(#"{"a":1,}"#.utf8), metadata: EventMetadata(actor: "x"))])
+            }),
+            ("a payload with text after the value", {
+                try log.append(to: a, expected: .any, [ProposedEvent(type: "T", payload: Array("{} {}".utf8), metadata: EventMetadata(actor: "x"))])
+            }),
             ("a payload that is not UTF-8", {
                 try log.append(to: a, expected: .any, [ProposedEvent(type: "T", payload: [0x22, 0xff, 0x22], metadata: EventMetadata(actor: "x"))])
             }),

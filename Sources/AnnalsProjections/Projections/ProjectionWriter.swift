@@ -99,10 +99,12 @@ struct ProjectionWriter {
             // writes land on few pages, mostly the last page of each word's set.
             let table = catalog.table(.search, "postings", generation: search)
             for word in postings.keys.sorted() {
+                var added: [UInt8] = []
                 for change in postings[word, default: []].sorted(by: { $0.number < $1.number }) {
-                    if change.add { try txn.put(table, word.bytes, bigEndian(change.number)) }
+                    if change.add { added += bigEndian(change.number) }
                     else { try txn.delete(table, word.bytes, value: bigEndian(change.number)) }
                 }
+                try txn.putValues(table, word.bytes, added, valueSize: 8)
             }
         }
         if let aggregates = generations[.aggregates] {

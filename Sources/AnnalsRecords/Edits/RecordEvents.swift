@@ -1,4 +1,4 @@
-import AnnalsEventLog
+public import AnnalsEventLog
 public import Foundation
 
 /// The kinds of edit, each an event type per record type: `ArticleCreated`,

@@ -1,3 +1,4 @@
+public import AnnalsEventLog
 import Foundation
 
 /// Readers for the real corpora kept beside the project (see each folder's README): each turns

@@ -5,21 +5,40 @@ public import Foundation
 /// into a double.
 public struct ExactDecimal: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
     public let value: Decimal
+    /// The same number when it is known to be a whole number that fits in 64 bits: most figures
+    /// are, and for them parsing, printing and adding skip `Decimal`'s slower paths.
+    private let integer: Int64?
 
-    public init(_ value: Decimal) { self.value = value }
+    public init(_ value: Decimal) {
+        self.value = value
+        integer = nil
+    }
 
-    public static let zero = ExactDecimal(Decimal(0))
+    private init(integer: Int64) {
+        value = Decimal(integer)
+        self.integer = integer
+    }
+
+    public static let zero = ExactDecimal(integer: 0)
 
     /// Parses plain notation: digits with an optional `.` decimal point and sign, such as
     /// `1108742` or `-12.50`. Vietnamese grouping (`1.108.742`) is read by `vietnamese(_:)`.
     public init(_ text: String) throws {
+        // Whole numbers of up to 18 digits without leading zeros, the common case, fit in Int64.
+        let negative = text.utf8.first == UInt8(ascii: "-")
+        let digits = text.utf8.dropFirst(negative ? 1 : 0)
+        if (1...18).contains(digits.count), digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
+           digits.first != UInt8(ascii: "0") || (digits.count == 1 && !negative), let number = Int64(text) {
+            self.init(integer: number)
+            return
+        }
         let body = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
         guard !body.isEmpty, parts.count <= 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
               body.count <= 38, let value = Decimal(string: text, locale: Self.posix) else {
             throw RecordError.invalidField(field: "number", value: text, fix: "write an exact number in plain notation such as 1108742 or 12.5")
         }
-        self.value = value
+        self.init(value)
     }
 
     /// Parses a number as Vietnamese text writes it: `.` groups thousands and `,` marks the
@@ -54,6 +73,7 @@ public struct ExactDecimal: Hashable, Sendable, Codable, Comparable, CustomStrin
 
     /// Plain notation with `.` for decimals: never an exponent, never grouping.
     public var description: String {
+        if let integer { return String(integer) }
         var copy = value
         return NSDecimalString(&copy, Self.posix)
     }
@@ -61,7 +81,25 @@ public struct ExactDecimal: Hashable, Sendable, Codable, Comparable, CustomStrin
     /// Made once: creating a locale costs more than the arithmetic it serves.
     private static let posix = Locale(identifier: "en_US_POSIX")
 
-    public static func + (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal { ExactDecimal(a.value + b.value) }
-    public static func - (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal { ExactDecimal(a.value - b.value) }
-    public static func < (a: ExactDecimal, b: ExactDecimal) -> Bool { a.value < b.value }
+    public static func + (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
+        if let x = a.integer, let y = b.integer, case (let sum, false) = x.addingReportingOverflow(y) { return ExactDecimal(integer: sum) }
+        return ExactDecimal(a.value + b.value)
+    }
+
+    public static func - (a: ExactDecimal, b: ExactDecimal) -> ExactDecimal {
+        if let x = a.integer, let y = b.integer, case (let difference, false) = x.subtractingReportingOverflow(y) { return ExactDecimal(integer: difference) }
+        return ExactDecimal(a.value - b.value)
+    }
+
+    public static func < (a: ExactDecimal, b: ExactDecimal) -> Bool {
+        if let x = a.integer, let y = b.integer { return x < y }
+        return a.value < b.value
+    }
+
+    public static func == (a: ExactDecimal, b: ExactDecimal) -> Bool {
+        if let x = a.integer, let y = b.integer { return x == y }
+        return a.value == b.value
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }

@@ -1,3 +1,5 @@
+public import AnnalsEventLog
+
 /// A path to one field of a record document: `title`, `viewCount.count`, `quantities[0].value`.
 public struct FieldPath: Hashable, Sendable, CustomStringConvertible, Codable {
     public enum Step: Hashable, Sendable {

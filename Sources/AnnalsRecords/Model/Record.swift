@@ -1,4 +1,4 @@
-import AnnalsEventLog
+public import AnnalsEventLog
 import Foundation
 
 /// A record of either type.

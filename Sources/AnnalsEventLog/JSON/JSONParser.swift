@@ -1,6 +1,7 @@
 /// Parses JSON text (RFC 8259) straight into `JSONValue`.
 ///
-/// Every stored event payload and projection state is parsed on the hot paths (append, rebuild,
+/// Every event payload is checked with it before it is appended, so whatever the log holds, every
+/// reader can parse. Payloads and projection states are parsed on the hot paths (append, rebuild,
 /// time travel); going through `JSONDecoder` and `JSONValue`'s generic `Decodable` conformance cost
 /// most of their time, so this reads bytes directly. It accepts RFC 8259 JSON (Foundation's reader on
 /// Linux also takes trailing commas; this one does not), with these guarantees: strings must be
@@ -23,8 +24,8 @@ struct JSONParser {
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
-    private func error(_ what: String) -> RecordError {
-        .invalidField(field: "JSON", value: "byte \(index)", fix: "\(what); give valid JSON")
+    private func error(_ what: String) -> EventLogError {
+        .invalidInput(field: "JSON", value: "byte \(index)", fix: "\(what); give valid JSON")
     }
 
     private mutating func skipSpace() {
