@@ -94,9 +94,10 @@ struct EditTests {
             (article, "\"publishedAt\":\"2022-01-22T08:58:32+07:00\"", "\"publishedAt\":\"2022\""),
             (article, "\"title\":\"Tin\"", "\"title\":42"),
             (article, "\"publishedAt\":\"2022-01-22T08:58:32+07:00\"", "\"publishedAt\":\"2022-01-22T25:00:00+07:00\""),
+            (good, "\"title\":\"Gặp gỡ\"", "\"title\":\"Gặp\\bgỡ\""),
         ]
         let expectedFields = ["title", "date", "kind", "quantities[0].value", "quantities[0].value", "counterparts[0].countryCode",
-                              "id", "recordType", "quantities[0].metric", "url", "viewCount.count", "publishedAt", "title", "publishedAt"]
+                              "id", "recordType", "quantities[0].metric", "url", "viewCount.count", "publishedAt", "title", "publishedAt", "title"]
         var seen: Set<String> = []
         for ((template, from, to), field) in zip(cases, expectedFields) {
             let line = template.replacingOccurrences(of: from, with: to)
@@ -110,6 +111,7 @@ struct EditTests {
             seen.insert(message)
         }
         #expect(seen.count == cases.count, "two different mistakes gave the same message")
+        #expect(seen.contains { $0.hasSuffix("remove the control character U+0008") })
         #expect(try w.log.head() == head)
     }
 
