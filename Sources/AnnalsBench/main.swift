@@ -72,11 +72,19 @@ func timed(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
-/// Fills a new store at `path` with the corpus of `count` events, `batch` events a transaction.
-/// Returns the seconds spent appending (generation excluded) and the average stored payload size.
-func fill(_ path: String, count: Int) throws -> (seconds: Double, payloadBytes: Int) {
-    let store = try ProjectedStore(path: path, create: true)
-    defer { store.environment.close() }
+/// Fills a new store at `path` with the corpus of `count` events, `batch` events a transaction
+/// (with `logOnly`, the bare log without projections). Returns the seconds spent appending
+/// (generation excluded) and the average stored payload size.
+func fill(_ path: String, count: Int, logOnly: Bool = false) throws -> (seconds: Double, payloadBytes: Int) {
+    let store: any EventLog, environment: Environment
+    if logOnly {
+        let log = try LMDBEventLog(path: path)
+        (store, environment) = (log, log.environment)
+    } else {
+        let projected = try ProjectedStore(path: path, create: true)
+        (store, environment) = (projected, projected.environment)
+    }
+    defer { environment.close() }
     var corpus = try Corpus(events: count)
     var seconds = 0.0, payload = 0, appended = 0
     while corpus.produced < count {
@@ -151,6 +159,16 @@ for round in 0..<repetitions {
     try? FileManager.default.removeItem(atPath: scratch.appending("raw-\(round)"))
 }
 figures.append(append)
+
+// 1b. The same appends to the bare log: how much of figure 1 is the log and how much the projections.
+var logOnly = Figure(name: "  of which the log alone (no projections)", unit: "events/s", target: "")
+for round in 0..<repetitions {
+    let (seconds, _) = try fill(scratch.appending("log-\(round)"), count: appendEvents, logOnly: true)
+    logOnly.annals.append(Double(appendEvents) / seconds)
+    logOnly.raw = append.raw
+    try? FileManager.default.removeItem(atPath: scratch.appending("log-\(round)"))
+}
+figures.append(logOnly)
 
 // The two stores the remaining figures read: 10,000 events and N events.
 log("building the \(small)-event store")
