@@ -34,9 +34,10 @@ while let argument = arguments.next() {
         try measureRebuild(path)
         exit(0)
     case "--fill":
-        // Profiling aid: build one corpus store at PATH and stop (then profile `--measure-rebuild PATH`).
+        // Profiling aid: build one corpus store at PATH and stop (then profile `--measure-rebuild PATH`);
+        // with `--log-only` after N, the bare log.
         guard let path = arguments.next(), let count = arguments.next().flatMap(Int.init) else { exit(2) }
-        let (seconds, _) = try fill(path, count: count)
+        let (seconds, _) = try fill(path, count: count, logOnly: CommandLine.arguments.contains("--log-only"))
         print(count, "events appended in", seconds, "s")
         exit(0)
     case "--edit":

@@ -31,7 +31,7 @@ public struct ProposedEvent: Hashable, Sendable {
     public var payload: [UInt8]
     public var metadata: EventMetadata
 
-    public init(id: UUID = UUID(), type: String, schemaVersion: UInt32 = 1, payload: [UInt8], metadata: EventMetadata) {
+    public init(id: UUID = .random(), type: String, schemaVersion: UInt32 = 1, payload: [UInt8], metadata: EventMetadata) {
         self.id = id
         self.type = type
         self.schemaVersion = schemaVersion
@@ -164,5 +164,19 @@ extension Array where Element == UInt8 {
             out.append(digits[Int(byte & 0x0f)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension UUID {
+    /// A random (version 4) UUID from the system's generator. Foundation's `UUID()` on Linux opens,
+    /// reads and closes /dev/urandom for each one: three system calls per event of an import.
+    public static func random() -> UUID {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (generator.next() as UInt64, generator.next() as UInt64)
+        return withUnsafeMutableBytes(of: &bytes) { raw in
+            raw[6] = raw[6] & 0x0F | 0x40  // version 4
+            raw[8] = raw[8] & 0x3F | 0x80  // RFC 4122 variant
+            return UUID(uuid: raw.load(as: uuid_t.self))
+        }
     }
 }

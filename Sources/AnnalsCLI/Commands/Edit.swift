@@ -25,7 +25,7 @@ func report(_ outcome: RecordEditor.Outcome, verb: String, session: Session) {
 }
 
 func context(_ write: WriteOptions) throws -> EditContext {
-    EditContext(actor: try write.resolvedActor(), reason: write.reason, correlationID: UUID())
+    EditContext(actor: try write.resolvedActor(), reason: write.reason, correlationID: .random())
 }
 
 struct Create: ParsableCommand {

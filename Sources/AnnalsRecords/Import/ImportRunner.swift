@@ -1,4 +1,4 @@
-import AnnalsEventLog
+public import AnnalsEventLog
 public import Foundation
 
 /// Writes imported records in batches (many records per write transaction).
@@ -49,7 +49,7 @@ public final class ImportRunner {
     public private(set) var summary = Summary()
 
     /// `actor` is recorded on every event; each event's reason names the import and its file.
-    public init(editor: RecordEditor, actor: String, correlationID: UUID = UUID(), batchSize: Int = 500) {
+    public init(editor: RecordEditor, actor: String, correlationID: UUID = .random(), batchSize: Int = 500) {
         self.editor = editor
         self.actor = actor
         self.correlationID = correlationID
