@@ -112,6 +112,30 @@ enum Contributions {
     }
 }
 
+/// The aggregate history: for each log position whose event moved any cell, the cells it moved
+/// and by how much, as canonical JSON `[[cell, count, sum], …]` sorted by cell.
+enum AggregateChanges {
+    static func encode(_ deltas: [AggregateKey: AggregateValue]) -> [UInt8] {
+        JSONValue.array(deltas.sorted { $0.key < $1.key }.map { key, delta in
+            .array([.string(String(decoding: key.bytes, as: UTF8.self)), .integer(delta.count), .string(delta.sum.description)])
+        }).canonicalBytes
+    }
+
+    static func decode(_ bytes: [UInt8], position: UInt64) throws -> [(AggregateKey, AggregateValue)] {
+        func damaged() -> RecordError {
+            RecordError.invalidField(field: "aggregate history at position \(position)", value: String(decoding: bytes.prefix(80), as: UTF8.self),
+                                     fix: "run annals rebuild --projection aggregates")
+        }
+        guard case .array(let cells) = try JSONValue.parse(bytes) else { throw damaged() }
+        return try cells.map { cell in
+            guard case .array(let parts) = cell, parts.count == 3, let keyText = parts[0].stringValue,
+                  let key = AggregateKey(bytes: Array(keyText.utf8)), case .integer(let count) = parts[1],
+                  let sum = parts[2].stringValue.flatMap({ try? ExactDecimal($0) }) else { throw damaged() }
+            return (key, AggregateValue(count: count, sum: sum))
+        }
+    }
+}
+
 /// A year as four digits (`0987`), as keys sort them: `String(format:)` costs more than the rest
 /// of a key.
 func fourDigits(_ year: Int) -> String {
