@@ -183,12 +183,6 @@ public final class WriteTransaction: Transaction {
         }
     }
 
-    /// Deletes `database` itself from the environment (its handle must not be used afterwards).
-    public func drop(_ database: Database) throws {
-        try ensureLive()
-        try call(mdb_drop(handle, database.handle, 1), "mdb_drop", database)
-    }
-
     /// Removes every entry of `database`, keeping the database itself.
     public func clear(_ database: Database) throws {
         try ensureLive()

@@ -74,7 +74,7 @@ extension ProjectedStore {
 
     /// Live records whose title, text, names or keywords hold every word of `text`, ignoring case
     /// and diacritics ("hoi nghi ngoai giao" finds "Hội nghị … ngoại giao"). Served from the word
-    /// index: the cost follows the matches, not the number of records.
+    /// postings: the cost follows the rarest query word's records, not the number of records.
     public func find(_ text: String, limit: Int = .max) throws -> [RecordState] {
         let words = TextFolding.tokens(text).map { TextFolding.indexed(Array($0.utf8)) }
         guard !words.isEmpty else { return [] }
