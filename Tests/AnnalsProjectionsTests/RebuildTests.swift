@@ -74,7 +74,10 @@ struct RebuildTests {
         }
         #expect(try w.store.head() == head)
         #expect(try w.store.list(.diplomacyEvent).count == 5)  // the records projection is fine
-        try w.store.rebuild([.aggregates])
+        try w.store.environment.write { txn in try txn.put(meta, Array("search/version".utf8), [0, 0, 0, 0x63]) }
+        let both = #expect(throws: ProjectionError.self) { _ = try w.store.find("hoi nghi") }
+        #expect(both?.description.hasSuffix("the search and aggregates projections were built by another version of annals; run: annals rebuild") == true)
+        try w.store.rebuild()
         #expect(try w.store.staleProjections().isEmpty)
         #expect(try w.total("quantity", year: 2021, ["ngo-aid", "USD"])?.sum == (try ExactDecimal("1108742")))
         #expect(try w.store.verifyProjections() == [])

@@ -95,6 +95,9 @@ public final class ProjectedStore: EventLog {
         for projection in projections {
             let built = try catalog.version(projection, in: txn)
             if built != projection.version {
+                // A store from another version usually has several: name them all, fix them at once.
+                let stale = try ProjectionName.allCases.filter { try catalog.version($0, in: txn) != $0.version }
+                if stale.count > 1 { throw ProjectionError.severalStale(projections: stale.map(\.rawValue)) }
                 throw ProjectionError.stale(projection: projection.rawValue, builtBy: built, needed: projection.version)
             }
         }

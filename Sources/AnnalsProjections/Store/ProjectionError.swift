@@ -2,12 +2,18 @@
 public enum ProjectionError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The projection was built by another version of Annals (or never built for this log).
     case stale(projection: String, builtBy: UInt32?, needed: UInt32)
+    /// Several projections are stale (a store from another version of Annals): one rebuild of all.
+    case severalStale(projections: [String])
 
     public var description: String {
         switch self {
         case let .stale(projection, builtBy, needed):
             let built = builtBy.map { "was built by projection version \($0)" } ?? "was never built for this log"
             return "the \(projection) projection \(built), this annals needs version \(needed); run: annals rebuild --projection \(projection)"
+        case let .severalStale(projections):
+            let names = projections.count == 2 ? projections.joined(separator: " and ")
+                : projections.dropLast().joined(separator: ", ") + " and " + (projections.last ?? "")
+            return "the \(names) projections were built by another version of annals; run: annals rebuild"
         }
     }
 }
