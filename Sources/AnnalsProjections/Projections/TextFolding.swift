@@ -55,7 +55,7 @@ public enum TextFolding {
     }
 
     /// Calls `body` with the UTF-8 bytes of each folded word of `text`, repeats included (the
-    /// index builder sorts and deduplicates bytes, which costs less than hashing strings).
+    /// index builder keeps bytes, not strings, and deduplicates them itself).
     static func forEachWord(in text: String, _ body: (borrowing [UInt8]) -> Void) {
         var word: [UInt8] = []
         word.reserveCapacity(32)
