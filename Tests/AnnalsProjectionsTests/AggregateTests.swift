@@ -23,6 +23,30 @@ struct AggregateTests {
         #expect(try w.total("edits", year: 2026, ["importer", "link"])?.count == 10)
     }
 
+    @Test("as of every position, the aggregates are what the store showed then, read from either end of the history")
+    func asOfEveryPosition() throws {
+        let w = try ProjectedWorkspace()
+        var shown: [UInt64: [AggregateRow]] = [0: try w.store.aggregates()]
+        try w.importSeedFacts()
+        shown[try w.store.head().position] = try w.store.aggregates()
+        let aid = try RecordID("event/lang-son-2021-ngo-aid"), conference = try RecordID("event/2022-01-21-economic-diplomacy-conference")
+        for round in 0..<40 {
+            w.clock.advance(days: 1)
+            switch round % 4 {
+            case 0: try w.editor.correct(aid, set: [(FieldPath("quantities[0].value"), .string("\(1_108_743 + round)"))], context: edit("a", "sửa"))
+            case 1: try w.editor.correct(conference, set: [(FieldPath("date"), .string(round % 8 == 1 ? "2021-01-21" : "2022-01-21"))], context: edit("b", "ngày"))
+            case 2: try w.editor.retract(aid, context: edit("a", "rút"))
+            default: try w.editor.restore(aid, context: edit("c", "khôi phục"))
+            }
+            shown[try w.store.head().position] = try w.store.aggregates()
+        }
+        let head = try w.store.head().position
+        #expect(shown.keys.filter { $0 > 0 && $0 < head / 2 }.count >= 3 && shown.keys.contains { $0 >= head / 2 })
+        for (position, rows) in shown {
+            #expect(try w.store.aggregates(asOf: position) == rows, "as of position \(position)")
+        }
+    }
+
     @Test("a correction moves the total by exactly the difference; as of before it, the old figure")
     func correctionAndAsOf() throws {
         let w = try ProjectedWorkspace()

@@ -16,28 +16,35 @@ public struct AggregateChange: Hashable, Sendable {
 
 extension ProjectedStore {
     /// The per-year aggregates now, or as the store knew them at log position `asOf` (inclusive),
-    /// sorted by key. `year` and `family` narrow the result. The past costs a read of the history
-    /// recorded after `asOf`: the further back, the longer.
+    /// sorted by key. `year` and `family` narrow the result. The past costs a read of the shorter
+    /// side of the history: what came before `asOf`, or what came after it taken back from the
+    /// totals.
     public func aggregates(asOf position: UInt64? = nil, year: Int? = nil, family: String? = nil) throws -> [AggregateRow] {
         try environment.read { txn in
             try requireFresh([.aggregates], in: txn)
             let generation = try catalog.generation(.aggregates, in: txn)
+            let history = catalog.table(.aggregates, "deltas", generation: generation)
             var rows: [AggregateKey: AggregateValue] = [:]
-            try txn.scan(catalog.table(.aggregates, "totals", generation: generation)) { entry in
-                if let key = AggregateKey(bytes: entry.key), Self.wanted(key, year, family) {
-                    rows[key] = try AggregateValue(bytes: entry.value)
-                }
-                return true
-            }
-            if let position {
-                // The history holds what each event moved, by position: take back what came after.
-                let history = catalog.table(.aggregates, "deltas", generation: generation)
-                try txn.scan(history, from: bigEndian(position + 1)) { entry in
+            /// Adds, or with `takingBack` subtracts, what each event from `start` to `end` moved.
+            func replay(from start: [UInt8]?, to end: [UInt8]?, takingBack: Bool) throws {
+                try txn.scan(history, from: start, to: end) { entry in
                     for (key, delta) in try AggregateChanges.decode(entry.value, position: readBigEndian(entry.key[...])) where Self.wanted(key, year, family) {
-                        rows[key] = (rows[key] ?? .zero) - delta
+                        rows[key] = takingBack ? (rows[key] ?? .zero) - delta : (rows[key] ?? .zero) + delta
                     }
                     return true
                 }
+            }
+            let head = try catalog.position(.aggregates, in: txn)
+            if let position, position < head / 2 {
+                try replay(from: nil, to: bigEndian(position + 1), takingBack: false)
+            } else {
+                try txn.scan(catalog.table(.aggregates, "totals", generation: generation)) { entry in
+                    if let key = AggregateKey(bytes: entry.key), Self.wanted(key, year, family) {
+                        rows[key] = try AggregateValue(bytes: entry.value)
+                    }
+                    return true
+                }
+                if let position, position < head { try replay(from: bigEndian(position + 1), to: nil, takingBack: true) }
             }
             return rows.filter { !$0.value.isZero }.map { AggregateRow(key: $0.key, value: $0.value) }.sorted { $0.key < $1.key }
         }
