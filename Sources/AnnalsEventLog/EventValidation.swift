@@ -10,7 +10,7 @@ enum EventValidation {
         guard event.schemaVersion >= 1 else {
             throw EventLogError.invalidInput(field: "schema version", value: "0", fix: "schema versions start at 1")
         }
-        let actor = Text.nfc(event.metadata.actor)
+        let actor = event.metadata.actor.nfc
         guard actor.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
             throw EventLogError.invalidInput(field: "actor", value: event.metadata.actor, fix: "name who made the change (--actor NAME)")
         }
@@ -18,7 +18,7 @@ enum EventValidation {
             throw EventLogError.invalidInput(field: "actor", value: event.metadata.actor, fix: "remove control characters from the actor")
         }
         event.metadata.actor = actor
-        event.metadata.reason = event.metadata.reason.map(Text.nfc)
+        event.metadata.reason = event.metadata.reason.map(\.nfc)
         guard String(validating: event.payload, as: UTF8.self) != nil else {
             throw EventLogError.invalidInput(field: "payload", value: "\(event.payload.count) bytes", fix: "payloads must be UTF-8 JSON")
         }
@@ -33,7 +33,7 @@ enum EventValidation {
     }
 
     static func name(_ text: String, field: String, example: String) throws -> String {
-        let normalized = Text.nfc(text)
+        let normalized = text.nfc
         guard !normalized.isEmpty, normalized.utf8.count <= maxTypeBytes,
               !Text.hasControlCharacter(normalized) else {
             throw EventLogError.invalidInput(field: field, value: text,

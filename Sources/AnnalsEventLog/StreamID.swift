@@ -12,7 +12,7 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible 
     public static let maxByteCount = 256
 
     public init(_ text: String) throws {
-        let normalized = Text.nfc(text)
+        let normalized = text.nfc
         guard !normalized.isEmpty else {
             throw EventLogError.invalidInput(field: "stream id", value: text, fix: "give a non-empty stream id such as article/baolangson.vn/476767")
         }

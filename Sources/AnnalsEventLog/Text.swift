@@ -2,9 +2,6 @@ import Foundation
 
 /// Unicode checks shared by every text field the log stores.
 enum Text {
-    /// The text in NFC (see `String.nfc`).
-    static func nfc(_ text: String) -> String { text.nfc }
-
     /// True when every scalar is one that NFC leaves alone wherever it stands: its NFC quick-check
     /// property is Yes, its combining class 0, and nothing composes with it as a second
     /// character. That holds for everything below U+0300, the precomposed Latin letters of

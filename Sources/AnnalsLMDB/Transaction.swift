@@ -99,7 +99,7 @@ public class Transaction {
             if !reverse {
                 var entry = try start.map { try cursor.seek(atLeast: $0) } ?? cursor.first()
                 while let current = entry {
-                    if let end, !current.key.lexicographicallyPrecedes(end) { return }
+                    if let end, !keyPrecedes(current.key, end) { return }
                     guard try body(current) else { return }
                     entry = try cursor.next()
                 }
@@ -111,7 +111,7 @@ public class Transaction {
                     entry = try cursor.last()
                 }
                 while let current = entry {
-                    if let start, current.key.lexicographicallyPrecedes(start) { return }
+                    if let start, keyPrecedes(current.key, start) { return }
                     guard try body(current) else { return }
                     entry = try cursor.previous()
                 }
