@@ -2,9 +2,11 @@
 // Annals: an event-sourced record store with an audit log, on LMDB.
 //
 // One module per layer; each imports only the layers below it:
-//   CLMDB (C shim) → AnnalsLMDB (safe wrapper) → AnnalsEventLog (hash-chained log)
-//   → AnnalsRecords (schemas, edits, importers) → AnnalsMigrations (upcasts, store formats)
-//   → AnnalsProjections (current state, aggregates, audit) → AnnalsCLI / annals
+//   AnnalsCore (JSON, time, text, the EventLog protocol, an in-memory log; no LMDB)
+//   CLMDB (C shim) → AnnalsLMDB (safe wrapper) → AnnalsLMDBLog (the hash-chained log in LMDB)
+//   AnnalsCore → AnnalsRecords (schemas, edits, importers) → AnnalsMigrations (upcasts, store formats)
+//   → AnnalsProjections (the projection engine, queries) → AnnalsApplication (use cases)
+//   → AnnalsCLI / annals
 // Test support (AnnalsTesting, annals-testhelper) sits beside them and never ships in `annals`.
 import PackageDescription
 
@@ -17,7 +19,8 @@ let package = Package(
     name: "Annals",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "AnnalsEventLog", targets: ["AnnalsEventLog"]),
+        .library(name: "AnnalsCore", targets: ["AnnalsCore"]),
+        .library(name: "AnnalsLMDBLog", targets: ["AnnalsLMDBLog"]),
         .library(name: "AnnalsRecords", targets: ["AnnalsRecords"]),
         .library(name: "AnnalsProjections", targets: ["AnnalsProjections"]),
         .executable(name: "annals", targets: ["annals"]),
@@ -41,35 +44,39 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
-            name: "AnnalsEventLog",
+            name: "AnnalsCore",
             dependencies: [
-                "AnnalsLMDB",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
         .target(
+            name: "AnnalsLMDBLog",
+            dependencies: ["AnnalsCore", "AnnalsLMDB"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "AnnalsRecords",
             dependencies: [
-                "AnnalsEventLog",
+                "AnnalsCore",
                 .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "AnnalsMigrations",
-            dependencies: ["AnnalsRecords", "AnnalsEventLog"],
+            dependencies: ["AnnalsLMDBLog", "AnnalsRecords", "AnnalsCore"],
             swiftSettings: strict
         ),
         .target(
             name: "AnnalsProjections",
-            dependencies: ["AnnalsMigrations", "AnnalsRecords", "AnnalsEventLog", "AnnalsLMDB"],
+            dependencies: ["AnnalsLMDBLog", "AnnalsMigrations", "AnnalsRecords", "AnnalsCore", "AnnalsLMDB"],
             swiftSettings: strict
         ),
         .target(
             name: "AnnalsCLI",
             dependencies: [
-                "AnnalsProjections", "AnnalsRecords", "AnnalsEventLog", "AnnalsLMDB",
+                "AnnalsProjections", "AnnalsRecords", "AnnalsCore", "AnnalsLMDBLog", "AnnalsLMDB",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -81,17 +88,17 @@ let package = Package(
         ),
         .target(
             name: "AnnalsTesting",
-            dependencies: ["AnnalsEventLog", "AnnalsLMDB"],
+            dependencies: ["AnnalsLMDBLog", "AnnalsCore", "AnnalsLMDB"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "AnnalsTestHelper",
-            dependencies: ["AnnalsEventLog", "AnnalsProjections", "AnnalsTesting"],
+            dependencies: ["AnnalsLMDBLog", "AnnalsCore", "AnnalsProjections", "AnnalsTesting"],
             swiftSettings: strict
         ),
         .executableTarget(
             name: "AnnalsBench",
-            dependencies: ["CLMDB", "AnnalsEventLog", "AnnalsLMDB", "AnnalsRecords", "AnnalsProjections", "AnnalsTesting"],
+            dependencies: ["AnnalsLMDBLog", "CLMDB", "AnnalsCore", "AnnalsLMDB", "AnnalsRecords", "AnnalsProjections", "AnnalsTesting"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -101,31 +108,31 @@ let package = Package(
         ),
         .testTarget(
             name: "AnnalsRecordsTests",
-            dependencies: ["AnnalsRecords", "AnnalsEventLog", "AnnalsTesting"],
+            dependencies: ["AnnalsLMDBLog", "AnnalsRecords", "AnnalsCore", "AnnalsTesting"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "AnnalsProjectionsTests",
             dependencies: [
-                "AnnalsProjections", "AnnalsRecords", "AnnalsEventLog", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestHelper",
+                "AnnalsProjections", "AnnalsRecords", "AnnalsCore", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestHelper",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "AnnalsMigrationsTests",
-            dependencies: ["AnnalsMigrations", "AnnalsProjections", "AnnalsRecords", "AnnalsEventLog", "AnnalsLMDB", "AnnalsTesting", "annals"],
+            dependencies: ["AnnalsLMDBLog", "AnnalsMigrations", "AnnalsProjections", "AnnalsRecords", "AnnalsCore", "AnnalsLMDB", "AnnalsTesting", "annals"],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "AnnalsCLITests",
-            dependencies: ["annals", "AnnalsTesting", "AnnalsEventLog", "AnnalsLMDB"],
+            dependencies: ["AnnalsLMDBLog", "annals", "AnnalsTesting", "AnnalsCore", "AnnalsLMDB"],
             swiftSettings: strict
         ),
         .testTarget(
-            name: "AnnalsEventLogTests",
-            dependencies: ["AnnalsEventLog", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestHelper"],
+            name: "AnnalsLogTests",
+            dependencies: ["AnnalsLMDBLog", "AnnalsCore", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestHelper"],
             swiftSettings: strict
         ),
     ],

@@ -9,7 +9,8 @@
 //   4. history and show --as-of of one record at 10,000 events and at N events
 //   5. peak memory during the rebuild of N events
 //   6. `annals correct` and `annals show` as separate processes on the N-event store
-import AnnalsEventLog
+import AnnalsCore
+import AnnalsLMDBLog
 import AnnalsLMDB
 import AnnalsProjections
 import AnnalsRecords

@@ -1,4 +1,4 @@
-public import AnnalsEventLog
+public import AnnalsCore
 public import AnnalsRecords
 import Foundation
 

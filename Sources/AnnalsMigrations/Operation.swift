@@ -1,4 +1,4 @@
-public import AnnalsEventLog
+public import AnnalsCore
 public import AnnalsRecords
 
 /// One change an upcast makes to an event's payload, at a path.

@@ -1,4 +1,5 @@
-public import AnnalsEventLog
+public import AnnalsCore
+public import AnnalsLMDBLog
 import AnnalsRecords
 
 /// Applies store-format migrations: each in its own write transaction, recorded in the store's

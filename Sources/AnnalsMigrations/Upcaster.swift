@@ -1,4 +1,4 @@
-public import AnnalsEventLog
+public import AnnalsCore
 import AnnalsRecords
 
 /// Brings stored events up to the current schema on read. Stored events are never rewritten:

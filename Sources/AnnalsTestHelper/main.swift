@@ -16,7 +16,8 @@
 //                                              after its first chunk
 //
 // ANNALS_TEST_MAP_SIZE sets the initial map size in bytes (to exercise map growth).
-import AnnalsEventLog
+import AnnalsCore
+import AnnalsLMDBLog
 import AnnalsLMDB
 import AnnalsProjections
 import AnnalsTesting

@@ -1,4 +1,4 @@
-public import AnnalsEventLog
+public import AnnalsCore
 public import Foundation
 
 /// Builds events for tests and the stress helper.

@@ -1,4 +1,4 @@
-public import AnnalsEventLog
+public import AnnalsCore
 import Foundation
 
 /// The behaviour every `EventLog` backend must show. Each check gets a new, empty log.
@@ -28,6 +28,7 @@ public enum EventLogConformance {
         ("metadata round-trips and time never goes back", metadataRoundTrip),
         ("hash chain links every event", hashChain),
         ("iteration over 100,000 events in chunks", largeIteration),
+        ("appenders racing on expected versions: one wins each round", racingAppenders),
     ]
 
     static func stream(_ name: String) throws -> StreamID { try StreamID(name) }
@@ -175,7 +176,7 @@ public enum EventLogConformance {
     static func metadataRoundTrip(_ log: any EventLog) throws {
         let nfd = "Lie\u{0302}\u{0300}u Chang"  // "Liều Chang" in NFD
         let correlation = UUID(), causation = UUID()
-        let event = ProposedEvent(type: "ArticleCorrected", schemaVersion: 3, payload: Array("{\"views\":258}".utf8),
+        let event = ProposedEvent(type: "NoteAmended", schemaVersion: 3, payload: Array("{\"views\":258}".utf8),
                                   metadata: EventMetadata(actor: nfd, reason: "Sửa lượt xem", correlationID: correlation, causationID: causation))
         let stored = try log.append(to: stream("article/a"), expected: .noStream, [event])[0]
         let read = try log.event(id: event.id)
@@ -184,7 +185,7 @@ public enum EventLogConformance {
                     "the actor is not stored in NFC")
         try require(read?.metadata.reason == "Sửa lượt xem" && read?.metadata.correlationID == correlation
                     && read?.metadata.causationID == causation, "metadata did not round-trip")
-        try require(read?.schemaVersion == 3 && read?.type == "ArticleCorrected" && read?.payload == event.payload,
+        try require(read?.schemaVersion == 3 && read?.type == "NoteAmended" && read?.payload == event.payload,
                     "type, schema version or payload did not round-trip")
         for i in 0..<5 { try log.append(to: stream("article/b"), expected: .any, [EventFactory.event(i)]) }
         let times = try log.readLog(from: 1, limit: 100).map(\.recordedAt)
@@ -219,5 +220,41 @@ public enum EventLogConformance {
         var visited = 0
         try log.forEachEvent(from: 99_990) { _ in visited += 1; return visited < 5 }
         try require(visited == 5, "stopping an iteration early did not stop it")
+    }
+
+    /// Three writers edit one stream as editors do: each reads the stream's head, then appends
+    /// expecting that version. Their steps interleave so that all three read the same head before
+    /// any appends: in every round exactly one append lands and the other two get
+    /// `wrongExpectedVersion` naming the version that beat them; each loser then rereads and
+    /// retries, and nothing is lost or doubled.
+    static func racingAppenders(_ log: any EventLog) throws {
+        let shared = try stream("event/contended")
+        let writers = 3, rounds = 20
+        var landed = 0, conflicts = 0
+        var pending = Set(0..<writers * rounds)  // one edit per writer per round, numbered
+        while !pending.isEmpty {
+            let contenders = Array(pending.sorted().prefix(writers))
+            let seen = try contenders.map { _ in try log.streamHead(shared)?.version ?? 0 }
+            var winners = 0
+            for (edit, version) in zip(contenders, seen) {
+                do {
+                    try log.append(to: shared, expected: version == 0 ? .noStream : .exactly(version), [EventFactory.event(edit)])
+                    winners += 1
+                    landed += 1
+                    pending.remove(edit)
+                } catch let error as EventLogError {
+                    guard case .wrongExpectedVersion(_, _, let actual) = error, actual == version + 1 else {
+                        throw ConformanceFailure("a lost race gave \(error), expected a conflict at version \(version + 1)")
+                    }
+                    conflicts += 1
+                }
+            }
+            try require(winners == 1, "\(winners) of \(contenders.count) racing appenders won a round; exactly one must")
+        }
+        try require(landed == writers * rounds, "\(landed) edits landed, expected \(writers * rounds)")
+        try require(conflicts > 0, "no append lost a race: the check tested nothing")
+        let versions = try log.readStream(shared).map(\.streamVersion)
+        try require(versions == Array(1...UInt64(writers * rounds)), "the stream's versions are not 1...\(writers * rounds)")
+        try require(try log.verify().isValid, "the log does not verify after the races")
     }
 }

@@ -1,4 +1,5 @@
-public import AnnalsEventLog
+public import AnnalsCore
+public import AnnalsLMDBLog
 public import AnnalsLMDB
 
 /// A fresh LMDB-backed log in a temporary directory, removed on deinit.

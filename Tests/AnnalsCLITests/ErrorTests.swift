@@ -1,4 +1,4 @@
-import AnnalsEventLog
+import AnnalsCore
 import AnnalsLMDB
 import AnnalsTesting
 import Foundation

@@ -1,4 +1,4 @@
-import AnnalsEventLog
+import AnnalsCore
 import AnnalsProjections
 import AnnalsRecords
 import AnnalsTesting

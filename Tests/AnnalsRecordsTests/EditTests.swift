@@ -1,4 +1,4 @@
-import AnnalsEventLog
+import AnnalsCore
 import AnnalsRecords
 import AnnalsTesting
 import Foundation

@@ -1,4 +1,5 @@
-import AnnalsEventLog
+import AnnalsCore
+import AnnalsLMDBLog
 import AnnalsRecords
 import AnnalsTesting
 import Foundation

@@ -1,4 +1,4 @@
-import AnnalsEventLog
+import AnnalsCore
 import AnnalsLMDB
 import AnnalsProjections
 import AnnalsRecords

@@ -1,5 +1,5 @@
 import AnnalsLMDB
-import AnnalsEventLog
+import AnnalsCore
 public import AnnalsRecords
 import Foundation
 

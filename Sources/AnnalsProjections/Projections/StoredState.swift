@@ -1,4 +1,4 @@
-import AnnalsEventLog
+import AnnalsCore
 import AnnalsRecords
 
 /// How the records projection stores a `RecordState`: canonical JSON, so a rebuilt projection has

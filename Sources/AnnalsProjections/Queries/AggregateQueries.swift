@@ -1,4 +1,4 @@
-public import AnnalsEventLog
+public import AnnalsCore
 import AnnalsLMDB
 
 /// One row of the per-year aggregates.

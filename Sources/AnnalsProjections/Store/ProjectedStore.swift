@@ -1,4 +1,5 @@
-public import AnnalsEventLog
+public import AnnalsCore
+public import AnnalsLMDBLog
 public import AnnalsLMDB
 import AnnalsRecords
 public import Foundation
@@ -54,6 +55,9 @@ public final class ProjectedStore: EventLog {
         }
         if try staleProjections().isEmpty { try catchUp() }
     }
+
+    /// Closes the store; any later use throws. Closing twice is harmless.
+    public func close() { log.environment.close() }
 
     // MARK: - Status
 

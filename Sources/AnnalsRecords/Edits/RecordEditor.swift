@@ -1,4 +1,4 @@
-public import AnnalsEventLog
+public import AnnalsCore
 import Foundation
 
 /// A log that also keeps each record's current state (such as a store with projections), so edits

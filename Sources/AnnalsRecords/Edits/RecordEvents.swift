@@ -1,4 +1,4 @@
-public import AnnalsEventLog
+public import AnnalsCore
 public import Foundation
 
 /// The kinds of edit, each an event type per record type: `ArticleCreated`,

@@ -1,4 +1,4 @@
-public import AnnalsEventLog
+public import AnnalsCore
 
 /// A record's state after a run of its events: the fold every reader shares (the editor's checks,
 /// the projections, time travel).

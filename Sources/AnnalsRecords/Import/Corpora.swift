@@ -1,4 +1,4 @@
-public import AnnalsEventLog
+public import AnnalsCore
 import Foundation
 
 /// Readers for the real corpora kept beside the project (see each folder's README): each turns

@@ -1,4 +1,4 @@
-public import AnnalsEventLog
+public import AnnalsCore
 public import Foundation
 
 /// Writes imported records in batches (many records per write transaction).

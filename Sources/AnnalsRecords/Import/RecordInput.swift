@@ -1,4 +1,4 @@
-public import AnnalsEventLog
+public import AnnalsCore
 public import Foundation
 
 /// Records as JSON objects (the `import` format for JSON and JSONL; see `docs/records.md`).

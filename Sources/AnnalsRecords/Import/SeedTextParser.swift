@@ -1,4 +1,4 @@
-import AnnalsEventLog
+import AnnalsCore
 import Foundation
 
 /// Reads an article in the plain-text form saved from baolangson.vn:

@@ -1,4 +1,4 @@
-import AnnalsEventLog
+import AnnalsCore
 import Foundation
 
 /// A Wikipedia page's revision history (the `Revisions.csv` exports in `wikipedia_revisions/`),

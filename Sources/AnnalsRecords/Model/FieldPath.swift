@@ -1,4 +1,4 @@
-public import AnnalsEventLog
+public import AnnalsCore
 
 /// A path to one field of a record document: `title`, `viewCount.count`, `quantities[0].value`.
 public struct FieldPath: Hashable, Sendable, CustomStringConvertible, Codable {

@@ -1,4 +1,4 @@
-public import AnnalsEventLog
+public import AnnalsCore
 import Foundation
 
 /// A record of either type.

@@ -27,7 +27,7 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 
     /// A stream id read back from the store, where it was validated when written.
-    init(trusted rawValue: String) {
+    package init(trusted rawValue: String) {
         self.rawValue = rawValue
     }
 

@@ -1,3 +1,4 @@
+public import AnnalsCore
 import AnnalsLMDB
 
 extension LMDBEventLog {
@@ -42,7 +43,7 @@ extension LMDBEventLog {
                         found = report(position, .positionMismatch, "the record says position \(event.position)")
                         return false
                     }
-                    let computed = Self.chainHash(previous: previousHash, record: Array(entry.value[RecordCodec.hashSize...]))
+                    let computed = RecordCodec.chainHash(previous: previousHash, record: Array(entry.value[RecordCodec.hashSize...]))
                     guard computed == event.hash else {
                         found = report(position, .hashMismatch, "stored \(event.hash.hexString), computed \(computed.hexString)")
                         return false

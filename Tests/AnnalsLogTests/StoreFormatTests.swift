@@ -1,4 +1,5 @@
-import AnnalsEventLog
+import AnnalsCore
+import AnnalsLMDBLog
 import AnnalsLMDB
 import AnnalsTesting
 import Crypto

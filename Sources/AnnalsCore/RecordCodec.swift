@@ -1,4 +1,5 @@
-import Foundation
+import Crypto
+public import Foundation
 
 /// The binary layout of one stored event (record format 1). All integers are big-endian.
 ///
@@ -12,11 +13,19 @@ import Foundation
 /// hash    = SHA-256(previous event's hash ‖ record)   (32 zero bytes before position 1)
 /// ```
 /// The hash covers exactly the record bytes as stored; verification never re-encodes.
-enum RecordCodec {
-    static let recordFormat: UInt8 = 1
-    static let hashSize = 32
+package enum RecordCodec {
+    package static let recordFormat: UInt8 = 1
 
-    static func encode(position: UInt64, streamVersion: UInt64, recordedAt: Timestamp,
+    /// SHA-256 over the previous event's hash and this event's record bytes: the chain every log keeps.
+    package static func chainHash(previous: [UInt8], record: [UInt8]) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: previous)
+        hasher.update(data: record)
+        return Array(hasher.finalize())
+    }
+    package static let hashSize = 32
+
+    package static func encode(position: UInt64, streamVersion: UInt64, recordedAt: Timestamp,
                        stream: StreamID, event: ProposedEvent) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(80 + stream.rawValue.utf8.count + event.type.utf8.count
@@ -44,7 +53,7 @@ enum RecordCodec {
     }
 
     /// Decodes a stored value (hash + record). Throws `corruptRecord` naming `position` on any defect.
-    static func decode(value: [UInt8], position: UInt64) throws -> RecordedEvent {
+    package static func decode(value: [UInt8], position: UInt64) throws -> RecordedEvent {
         guard value.count > hashSize else {
             throw EventLogError.corruptRecord(position: position, detail: "value of \(value.count) bytes is too short")
         }
@@ -78,14 +87,14 @@ enum RecordCodec {
 }
 
 /// Reads big-endian fields from a stored value, throwing `corruptRecord` when it runs short.
-struct ByteReader {
+package struct ByteReader {
     let buffer: [UInt8]
     var offset: Int
     let position: UInt64
 
     var atEnd: Bool { offset == buffer.count }
 
-    init(bytes: [UInt8], offset: Int = 0, position: UInt64) {
+    package init(bytes: [UInt8], offset: Int = 0, position: UInt64) {
         self.buffer = bytes
         self.offset = offset
         self.position = position
@@ -128,29 +137,29 @@ struct ByteReader {
 }
 
 extension Array where Element == UInt8 {
-    mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
+    package mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
         Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
     }
 
-    mutating func appendUUID(_ id: UUID) {
+    package mutating func appendUUID(_ id: UUID) {
         Swift.withUnsafeBytes(of: id.uuid) { append(contentsOf: $0) }
     }
 
-    mutating func appendString(_ text: String) {
+    package mutating func appendString(_ text: String) {
         appendBigEndian(UInt32(text.utf8.count))
         append(contentsOf: text.utf8)
     }
 }
 
 /// A big-endian 8-byte key, so LMDB's byte order is numeric order.
-func positionKey(_ position: UInt64) -> [UInt8] {
+package func positionKey(_ position: UInt64) -> [UInt8] {
     var key = [UInt8]()
     key.reserveCapacity(8)
     key.appendBigEndian(position)
     return key
 }
 
-func decodeUInt64(_ bytes: ArraySlice<UInt8>) -> UInt64? {
+package func decodeUInt64(_ bytes: ArraySlice<UInt8>) -> UInt64? {
     guard bytes.count == 8 else { return nil }
     return bytes.reduce(0) { $0 << 8 | UInt64($1) }
 }

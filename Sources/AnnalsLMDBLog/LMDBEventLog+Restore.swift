@@ -1,3 +1,4 @@
+public import AnnalsCore
 public import AnnalsLMDB
 
 extension LMDBEventLog {
@@ -22,7 +23,7 @@ extension LMDBEventLog {
                                                                         payload: event.payload, metadata: event.metadata))
             let record = RecordCodec.encode(position: event.position, streamVersion: event.streamVersion, recordedAt: event.recordedAt,
                                             stream: event.stream, event: proposed)
-            let hash = Self.chainHash(previous: head.hash, record: record)
+            let hash = RecordCodec.chainHash(previous: head.hash, record: record)
             guard hash == event.hash else { throw refuse("its hash does not match its content and the chain before it") }
             let key = positionKey(event.position)
             try txn.put(events, key, hash + record, options: .append)

@@ -1,10 +1,44 @@
 import Foundation
 
 /// Checks an event before anything is written and returns it with its text NFC-normalised.
-enum EventValidation {
+package enum EventValidation {
     static let maxTypeBytes = 256
 
-    static func validated(_ event: ProposedEvent) throws -> ProposedEvent {
+    /// Validates and normalises an append, outside any transaction.
+    package static func prepare(_ appends: [StreamAppend]) throws -> [StreamAppend] {
+        guard appends.contains(where: { !$0.events.isEmpty }) else {
+            throw EventLogError.invalidInput(field: "append", value: "0 events", fix: "give at least one event to append")
+        }
+        var seenStreams = Set<StreamID>()
+        var seenIDs = Set<UUID>()
+        return try appends.map { entry in
+            guard seenStreams.insert(entry.stream).inserted else {
+                throw EventLogError.invalidInput(field: "stream id", value: entry.stream.rawValue,
+                                                 fix: "a stream may appear once per append; put all its events in one entry")
+            }
+            var entry = entry
+            entry.events = try entry.events.map { event in
+                guard seenIDs.insert(event.id).inserted else {
+                    throw EventLogError.invalidInput(field: "event id", value: event.id.uuidString, fix: "each event in an append needs its own id")
+                }
+                return try validated(event)
+            }
+            return entry
+        }
+    }
+
+    /// Throws `wrongExpectedVersion` unless a stream at `actual` meets `expected`.
+    package static func check(_ expected: ExpectedVersion, actual: UInt64, stream: StreamID) throws {
+        switch expected {
+        case .any: return
+        case .noStream where actual == 0: return
+        case .exactly(let version) where version == actual: return
+        default:
+            throw EventLogError.wrongExpectedVersion(stream: stream.rawValue, expected: expected, actual: actual)
+        }
+    }
+
+    package static func validated(_ event: ProposedEvent) throws -> ProposedEvent {
         var event = event
         event.type = try name(event.type, field: "event type", example: "ArticleCreated")
         guard event.schemaVersion >= 1 else {

@@ -1,3 +1,4 @@
+public import AnnalsCore
 import AnnalsLMDB
 
 extension LMDBEventLog {

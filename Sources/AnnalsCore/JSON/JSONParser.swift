@@ -24,8 +24,8 @@ struct JSONParser {
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
-    private func error(_ what: String) -> EventLogError {
-        .invalidInput(field: "JSON", value: "byte \(index)", fix: "\(what); give valid JSON")
+    private func error(_ what: String) -> JSONError {
+        JSONError(offset: index, problem: what)
     }
 
     private mutating func skipSpace() {

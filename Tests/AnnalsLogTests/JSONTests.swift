@@ -1,4 +1,4 @@
-import AnnalsEventLog
+import AnnalsCore
 import Foundation
 import Testing
 
@@ -23,6 +23,6 @@ struct JSONTests {
         #expect(try JSONValue.parse(value.canonicalBytes) == value)
         #expect(value.description == #"{"a":true,"b":[9223372036854775807,0.5,"Đông Á \"x\"\n",null]}"#)
         #expect(try JSONValue.parse(Array(#""\u0110\u00f4ng""#.utf8)) == .string("Đông"))
-        #expect(throws: EventLogError.self) { _ = try JSONValue.parse([0x22, 0xff, 0x22]) }
+        #expect(throws: JSONError.self) { _ = try JSONValue.parse([0x22, 0xff, 0x22]) }
     }
 }

@@ -1,6 +1,6 @@
+public import AnnalsCore
 public import AnnalsLMDB
 public import Foundation
-import Crypto
 
 /// The event log kept in one LMDB environment. See `docs/storage.md` for the layout.
 ///
@@ -120,7 +120,7 @@ public final class LMDBEventLog: EventLog {
 
     @discardableResult
     public func append(_ appends: [StreamAppend]) throws -> [RecordedEvent] {
-        let prepared = try Self.prepare(appends)
+        let prepared = try EventValidation.prepare(appends)
         return try environment.write { txn in try appendPrepared(prepared, in: txn).events }
     }
 
@@ -128,30 +128,7 @@ public final class LMDBEventLog: EventLog {
     /// projections) change in the same commit. Validation errors and conflicts throw before
     /// anything is written; the caller's transaction then aborts.
     public func append(_ appends: [StreamAppend], in txn: WriteTransaction) throws -> AppendOutcome {
-        try appendPrepared(Self.prepare(appends), in: txn)
-    }
-
-    /// Validates and normalises an append, outside any transaction.
-    static func prepare(_ appends: [StreamAppend]) throws -> [StreamAppend] {
-        guard appends.contains(where: { !$0.events.isEmpty }) else {
-            throw EventLogError.invalidInput(field: "append", value: "0 events", fix: "give at least one event to append")
-        }
-        var seenStreams = Set<StreamID>()
-        var seenIDs = Set<UUID>()
-        return try appends.map { entry in
-            guard seenStreams.insert(entry.stream).inserted else {
-                throw EventLogError.invalidInput(field: "stream id", value: entry.stream.rawValue,
-                                                 fix: "a stream may appear once per append; put all its events in one entry")
-            }
-            var entry = entry
-            entry.events = try entry.events.map { event in
-                guard seenIDs.insert(event.id).inserted else {
-                    throw EventLogError.invalidInput(field: "event id", value: event.id.uuidString, fix: "each event in an append needs its own id")
-                }
-                return try EventValidation.validated(event)
-            }
-            return entry
-        }
+        try appendPrepared(EventValidation.prepare(appends), in: txn)
     }
 
     private func appendPrepared(_ appends: [StreamAppend], in txn: WriteTransaction) throws -> AppendOutcome {
@@ -162,13 +139,7 @@ public final class LMDBEventLog: EventLog {
         var versions: [UInt64] = []
         for entry in appends {
             let actual = try streamHead(entry.stream, in: txn)?.version ?? 0
-            switch entry.expected {
-            case .any: break
-            case .noStream where actual == 0: break
-            case .exactly(let version) where version == actual: break
-            default:
-                throw EventLogError.wrongExpectedVersion(stream: entry.stream.rawValue, expected: entry.expected, actual: actual)
-            }
+            try EventValidation.check(entry.expected, actual: actual, stream: entry.stream)
             versions.append(actual)
         }
         let recordedAt = max(clock(), head.lastRecordedAt ?? Timestamp(microsecondsSinceEpoch: .min))
@@ -182,7 +153,7 @@ public final class LMDBEventLog: EventLog {
                 version += 1
                 let record = RecordCodec.encode(position: position, streamVersion: version, recordedAt: recordedAt,
                                                 stream: entry.stream, event: event)
-                let hash = Self.chainHash(previous: previousHash, record: record)
+                let hash = RecordCodec.chainHash(previous: previousHash, record: record)
                 let key = positionKey(position)
                 try txn.put(events, key, hash + record, options: .append)
                 try txn.put(streams, Self.streamKey(entry.stream, version), key, options: .noOverwrite)
@@ -219,13 +190,6 @@ public final class LMDBEventLog: EventLog {
         if stored.isEmpty { return nil }
         guard missing == 0 else { throw EventLogError.partialDuplicate(storedIDs: stored.map { $0.id.uuidString }) }
         return stored.sorted { $0.position < $1.position }
-    }
-
-    static func chainHash(previous: [UInt8], record: [UInt8]) -> [UInt8] {
-        var hasher = SHA256()
-        hasher.update(data: previous)
-        hasher.update(data: record)
-        return Array(hasher.finalize())
     }
 
     // MARK: - Read
