@@ -104,10 +104,10 @@ func measureRebuild(_ path: String) throws {
     defer { store.environment.close() }
     var peak = residentKB()
     let seconds = try timed {
-        try store.rebuild { _, _ in
+        try store.rebuild(progress: { _, _ in
             let now = residentKB()
             peak = (max(peak.anonymous, now.anonymous), max(peak.total, now.total))
-        }
+        })
     }
     print(seconds, peak.anonymous, peak.total)
 }

@@ -204,7 +204,7 @@ public final class Environment {
 
     // MARK: - Internals
 
-    private func ensureOpen() throws {
+    func ensureOpen() throws {
         if closed {
             throw StoreAccessError(.transactionFinished, path: path, detail: "the environment is closed")
         }

@@ -70,6 +70,8 @@ public struct StoreAccessError: Error, Equatable, Sendable, CustomStringConverti
         case transactionFinished
         /// Creating the directory or resolving its path failed (errno in `detail`).
         case fileSystem
+        /// Another process holds the store's maintenance lock.
+        case busy
     }
 
     public let kind: Kind

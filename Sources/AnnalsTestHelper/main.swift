@@ -133,10 +133,10 @@ do {
     case ("rebuild-and-die", 3):
         guard let chunk = Int(args[2]) else { fail("bad chunk size") }
         let store = try ProjectedStore(path: args[1], create: false)
-        try store.rebuild(chunkSize: chunk) { done, _ in
+        try store.rebuild(chunkSize: chunk, progress: { done, _ in
             say("rebuilt \(done)")
             kill(getpid(), SIGKILL)
-        }
+        })
         fail("the rebuild finished before its first chunk; give a smaller chunk")
     default:
         fail("unknown command or wrong arguments: \(args.joined(separator: " "))")

@@ -23,7 +23,7 @@ extension ProjectedStore {
         try environment.read { txn in
             try requireFresh([.aggregates], in: txn)
             let generation = try catalog.generation(.aggregates, in: txn)
-            let history = catalog.table(.aggregates, "deltas", generation: generation)
+            let history = try catalog.table(.aggregates, "deltas", generation: generation)
             var rows: [AggregateKey: AggregateValue] = [:]
             /// Adds, or with `takingBack` subtracts, what each event from `start` to `end` moved.
             func replay(from start: [UInt8]?, to end: [UInt8]?, takingBack: Bool) throws {
@@ -38,7 +38,7 @@ extension ProjectedStore {
             if let position, position < head / 2 {
                 try replay(from: nil, to: bigEndian(position + 1), takingBack: false)
             } else {
-                try txn.scan(catalog.table(.aggregates, "totals", generation: generation)) { entry in
+                try txn.scan(try catalog.table(.aggregates, "totals", generation: generation)) { entry in
                     if let key = AggregateKey(bytes: entry.key), Self.wanted(key, year, family) {
                         rows[key] = try AggregateValue(bytes: entry.value)
                     }

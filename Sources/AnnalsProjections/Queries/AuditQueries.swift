@@ -81,7 +81,7 @@ extension ProjectedStore {
         if let actor = filter.actor {
             try environment.read { txn in
                 try requireFresh([.audit], in: txn)
-                let table = catalog.table(.audit, "by-actor", generation: try catalog.generation(.audit, in: txn))
+                let table = try catalog.table(.audit, "by-actor", generation: try catalog.generation(.audit, in: txn))
                 let prefix = Array(actor.utf8) + [0]
                 try txn.scan(table, from: prefix, to: Array(actor.utf8) + [1], reverse: true) { entry in
                     guard let event = try log.event(at: readBigEndian(entry.key.suffix(8)), in: txn) else { return true }

@@ -44,7 +44,7 @@ extension ProjectedStore {
     public func record(_ id: RecordID) throws -> RecordState? {
         try environment.read { txn in
             try requireFresh([.records], in: txn)
-            let table = catalog.table(.records, "state", generation: try catalog.generation(.records, in: txn))
+            let table = try catalog.table(.records, "state", generation: try catalog.generation(.records, in: txn))
             return try txn.get(table, Array(id.rawValue.utf8)).map { try StoredState.decode($0, id: id) }
         }
     }
@@ -54,8 +54,8 @@ extension ProjectedStore {
         try environment.read { txn in
             try requireFresh([.records], in: txn)
             let generation = try catalog.generation(.records, in: txn)
-            let index = catalog.table(.records, "by-year", generation: generation)
-            let states = catalog.table(.records, "state", generation: generation)
+            let index = try catalog.table(.records, "by-year", generation: generation)
+            let states = try catalog.table(.records, "state", generation: generation)
             var prefix = Array(type.rawValue.utf8) + [0]
             if let year = filter.year { prefix += Array(fourDigits(year).utf8) + [0] }
             var found: [RecordState] = []
@@ -81,9 +81,9 @@ extension ProjectedStore {
         return try environment.read { txn in
             try requireFresh([.records, .search], in: txn)
             let generation = try catalog.generation(.search, in: txn)
-            let postings = catalog.table(.search, "postings", generation: generation)
-            let numbers = catalog.table(.search, "numbers", generation: generation)
-            let states = catalog.table(.records, "state", generation: try catalog.generation(.records, in: txn))
+            let postings = try catalog.table(.search, "postings", generation: generation)
+            let numbers = try catalog.table(.search, "numbers", generation: generation)
+            let states = try catalog.table(.records, "state", generation: try catalog.generation(.records, in: txn))
             // The rarest word's records, kept when every other word's set holds them too: the
             // cost follows the rarest word, however common the others are.
             let byRarity = try words.map { ($0, try txn.valueCount(postings, $0)) }.sorted { $0.1 < $1.1 }.map(\.0)
@@ -106,7 +106,7 @@ extension ProjectedStore {
     public func count(_ type: RecordType) throws -> Int {
         try environment.read { txn in
             try requireFresh([.records], in: txn)
-            let index = catalog.table(.records, "by-year", generation: try catalog.generation(.records, in: txn))
+            let index = try catalog.table(.records, "by-year", generation: try catalog.generation(.records, in: txn))
             var count = 0
             let prefix = Array(type.rawValue.utf8)
             try txn.scan(index, from: prefix + [0], to: prefix + [1]) { _ in

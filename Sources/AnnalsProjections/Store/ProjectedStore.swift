@@ -107,12 +107,6 @@ public final class ProjectedStore: EventLog {
         }
     }
 
-    func liveWriter(in txn: Transaction) throws -> ProjectionWriter {
-        var generations: [ProjectionName: Int] = [:]
-        for projection in ProjectionName.allCases { generations[projection] = try catalog.generation(projection, in: txn) }
-        return ProjectionWriter(catalog: catalog, upcaster: upcaster, generations: generations)
-    }
-
     // MARK: - EventLog
 
     @discardableResult
@@ -120,9 +114,8 @@ public final class ProjectedStore: EventLog {
         try environment.write { txn in
             try requireFresh(ProjectionName.allCases, in: txn)
             let outcome = try log.append(appends, in: txn)
-            guard !outcome.alreadyStored, let last = outcome.events.last else { return outcome.events }
-            try liveWriter(in: txn).apply(outcome.events, in: txn)
-            for projection in ProjectionName.allCases { try catalog.setPosition(projection, last.position, in: txn) }
+            guard !outcome.alreadyStored else { return outcome.events }
+            try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn).apply(outcome.events, in: txn)
             return outcome.events
         }
     }
@@ -141,20 +134,24 @@ public final class ProjectedStore: EventLog {
 
     // MARK: - Catch-up
 
-    /// Applies events the projections have not seen (appended by a log-only writer), in chunks.
-    private func catchUp(chunkSize: Int = 2000) throws {
-        let behind = try environment.read { txn in try catalog.position(.records, in: txn) < log.readHead(in: txn).position }
-        guard behind else { return }
-        while true {
-            let done: Bool = try environment.write { txn in
-                let from = try catalog.position(.records, in: txn) + 1
-                let events = try log.readLog(from: from, limit: chunkSize, in: txn)
-                guard let last = events.last else { return true }
-                try liveWriter(in: txn).apply(events, in: txn)
-                for projection in ProjectionName.allCases { try catalog.setPosition(projection, last.position, in: txn) }
-                return events.count < chunkSize
-            }
-            if done { return }
+    /// The projections in following mode over this store's own log: what catches them up with
+    /// entries appended by a log-only writer.
+    public func follower() throws -> ProjectionFollower {
+        try ProjectionFollower(source: log, environment: environment, upcaster: upcaster)
+    }
+
+    /// How many log entries the projections have not applied (0 but after a log-only writer).
+    public func lag() throws -> UInt64 {
+        try environment.read { txn in
+            let head = try log.readHead(in: txn).position
+            let done = try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn).checkpoint(in: txn)
+            return head > done ? head - done : 0
         }
+    }
+
+    /// Applies entries the projections have not seen (appended by a log-only writer), in batches.
+    private func catchUp() throws {
+        guard try lag() > 0 else { return }
+        try follower().catchUp(batchSize: 2000)
     }
 }

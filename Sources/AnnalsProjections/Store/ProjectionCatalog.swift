@@ -1,49 +1,6 @@
 import AnnalsLMDB
 import AnnalsMigrations
 
-/// The projections Annals maintains, each with a version: a store whose projection was built by
-/// another version is stale until rebuilt.
-public enum ProjectionName: String, CaseIterable, Sendable, Comparable {
-    /// Current state of every record and the by-type-and-year list index.
-    case records
-    /// The diacritic-insensitive word index.
-    case search
-    /// Per-year totals and their history of changes (for "as of" queries).
-    case aggregates
-    /// The audit index of events by actor.
-    case audit
-
-    /// The version a store's projection must have been built by: the projection's own version
-    /// (bump it when what it stores, or how, changes) times 1000, plus the number of the newest
-    /// event-upcast migration, since a new upcast changes what projections read from old events.
-    public var version: UInt32 {
-        let own: UInt32
-        switch self {
-        case .records: own = 2  // 2: the state holds the record's number
-        case .search: own = 2  // 2: postings of record numbers per word, replacing word‖id keys
-        case .aggregates: own = 2  // 2: the history is keyed by position, one entry per event
-        case .audit: own = 1
-        }
-        return own * 1000 + Self.upcastLevel
-    }
-
-    private static let upcastLevel = UInt32((try? MigrationSet.embedded().upcastLevel) ?? 0)
-
-    /// Its databases (each kept in two generations, see `ProjectionCatalog`).
-    var tables: [String] {
-        switch self {
-        case .records: return ["state", "by-year"]
-        case .search: return ["postings", "numbers"]
-        case .aggregates: return ["totals", "deltas"]
-        case .audit: return ["by-actor"]
-        }
-    }
-
-    public static func < (a: ProjectionName, b: ProjectionName) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
-    }
-}
-
 /// Where projections live: each table in two generations (`proj/records/state#0`, `…#1`). The
 /// live generation, the version that built it and the log position it reflects are kept in
 /// `proj/meta`, written in the same transaction as the data. A rebuild fills the other generation
@@ -62,11 +19,11 @@ struct ProjectionCatalog {
     init(environment: Environment) throws {
         meta = try environment.database(Self.metaName)
         var tables: [String: Database] = [:]
-        for projection in ProjectionName.allCases {
+        for projection in ProjectionRegistry.all {
             for table in projection.tables {
                 for generation in 0...1 {
-                    let name = Self.name(projection, table, generation)
-                    tables[name] = try environment.database(name, layout: Self.layout(of: table))
+                    let name = Self.name(projection.name, table.name, generation)
+                    tables[name] = try environment.database(name, create: !environment.options.readOnly, layout: table.layout)
                 }
             }
         }
@@ -74,21 +31,31 @@ struct ProjectionCatalog {
         retired = Self.retiredNames.compactMap { try? environment.database($0, create: false) }
     }
 
-    /// The search postings hold, for each word, the sorted set of 8-byte record numbers.
-    static func layout(of table: String) -> DatabaseLayout {
-        table == "postings" ? [.sortedSet, .fixedSizeValues] : []
-    }
-
     static func name(_ projection: ProjectionName, _ table: String, _ generation: Int) -> String {
         "proj/\(projection.rawValue)/\(table)#\(generation)"
     }
 
-    func table(_ projection: ProjectionName, _ table: String, generation: Int) -> Database {
-        tables[Self.name(projection, table, generation)]!
+    /// One table of one generation. Every registered projection's tables are opened with the
+    /// catalog, so a name the registry does not declare is a bug, reported as an error.
+    func table(_ projection: ProjectionName, _ table: String, generation: Int) throws -> Database {
+        guard let database = tables[Self.name(projection, table, generation)] else {
+            throw ProjectionError.undeclaredTable(projection: projection.rawValue, table: table)
+        }
+        return database
     }
 
-    func tables(of projection: ProjectionName, generation: Int) -> [Database] {
-        projection.tables.map { table(projection, $0, generation: generation) }
+    /// The tables of one generation of `projection`, in the order it declares them.
+    func tables(of projection: ProjectionName, generation: Int) throws -> [Database] {
+        try (ProjectionRegistry.projection(named: projection)?.tables ?? []).map { try table(projection, $0.name, generation: generation) }
+    }
+
+    /// The same, by name, as `Projection.apply` takes them.
+    func namedTables(of projection: ProjectionName, generation: Int) throws -> ProjectionTables {
+        var databases: [String: Database] = [:]
+        for table in ProjectionRegistry.projection(named: projection)?.tables ?? [] {
+            databases[table.name] = try self.table(projection, table.name, generation: generation)
+        }
+        return ProjectionTables(projection: projection, databases: databases)
     }
 
     // MARK: - Meta

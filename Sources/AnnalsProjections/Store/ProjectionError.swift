@@ -4,6 +4,12 @@ public enum ProjectionError: Error, Equatable, Sendable, CustomStringConvertible
     case stale(projection: String, builtBy: UInt32?, needed: UInt32)
     /// Several projections are stale (a store from another version of Annals): one rebuild of all.
     case severalStale(projections: [String])
+    /// A projection named a table it never declared (a bug in that projection).
+    case undeclaredTable(projection: String, table: String)
+    /// The projections of one store reflect different log positions; they advance together.
+    case checkpointsDiverge(positions: [String: UInt64])
+    /// Another process is rebuilding, migrating or verifying into this store's projections.
+    case busy(detail: String)
 
     public var description: String {
         switch self {
@@ -14,6 +20,13 @@ public enum ProjectionError: Error, Equatable, Sendable, CustomStringConvertible
             let names = projections.count == 2 ? projections.joined(separator: " and ")
                 : projections.dropLast().joined(separator: ", ") + " and " + (projections.last ?? "")
             return "the \(names) projections were built by another version of annals; run: annals rebuild"
+        case let .undeclaredTable(projection, table):
+            return "the \(projection) projection used a table \(table) it does not declare; this is a bug in annals, please report it"
+        case let .checkpointsDiverge(positions):
+            let list = positions.sorted { $0.key < $1.key }.map { "\($0.key) at \($0.value)" }.joined(separator: ", ")
+            return "the projections reflect different log positions (\(list)); run: annals rebuild"
+        case let .busy(detail):
+            return detail
         }
     }
 }

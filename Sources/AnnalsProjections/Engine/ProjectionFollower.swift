@@ -1,0 +1,79 @@
+public import AnnalsCore
+public import AnnalsLMDB
+public import AnnalsMigrations
+import Foundation
+
+/// Keeps the projections in an LMDB environment up with a log kept anywhere (`any EventLog`): the
+/// projections' following mode.
+///
+/// It reads the log from the projections' checkpoint in batches and commits each batch's tables
+/// and checkpoint in one transaction, so a crash between batches loses nothing and applies nothing
+/// twice. The environment may be the log's own (a local store catching up with entries a log-only
+/// writer appended), a scratch one (`annals verify` builds its fresh copy this way, writing nothing
+/// to the store) or, later, a reader's copy of a shared log.
+public final class ProjectionFollower {
+    let source: any EventLog
+    let environment: Environment
+    let catalog: ProjectionCatalog
+    let upcaster: Upcaster
+
+    /// Follows `source` into `environment`, whose projections start empty at position 0 when the
+    /// environment has none yet. The environment must not be read-only.
+    public init(source: any EventLog, environment: Environment, upcaster: Upcaster) throws {
+        self.source = source
+        self.environment = environment
+        self.upcaster = upcaster
+        catalog = try ProjectionCatalog(environment: environment)
+        let unset: [ProjectionName] = try environment.read { [catalog] txn in
+            try ProjectionName.allCases.filter { try catalog.version($0, in: txn) == nil }
+        }
+        if !unset.isEmpty {
+            try environment.write { [catalog] txn in
+                for projection in unset { try catalog.setState(projection, generation: 0, position: 0, in: txn) }
+            }
+        }
+    }
+
+    /// The log position the projections reflect.
+    public func position() throws -> UInt64 {
+        try environment.read { txn in try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn).checkpoint(in: txn) }
+    }
+
+    /// How many log entries the projections have not applied yet.
+    public func lag() throws -> UInt64 {
+        let head = try source.head().position
+        let done = try position()
+        return head > done ? head - done : 0
+    }
+
+    /// Applies what the log holds past the checkpoint, `batchSize` entries a transaction, up to
+    /// `until` (default: the head as it is when the call starts). Returns the position reached.
+    /// `progress` gets (position reached, target) after each batch.
+    @discardableResult
+    public func catchUp(until: UInt64? = nil, batchSize: Int = 1024, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
+        let target = try until ?? source.head().position
+        var done = try position()
+        while done < target {
+            let entries = try source.readLog(from: done + 1, limit: Int(min(UInt64(batchSize), target - done)))
+            guard !entries.isEmpty else { break }
+            done = try environment.write { txn in
+                let runner = try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn)
+                try runner.apply(entries, in: txn)
+                return try runner.checkpoint(in: txn)
+            }
+            progress?(done, target)
+        }
+        return done
+    }
+
+    /// Catches up until the projections reflect `position`, polling the log every `interval`, for
+    /// at most `timeout`. Returns whether they got there.
+    public func wait(until position: UInt64, timeout: Duration, interval: Duration = .milliseconds(20)) throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if try catchUp(until: position) >= position { return true }
+            guard ContinuousClock.now < deadline else { return false }
+            Thread.sleep(forTimeInterval: Double(interval.components.attoseconds) / 1e18 + Double(interval.components.seconds))
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import AnnalsCore
+import AnnalsLMDB
+import AnnalsMigrations
+
+/// Applies log entries to one generation of each projection in scope, inside a caller's write
+/// transaction: the batch (upcast entries, record states before and after) is built once and
+/// every projection's `apply` reads it.
+///
+/// For the live generations (`checkpointed`), each projection's checkpoint moves to the batch's
+/// last position in the same transaction as its tables, and entries at or below the checkpoint
+/// are skipped: an entry is applied exactly once whatever crashes and retries come between.
+struct ProjectionRunner {
+    let catalog: ProjectionCatalog
+    let upcaster: Upcaster
+    /// The generation written for each projection in scope. `records` is always in scope: every
+    /// batch reads the states before it from there.
+    let generations: [ProjectionName: Int]
+    /// True for the live generations, whose checkpoints move with what they apply.
+    let checkpointed: Bool
+
+    /// A runner over the live generation of every projection.
+    static func live(_ catalog: ProjectionCatalog, upcaster: Upcaster, in txn: Transaction) throws -> ProjectionRunner {
+        var generations: [ProjectionName: Int] = [:]
+        for projection in ProjectionName.allCases { generations[projection] = try catalog.generation(projection, in: txn) }
+        return ProjectionRunner(catalog: catalog, upcaster: upcaster, generations: generations, checkpointed: true)
+    }
+
+    /// The position the projections in scope reflect. They advance together; differing checkpoints
+    /// (a store damaged, or written by a buggy tool) are refused rather than half-applied.
+    func checkpoint(in txn: Transaction) throws -> UInt64 {
+        var positions: [String: UInt64] = [:]
+        for projection in generations.keys { positions[projection.rawValue] = try catalog.position(projection, in: txn) }
+        let distinct = Set(positions.values)
+        guard distinct.count <= 1 else { throw ProjectionError.checkpointsDiverge(positions: positions) }
+        return distinct.first ?? 0
+    }
+
+    /// Applies `entries` (consecutive, in log order). Checkpointed runners skip what they already hold.
+    func apply(_ entries: [RecordedEvent], in txn: WriteTransaction) throws {
+        var entries = entries[...]
+        if checkpointed {
+            let done = try checkpoint(in: txn)
+            entries = entries.drop { $0.position <= done }
+            if let first = entries.first, first.position != done + 1 {
+                throw ProjectionError.checkpointsDiverge(positions: ["projections": done, "next entry": first.position])
+            }
+        }
+        guard let last = entries.last, let recordsGeneration = generations[.records] else { return }
+        let states = try catalog.table(.records, "state", generation: recordsGeneration)
+        let batch = try ProjectionBatch.build(Array(entries), upcaster: upcaster) { id in
+            try RecordsProjection.stored(id, in: states, txn: txn)
+        }
+        for projection in ProjectionRegistry.all {
+            guard let generation = generations[projection.name] else { continue }
+            try projection.apply(batch, to: catalog.namedTables(of: projection.name, generation: generation), in: txn)
+            if checkpointed { try catalog.setPosition(projection.name, last.position, in: txn) }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import AnnalsCore
+import AnnalsLMDB
+import AnnalsRecords
+
+extension ProjectionName {
+    /// Current state of every record and the by-type-and-year list index.
+    public static let records = ProjectionName(declaring: "records")
+}
+
+/// Each record's current state (`state`: id → the state and the record's number) and the list
+/// index (`by-year`: `type ‖ 0 ‖ year ‖ 0 ‖ id`). Every batch reads the states before it from this
+/// projection, which is why it is part of every rebuild.
+struct RecordsProjection: Projection {
+    let name = ProjectionName.records
+    let version: UInt32 = 2  // 2: the state holds the record's number
+    let tables = [ProjectionTable(name: "state"), ProjectionTable(name: "by-year")]
+
+    func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
+        let state = try tables("state"), byYear = try tables("by-year")
+        for record in batch.records {
+            try txn.put(state, Array(record.id.rawValue.utf8), StoredState.encode(record.after, number: record.number))
+            let oldListKey = record.before.flatMap(Self.listKey), newListKey = Self.listKey(record.after)
+            if oldListKey != newListKey {
+                if let oldListKey { try txn.delete(byYear, oldListKey) }
+                if let newListKey { try txn.put(byYear, newListKey, []) }
+            }
+        }
+    }
+
+    /// The state and number the records projection holds for `id` in `table`, or nil.
+    static func stored(_ id: RecordID, in table: Database, txn: Transaction) throws -> (state: RecordState, number: UInt64)? {
+        try txn.get(table, Array(id.rawValue.utf8)).map { try StoredState.decodeNumbered($0, id: id) }
+    }
+
+    /// `type ‖ 0 ‖ year (4 digits) ‖ 0 ‖ id`: lists by type and year without reading every record.
+    static func listKey(_ state: RecordState) -> [UInt8]? {
+        guard let year = recordYear(state) else { return nil }
+        return Array("\(state.id.type.rawValue)\u{0}\(fourDigits(year))\u{0}\(state.id.rawValue)".utf8)
+    }
+
+    /// The record's own year: an article's publication year, a diplomacy event's date year.
+    static func recordYear(_ state: RecordState) -> Int? {
+        let field = state.id.type == .article ? "publishedAt" : "date"
+        return state.document[field]?.stringValue.flatMap { try? RecordDate($0) }?.year
+    }
+}

@@ -1,0 +1,83 @@
+import AnnalsCore
+import AnnalsLMDB
+import AnnalsRecords
+
+extension ProjectionName {
+    /// The diacritic-insensitive word index.
+    public static let search = ProjectionName(declaring: "search")
+}
+
+/// `postings`: per folded word, the sorted set of the numbers of the live records that hold it;
+/// `numbers`: record number → id. A record's number is the log position of its create, so a new
+/// record's number is the largest of every set it enters and a batch's postings land on the last
+/// page of each word's set.
+struct SearchProjection: Projection {
+    let name = ProjectionName.search
+    let version: UInt32 = 2  // 2: postings of record numbers per word, replacing word‖id keys
+    let tables = [ProjectionTable(name: "postings", layout: [.sortedSet, .fixedSizeValues]), ProjectionTable(name: "numbers")]
+
+    /// The fields whose text is indexed.
+    static let wordFields = ["title", "paragraphs", "keywords", "authors", "description", "place", "organizer", "participants", "counterparts"]
+
+    func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
+        let postingsTable = try tables("postings"), numbers = try tables("numbers")
+        for change in batch.changes where change.before == nil {
+            // A create: positions only grow, so the number-to-id table is appended.
+            try txn.put(numbers, bigEndian(change.number), Array(change.id.rawValue.utf8), options: .append)
+        }
+        var postings: [FoldedWord: [(number: UInt64, add: Bool)]] = [:]
+        for record in batch.records {
+            Self.postingChanges(number: record.number, old: record.before, new: record.after, into: &postings)
+        }
+        // In key order: the writes land on few pages, mostly the last page of each word's set.
+        for word in postings.keys.sorted() {
+            var added: [UInt8] = []
+            for change in postings[word, default: []].sorted(by: { $0.number < $1.number }) {
+                if change.add { added += bigEndian(change.number) }
+                else { try txn.delete(postingsTable, word.bytes, value: bigEndian(change.number)) }
+            }
+            try txn.putValues(postingsTable, word.bytes, added, valueSize: 8)
+        }
+    }
+
+    /// The folded words a live record is found by: title, text, places, people, keywords.
+    static func words(_ state: RecordState?) -> Set<FoldedWord> {
+        guard let state, !state.retracted else { return [] }
+        var words = Set<FoldedWord>()
+        func collect(_ value: JSONValue?) {
+            switch value {
+            case .string(let text)?: TextFolding.forEachWord(in: text) { words.insert(FoldedWord(TextFolding.indexed($0))) }
+            case .array(let items)?: items.forEach { collect($0) }
+            case .object(let members)?: members.values.forEach { collect($0) }
+            default: break
+            }
+        }
+        for field in wordFields { collect(state.document[field]) }
+        return words
+    }
+
+    /// Adds to `postings` what changes when record `number` goes from `old` to `new`: the words
+    /// it leaves and the words it enters.
+    private static func postingChanges(number: UInt64, old: RecordState?, new: RecordState,
+                                       into postings: inout [FoldedWord: [(number: UInt64, add: Bool)]]) {
+        // Most edits (links, figures, dates) leave the indexed text alone: nothing to fold then.
+        if let old, old.retracted == new.retracted, wordFields.allSatisfy({ old.document[$0] == new.document[$0] }) { return }
+        let before = words(old), after = words(new)
+        for word in before.subtracting(after) { postings[word, default: []].append((number, false)) }
+        for word in after.subtracting(before) { postings[word, default: []].append((number, true)) }
+    }
+}
+
+/// A folded word as the search index keys it. Hashes its bytes in one go (an array of bytes
+/// hashes byte by byte) and sorts as LMDB orders keys.
+struct FoldedWord: Hashable, Comparable {
+    let bytes: [UInt8]
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    func hash(into hasher: inout Hasher) {
+        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+    }
+
+    static func < (a: FoldedWord, b: FoldedWord) -> Bool { keyPrecedes(a.bytes, b.bytes) }
+}
