@@ -13,6 +13,7 @@ struct Rebuild: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "One projection: records, search, aggregates, audit (default: all).") var projection: String?
+    @Flag(help: "Fail at once, instead of waiting, when another rebuild or migrate is running on this store.") var noWait = false
 
     func validate() throws {
         if let projection, ProjectionName(rawValue: projection) == nil {
@@ -25,7 +26,9 @@ struct Rebuild: ParsableCommand {
         let store = try session.open()
         defer { store.environment.close() }
         let chosen = projection.flatMap(ProjectionName.init(rawValue:)).map { Set([$0]) } ?? Set(ProjectionName.allCases)
-        let report = try store.rebuild(chosen, progress: session.progress("rebuild"))
+        let report = try store.rebuild(chosen, wait: !noWait, waiting: {
+            FileHandle.standardError.write(Data("annals: another rebuild or migrate holds this store's projections; waiting for it to finish\n".utf8))
+        }, progress: session.progress("rebuild"))
         let names = report.projections.map(\.rawValue).joined(separator: ", ")
         if global.json {
             session.emit(.object(["projections": .array(report.projections.map { .string($0.rawValue) }), "events": .integer(Int64(report.events)),
@@ -45,8 +48,8 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let session = Session(options: global)
-        let store = try session.open()
-        defer { store.environment.close() }
+        let store = try session.open(readOnly: true)
+        defer { store.close() }
         let report = try store.verify()
         if let problem = report.problem {
             if global.json {

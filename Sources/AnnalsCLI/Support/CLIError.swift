@@ -26,7 +26,7 @@ struct CLIError: Error, CustomStringConvertible {
 
 /// True for the errors Annals' own layers raise (as opposed to ArgumentParser's).
 func isDomainError(_ error: any Error) -> Bool {
-    error is CLIError || error is EventLogError || error is RecordError || error is ProjectionError
+    error is CLIError || error is EventLogError || error is RecordError || error is ProjectionError || error is JSONError
         || error is StoreAccessError || error is LMDBError || error is CocoaError || error is POSIXError
 }
 
@@ -39,6 +39,7 @@ func describe(_ error: any Error) -> (String, ExitCode) {
         return (error.description, .error)
     case let error as RecordError: return (error.description, .error)
     case let error as ProjectionError: return (error.description, .error)
+    case let error as JSONError: return (error.description, .error)
     case let error as StoreAccessError: return (error.description, .error)
     case let error as LMDBError: return ("the store could not be read or written: \(error)", .error)
     default: return ("\(error)", .error)

@@ -11,9 +11,10 @@ import Glibc
 struct Session {
     let options: GlobalOptions
 
-    /// Opens the existing store; a missing one is an error and nothing is created.
-    func open() throws -> ProjectedStore {
-        try ProjectedStore(path: options.storePath, create: false)
+    /// Opens the existing store; a missing one is an error and nothing is created. `readOnly`
+    /// opens it without write access: nothing is written, so it works on a read-only copy.
+    func open(readOnly: Bool = false) throws -> ProjectedStore {
+        try ProjectedStore(path: options.storePath, create: false, readOnly: readOnly)
     }
 
     func time(_ timestamp: Timestamp) -> String { TimeFormat.show(timestamp, zone: options.tz) }

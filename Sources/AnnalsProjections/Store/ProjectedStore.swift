@@ -24,11 +24,14 @@ public final class ProjectedStore: EventLog {
     public let upcaster: Upcaster
 
     /// Opens the store at `path`. With `create`, a missing directory becomes a new, empty store;
-    /// without it, a missing store is an error (nothing is created).
-    public convenience init(path: String, create: Bool, options: EnvironmentOptions = EnvironmentOptions(),
+    /// without it, a missing store is an error (nothing is created). With `readOnly`, the store is
+    /// opened without write access and nothing in it is written, not even a catch-up: it can be a
+    /// read-only copy, and every write through it fails.
+    public convenience init(path: String, create: Bool, readOnly: Bool = false, options: EnvironmentOptions = EnvironmentOptions(),
                             clock: @escaping @Sendable () -> Timestamp = Timestamp.now) throws {
         var options = options
-        options.createIfMissing = create
+        options.createIfMissing = create && !readOnly
+        options.readOnly = readOnly
         try self.init(log: LMDBEventLog(path: path, options: options, clock: clock))
     }
 
@@ -42,6 +45,7 @@ public final class ProjectedStore: EventLog {
             throw EventLogError.invalidInput(field: "store", value: log.environment.path,
                                              fix: "it was migrated by a newer annals (migration \(unknown)); upgrade annals, the store was not touched")
         }
+        guard !log.environment.options.readOnly else { return }
         if try log.head().position == 0 && log.appliedMigrations().isEmpty { try migrator.recordCurrent(in: log) }
         // A new, empty log starts with every projection built (empty) at the current version.
         let unset: [ProjectionName] = try log.environment.read { [catalog, log] txn in
