@@ -89,7 +89,7 @@ public enum RecordPayload {
 
     /// A proposed event for an edit of `type`.
     static func event(_ kind: EditKind, of type: RecordType, payload: JSONValue, context: EditContext) -> ProposedEvent {
-        ProposedEvent(id: .random(), type: kind.eventType(for: type), schemaVersion: currentVersion(of: type), payload: payload.canonicalBytes,
+        ProposedEvent(id: .timeOrdered(), type: kind.eventType(for: type), schemaVersion: currentVersion(of: type), payload: payload.canonicalBytes,
                       metadata: EventMetadata(actor: context.actor, reason: context.reason, correlationID: context.correlationID))
     }
 }
