@@ -74,9 +74,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "AnnalsApplication",
+            dependencies: ["AnnalsProjections", "AnnalsMigrations", "AnnalsRecords", "AnnalsLMDBLog", "AnnalsCore", "AnnalsLMDB"],
+            swiftSettings: strict
+        ),
+        .target(
             name: "AnnalsCLI",
             dependencies: [
-                "AnnalsProjections", "AnnalsRecords", "AnnalsCore", "AnnalsLMDBLog", "AnnalsLMDB",
+                "AnnalsApplication", "AnnalsProjections", "AnnalsRecords", "AnnalsCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict

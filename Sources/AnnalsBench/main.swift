@@ -45,7 +45,7 @@ while let argument = arguments.next() {
         // Profiling aid: N single durable corrections of one record in the store at PATH.
         guard let path = arguments.next(), let count = arguments.next().flatMap(Int.init) else { exit(2) }
         let store = try ProjectedStore(path: path, create: false)
-        let editor = RecordEditor(log: store)
+        let editor = store.editor
         let seconds = try timed {
             for i in 0..<count {
                 try editor.correct(try RecordID("event/bench-3"), set: [(try FieldPath("place"), .string("Điểm \(i)"))], context: EditContext(actor: "bench", reason: "single edit"))
@@ -183,7 +183,7 @@ log("the \(events)-event store took \(String(format: "%.1f", bigFill.seconds)) s
 var single = Figure(name: "single durable edit (\(singleEdits) edits)", unit: "edits/s", target: "≥ 0.8× raw")
 do {
     let store = try ProjectedStore(path: scratch.appending("small"), create: false)
-    let editor = RecordEditor(log: store)
+    let editor = store.editor
     // Not the probe: its history must stay the same length in both stores.
     let target = try RecordID("event/bench-3")
     for round in 0..<repetitions {

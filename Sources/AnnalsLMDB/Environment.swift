@@ -31,6 +31,19 @@ public final class Environment {
 
     private static let openPaths = Mutex<Set<String>>([])
 
+    /// The file in the store directory that holds LMDB's data (beside `lock.mdb`).
+    public static let dataFileName = "data.mdb"
+
+    /// The size of the data file in bytes (what the store takes on disk; LMDB never shrinks it).
+    public func fileSize() throws -> Int {
+        try ensureOpen()
+        var info = stat()
+        guard stat(path + "/" + Self.dataFileName, &info) == 0 else {
+            throw StoreAccessError(.fileSystem, path: path, detail: "cannot read the data file's size: \(String(cString: strerror(errno)))")
+        }
+        return Int(info.st_size)
+    }
+
     /// Opens (or creates, when `options.createIfMissing`) the store directory at `path`.
     public init(path: String, options: EnvironmentOptions = EnvironmentOptions()) throws {
         self.options = options

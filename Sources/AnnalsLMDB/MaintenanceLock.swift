@@ -15,7 +15,7 @@ public final class MaintenanceLock {
     private var descriptor: Int32
 
     init(path: String, wait: Bool) throws {
-        descriptor = open(path + "/data.mdb", O_RDONLY | O_CLOEXEC)
+        descriptor = open(path + "/" + Environment.dataFileName, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw StoreAccessError(.fileSystem, path: path, detail: "cannot open the data file to lock it: \(String(cString: strerror(errno)))")
         }

@@ -93,7 +93,7 @@ struct MigrationTests {
         defer { migrated.environment.close() }
         let fresh = try ProjectedStore(path: directory.appending("new"), create: true)
         defer { fresh.environment.close() }
-        let editor = RecordEditor(log: fresh)
+        let editor = fresh.editor
         let context = EditContext(actor: "nhập liệu", reason: "dữ liệu cũ")
         let cn = Counterpart(name: "Quảng Tây (Trung Quốc)", countryCode: "CN")
         let ids: [String]

@@ -9,7 +9,7 @@ final class ProjectedWorkspace {
     let directory: TemporaryDirectory
     let clock: ManualClock
     private(set) var store: ProjectedStore
-    var editor: RecordEditor { RecordEditor(log: store) }
+    var editor: RecordEditor { store.editor }
     var path: String { directory.appending("store") }
 
     init() throws {

@@ -1,6 +1,5 @@
+import AnnalsApplication
 import AnnalsCore
-import AnnalsLMDBLog
-import AnnalsLMDB
 import AnnalsProjections
 import AnnalsRecords
 import ArgumentParser
@@ -23,19 +22,14 @@ struct Rebuild: ParsableCommand {
 
     func run() throws {
         let session = Session(options: global)
-        let store = try session.open()
-        defer { store.environment.close() }
-        let chosen = projection.flatMap(ProjectionName.init(rawValue:)).map { Set([$0]) } ?? Set(ProjectionName.allCases)
-        let report = try store.rebuild(chosen, wait: !noWait, waiting: {
+        let service = try session.open()
+        defer { service.close() }
+        let chosen = projection.flatMap(ProjectionName.init(rawValue:)).map { Set([$0]) } ?? []
+        let result = try service.rebuild(chosen, wait: !noWait, waiting: {
             FileHandle.standardError.write(Data("annals: another rebuild or migrate holds this store's projections; waiting for it to finish\n".utf8))
         }, progress: session.progress("rebuild"))
-        let names = report.projections.map(\.rawValue).joined(separator: ", ")
-        if global.json {
-            session.emit(.object(["projections": .array(report.projections.map { .string($0.rawValue) }), "events": .integer(Int64(report.events)),
-                                  "seconds": .double(report.seconds)]))
-        } else {
-            session.say("rebuilt \(names) from \(report.events) events in \(String(format: "%.2f", report.seconds)) s")
-        }
+        if global.json { return try session.emit(result) }
+        session.say("rebuilt \(result.projections.joined(separator: ", ")) from \(result.events) events in \(String(format: "%.2f", result.seconds)) s")
     }
 }
 
@@ -48,26 +42,13 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let session = Session(options: global)
-        let store = try session.open(readOnly: true)
-        defer { store.close() }
-        let report = try store.verify()
-        if let problem = report.problem {
-            if global.json {
-                session.emit(.object(["ok": .bool(false), "position": .integer(Int64(problem.position)), "problem": .string(problem.description)]))
-            }
-            throw CLIError("verification failed at \(problem)", code: .verificationFailed)
-        }
-        let stale = try store.staleProjections()
-        if let first = stale.first { throw CLIError("verification failed: \(first)", code: .verificationFailed) }
-        let differing = try store.verifyProjections()
-        if !differing.isEmpty {
-            let names = differing.map(\.rawValue).joined(separator: ", ")
-            throw CLIError("verification failed: the \(names) projection differs from a fresh rebuild; run: annals rebuild", code: .verificationFailed)
-        }
-        if global.json {
-            session.emit(.object(["ok": .bool(true), "events": .integer(Int64(report.eventsChecked)), "head": .string(report.head.hashHex)]))
-        } else {
-            session.say("verified \(report.eventsChecked) events: hash chain, indexes and all \(ProjectionName.allCases.count) projections agree (head \(report.head.hashHex.prefix(16))…)")
+        let service = try session.open(readOnly: true)
+        defer { service.close() }
+        let result = try service.verify()
+        if global.json { try session.emit(result) }
+        if let problem = result.problem { throw CLIError(problem, code: .verificationFailed) }
+        if !global.json {
+            session.say("verified \(result.events) events: hash chain, indexes and all \(result.projections) projections agree (head \(result.head.prefix(16))…)")
         }
     }
 }
@@ -81,34 +62,18 @@ struct Stats: ParsableCommand {
 
     func run() throws {
         let session = Session(options: global)
-        let store = try session.open()
-        defer { store.environment.close() }
-        let head = try store.head()
-        let usage = try store.environment.usage()
-        let fileSize = (try? FileManager.default.attributesOfItem(atPath: store.environment.path + "/data.mdb")[.size] as? NSNumber)?.intValue ?? 0
-        let status = try store.status()
-        let stale = !status.allSatisfy { !$0.isStale }
-        let articles = stale ? nil : try store.count(.article), events = stale ? nil : try store.count(.diplomacyEvent)
-        if global.json {
-            session.emit(.object([
-                "articles": articles.map { .integer(Int64($0)) } ?? .null, "diplomacyEvents": events.map { .integer(Int64($0)) } ?? .null,
-                "events": .integer(Int64(head.position)), "headHash": .string(head.hashHex),
-                "fileBytes": .integer(Int64(fileSize)), "mapBytes": .integer(Int64(usage.mapSize)), "usedBytes": .integer(Int64(usage.usedBytes)),
-                "projections": .array(status.map { s in
-                    .object(["name": .string(s.projection.rawValue), "position": .integer(Int64(s.position)),
-                             "version": s.builtBy.map { .integer(Int64($0)) } ?? .null, "stale": .bool(s.isStale)])
-                }),
-            ]))
-            return
-        }
+        let service = try session.open()
+        defer { service.close() }
+        let stats = try service.stats()
+        if global.json { return try session.emit(stats) }
         var table = Table(["", ""])
-        table.add(["store", store.environment.path])
-        table.add(["records", articles.map { "\($0) articles, \(events ?? 0) diplomacy events" } ?? "unknown: a projection is stale"])
-        table.add(["log", "\(head.position) events, head \(head.hashHex)"])
-        table.add(["size", "\(fileSize / 1024) KiB on disk, \(usage.usedBytes / 1024) KiB used of a \(usage.mapSize / 1024 / 1024) MiB map"])
-        for s in status {
-            table.add(["projection \(s.projection.rawValue)",
-                       "at position \(s.position), version \(s.builtBy.map(String.init) ?? "none")\(s.isStale ? " — STALE: run annals rebuild --projection \(s.projection.rawValue)" : "")"])
+        table.add(["store", stats.store])
+        table.add(["records", stats.articles.map { "\($0) articles, \(stats.diplomacyEvents ?? 0) diplomacy events" } ?? "unknown: a projection is stale"])
+        table.add(["log", "\(stats.events) events, head \(stats.headHash)"])
+        table.add(["size", "\(stats.fileBytes / 1024) KiB on disk, \(stats.usedBytes / 1024) KiB used of a \(stats.mapBytes / 1024 / 1024) MiB map"])
+        for s in stats.projections {
+            table.add(["projection \(s.name)",
+                       "at position \(s.position), version \(s.version.map(String.init) ?? "none")\(s.stale ? " — STALE: run annals rebuild --projection \(s.name)" : "")"])
         }
         session.say(table.render())
     }
@@ -124,12 +89,9 @@ struct Export: ParsableCommand {
     @Flag(help: "Write payloads in the current schema (for reading; import-log takes only the stored form).") var upcast = false
 
     func run() throws {
-        let store = try Session(options: global).open()
-        defer { store.environment.close() }
-        try store.log.forEachEvent(from: since) { event in
-            print(try (upcast ? store.upcaster.upcast(event) : event).exportLine())
-            return true
-        }
+        let service = try Session(options: global).open(readOnly: true)
+        defer { service.close() }
+        try service.forEachEntry(from: since, upcast: upcast) { print(try $0.exportLine()) }
     }
 }
 
@@ -167,16 +129,9 @@ struct ImportLog: ParsableCommand {
 
     func run() throws {
         let session = Session(options: global)
-        if FileManager.default.fileExists(atPath: into + "/data.mdb") { throw CLIError("\(into) already holds a store; give a new directory") }
-        let store = try ProjectedStore.restore(into: into) { sink in try readExport(file, sink) }
-        defer { store.environment.close() }
-        let report = try store.verify()
-        guard report.isValid else { throw CLIError("the restored log does not verify: \(report.problem.map(String.init(describing:)) ?? "")", code: .verificationFailed) }
-        if global.json {
-            session.emit(.object(["store": .string(store.environment.path), "events": .integer(Int64(report.head.position)), "head": .string(report.head.hashHex)]))
-        } else {
-            session.say("restored \(report.head.position) events into \(store.environment.path); head \(report.head.hashHex) verified")
-        }
+        let result = try AnnalsService.restore(into: into) { sink in try readExport(file, sink) }
+        if global.json { return try session.emit(result) }
+        session.say("restored \(result.events) events into \(result.store); head \(result.head) verified")
     }
 }
 
@@ -192,29 +147,27 @@ struct Replay: ParsableCommand {
 
     func run() throws {
         let session = Session(options: global)
-        let live = try session.open()
-        let limit = try UInt64(until) ?? live.position(at: session.end(until, option: "--until"))
+        let live = try session.open(readOnly: true)
+        let limit = try UInt64(until) ?? live.store.position(at: session.end(until, option: "--until"))
         let scratch = into ?? NSTemporaryDirectory() + "annals-replay-\(UUID().uuidString)"
         defer { if into == nil { try? FileManager.default.removeItem(atPath: scratch) } }
-        let replayed = try ProjectedStore.restore(into: scratch) { sink in
-            try live.log.forEachEvent { event in
-                guard event.position <= limit else { return false }
-                try sink(event)
-                return true
-            }
+        let replayed: AnnalsService
+        do {
+            defer { live.close() }
+            replayed = try live.replay(until: limit, into: scratch)
         }
-        live.environment.close()
-        defer { replayed.environment.close() }
-        let rows = try replayed.aggregates(family: metric == nil ? nil : "quantity").filter { metric == nil || $0.key.dimensions.first == metric }
+        defer { replayed.close() }
+        let store = replayed.store
+        let rows = try store.aggregates(family: metric == nil ? nil : "quantity").filter { metric == nil || $0.key.dimensions.first == metric }
         if global.json {
-            session.emit(.object(["until": .integer(Int64(limit)), "articles": .integer(Int64(try replayed.count(.article))),
-                                  "diplomacyEvents": .integer(Int64(try replayed.count(.diplomacyEvent)))]))
+            session.emit(.object(["until": .integer(Int64(limit)), "articles": .integer(Int64(try store.count(.article))),
+                                  "diplomacyEvents": .integer(Int64(try store.count(.diplomacyEvent)))]))
             rows.forEach { session.emit(.object(["family": .string($0.key.family), "year": .integer(Int64($0.key.year)),
                                                  "dimensions": .array($0.key.dimensions.map(JSONValue.string)),
                                                  "count": .integer($0.value.count), "sum": .string($0.value.sum.description)])) }
             return
         }
-        session.say("replayed \(limit) events: \(try replayed.count(.article)) articles, \(try replayed.count(.diplomacyEvent)) diplomacy events\(into.map { " (kept in \($0))" } ?? "")")
+        session.say("replayed \(limit) events: \(try store.count(.article)) articles, \(try store.count(.diplomacyEvent)) diplomacy events\(into.map { " (kept in \($0))" } ?? "")")
         session.say(aggregateTable(rows))
     }
 }
@@ -229,20 +182,10 @@ struct Backup: ParsableCommand {
 
     func run() throws {
         let session = Session(options: global)
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        guard files.isEmpty else { throw CLIError("\(directory) is not empty; back up into a new directory") }
-        let store = try session.open()
-        defer { store.environment.close() }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try store.environment.copy(to: directory, compact: true)
-        let copy = try LMDBEventLog(path: directory, options: { var o = EnvironmentOptions(); o.createIfMissing = false; return o }())
-        defer { copy.environment.close() }
-        let report = try copy.verify()
-        guard report.isValid else { throw CLIError("the copy does not verify: \(report.problem.map(String.init(describing:)) ?? "")", code: .verificationFailed) }
-        if global.json {
-            session.emit(.object(["backup": .string(directory), "events": .integer(Int64(report.head.position)), "head": .string(report.head.hashHex)]))
-        } else {
-            session.say("backed up \(report.head.position) events to \(directory); the copy verifies (head \(report.head.hashHex.prefix(16))…)")
-        }
+        let service = try session.open()
+        defer { service.close() }
+        let result = try service.backup(to: directory)
+        if global.json { return try session.emit(result) }
+        session.say("backed up \(result.events) events to \(directory); the copy verifies (head \(result.head.prefix(16))…)")
     }
 }

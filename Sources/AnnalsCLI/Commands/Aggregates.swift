@@ -1,3 +1,4 @@
+import AnnalsApplication
 import AnnalsCore
 import AnnalsProjections
 import AnnalsRecords
@@ -35,8 +36,9 @@ struct Aggregates: ParsableCommand {
         let session = Session(options: global)
         let format = format ?? (global.json ? .json : .table)
         let family = metric != nil ? "quantity" : self.family
-        let store = try session.open()
-        defer { store.environment.close() }
+        let service = try session.open(readOnly: true)
+        let store = service.store
+        defer { service.close() }
         func keep(_ key: AggregateKey) -> Bool { metric == nil || key.dimensions.first == metric }
 
         if diff.count == 2 {

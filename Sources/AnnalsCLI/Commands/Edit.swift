@@ -1,3 +1,4 @@
+import AnnalsApplication
 import AnnalsCore
 import AnnalsProjections
 import AnnalsRecords
@@ -11,17 +12,10 @@ enum RecordKindArgument: String, ExpressibleByArgument, CaseIterable {
 }
 
 /// Prints what an edit did, in both output modes.
-func report(_ outcome: RecordEditor.Outcome, verb: String, session: Session) {
-    if session.options.json {
-        session.emit(.object([
-            "id": .string(outcome.id.rawValue), "version": .integer(Int64(outcome.version)), "edit": .string(verb),
-            "position": .integer(Int64(outcome.events.last?.position ?? 0)),
-            "changes": .array(outcome.changes.map { .object(["field": .string($0.field.description), "old": $0.old ?? .null, "new": $0.new ?? .null]) }),
-        ]))
-        return
-    }
-    session.say("\(verb) \(outcome.id) (now version \(outcome.version))")
-    for change in outcome.changes { session.say("    \(change.field): \(clip(plain(change.old), 60)) → \(clip(plain(change.new), 60))") }
+func report(_ result: EditResult, session: Session) throws {
+    if session.options.json { return try session.emit(result) }
+    session.say("\(result.edit) \(result.id) (now version \(result.version))")
+    for change in result.changes { session.say("    \(change.field): \(clip(plain(change.old), 60)) → \(clip(plain(change.new), 60))") }
 }
 
 func context(_ write: WriteOptions) throws -> EditContext {
@@ -65,9 +59,9 @@ struct Create: ParsableCommand {
         let (record, links) = try RecordInput.record(from: .object(members))
         guard links.isEmpty else { throw CLIError("links are made with annals link after the create; remove them from the record") }
         let session = Session(options: global)
-        let store = try session.open()
-        defer { store.environment.close() }
-        report(try RecordEditor(log: store).create(record, context: context(write)), verb: "created", session: session)
+        let service = try session.open()
+        defer { service.close() }
+        try report(try service.create(record, context: context(write)), session: session)
     }
 }
 
@@ -94,9 +88,9 @@ struct Correct: ParsableCommand {
     func run() throws {
         let session = Session(options: global)
         let recordID = try Session.recordID(id)
-        let store = try session.open()
-        defer { store.environment.close() }
-        report(try RecordEditor(log: store).correct(recordID, setting: fields, expectedVersion: version.expectedVersion, context: context(write)), verb: "corrected", session: session)
+        let service = try session.open()
+        defer { service.close() }
+        try report(try service.correct(recordID, setting: fields, expectedVersion: version.expectedVersion, context: context(write)), session: session)
     }
 }
 
@@ -117,9 +111,9 @@ struct Retract: ParsableCommand {
     func run() throws {
         let session = Session(options: global)
         let recordID = try Session.recordID(id)
-        let store = try session.open()
-        defer { store.environment.close() }
-        report(try RecordEditor(log: store).retract(recordID, expectedVersion: version.expectedVersion, context: context(write)), verb: "retracted", session: session)
+        let service = try session.open()
+        defer { service.close() }
+        try report(try service.retract(recordID, expectedVersion: version.expectedVersion, context: context(write)), session: session)
     }
 }
 
@@ -140,9 +134,9 @@ struct Restore: ParsableCommand {
     func run() throws {
         let session = Session(options: global)
         let recordID = try Session.recordID(id)
-        let store = try session.open()
-        defer { store.environment.close() }
-        report(try RecordEditor(log: store).restore(recordID, expectedVersion: version.expectedVersion, context: context(write)), verb: "restored", session: session)
+        let service = try session.open()
+        defer { service.close() }
+        try report(try service.restore(recordID, expectedVersion: version.expectedVersion, context: context(write)), session: session)
     }
 }
 
@@ -164,12 +158,11 @@ private func linkOrUnlink(_ global: GlobalOptions, _ write: WriteOptions, _ arti
     let session = Session(options: global)
     let articleID = try Session.recordID(article, expected: .article)
     let eventID = try Session.recordID(event, expected: .diplomacyEvent)
-    let store = try session.open()
-    defer { store.environment.close() }
-    let outcome = try RecordEditor(log: store).link(article: articleID, event: eventID, unlink: unlink, context: context(write))
+    let service = try session.open()
+    defer { service.close() }
+    let result = try service.link(article: articleID, event: eventID, unlink: unlink, context: context(write))
     if global.json {
-        session.emit(.object(["article": .string(articleID.rawValue), "event": .string(eventID.rawValue),
-                              "edit": .string(unlink ? "unlinked" : "linked"), "position": .integer(Int64(outcome.events.last?.position ?? 0))]))
+        try session.emit(result)
     } else {
         session.say("\(unlink ? "unlinked" : "linked") \(articleID) ↔ \(eventID)")
     }

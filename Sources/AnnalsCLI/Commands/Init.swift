@@ -1,4 +1,4 @@
-import AnnalsProjections
+import AnnalsApplication
 import ArgumentParser
 import Foundation
 
@@ -10,17 +10,13 @@ struct Init: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let path = global.storePath
-        if FileManager.default.fileExists(atPath: path + "/data.mdb") {
-            throw CLIError("\(path) already holds a store; use it, or give another --store")
-        }
-        let store = try ProjectedStore(path: path, create: true)
-        defer { store.environment.close() }
+        let service = try AnnalsService.create(at: global.storePath)
+        defer { service.close() }
         let session = Session(options: global)
         if global.json {
-            session.emit(.object(["store": .string(store.environment.path), "created": .bool(true)]))
+            session.emit(.object(["store": .string(service.path), "created": .bool(true)]))
         } else {
-            session.say("created an empty store at \(store.environment.path)")
+            session.say("created an empty store at \(service.path)")
         }
     }
 }

@@ -1,3 +1,4 @@
+import AnnalsApplication
 import AnnalsCore
 import AnnalsProjections
 import AnnalsRecords
@@ -44,8 +45,9 @@ struct Show: ParsableCommand {
     func run() throws {
         let session = Session(options: global)
         let recordID = try Session.recordID(id)
-        let store = try session.open()
-        defer { store.environment.close() }
+        let service = try session.open(readOnly: true)
+        let store = service.store
+        defer { service.close() }
         let state: RecordState?
         if let asOf {
             state = try store.record(recordID, asOf: session.end(asOf, option: "--as-of"))
@@ -60,7 +62,7 @@ struct Show: ParsableCommand {
             }
             throw RecordError.unknownRecord(id: recordID.rawValue)
         }
-        if global.json { session.emit(stateJSON(state)) } else { printState(state, session: session) }
+        if global.json { try session.emit(RecordView(state)) } else { printState(state, session: session) }
     }
 }
 
@@ -82,12 +84,13 @@ struct List: ParsableCommand {
     func run() throws {
         let session = Session(options: global)
         if let kind { _ = try EventKind(kind) }
-        let store = try session.open()
-        defer { store.environment.close() }
+        let service = try session.open(readOnly: true)
+        let store = service.store
+        defer { service.close() }
         let states = try store.list(type.type, filter: RecordFilter(year: year, source: source, category: category, kind: kind,
                                                                     counterpart: counterpart, retracted: retracted, limit: limit ?? .max))
         if global.json {
-            states.forEach { session.emit(stateJSON($0)) }
+            try states.forEach { try session.emit(RecordView($0)) }
             return
         }
         var table = Table(["id", type == .article ? "published" : "date", "title", "version"])
@@ -111,11 +114,12 @@ struct Find: ParsableCommand {
 
     func run() throws {
         let session = Session(options: global)
-        let store = try session.open()
-        defer { store.environment.close() }
+        let service = try session.open(readOnly: true)
+        let store = service.store
+        defer { service.close() }
         let states = try store.find(text, limit: limit ?? .max)
         if global.json {
-            states.forEach { session.emit(stateJSON($0)) }
+            try states.forEach { try session.emit(RecordView($0)) }
             return
         }
         var table = Table(["id", "title"])
@@ -137,8 +141,9 @@ struct History: ParsableCommand {
     func run() throws {
         let session = Session(options: global)
         let recordID = try Session.recordID(id)
-        let store = try session.open()
-        defer { store.environment.close() }
+        let service = try session.open(readOnly: true)
+        let store = service.store
+        defer { service.close() }
         let events = raw ? try store.log.readStream(recordID.streamID) : try store.readStream(recordID.streamID)
         if raw {
             for event in events {
@@ -152,7 +157,7 @@ struct History: ParsableCommand {
         guard !events.isEmpty else { throw RecordError.unknownRecord(id: recordID.rawValue) }
         for event in events {
             let entry = AuditEntry(event)
-            if global.json { session.emit(editJSON(entry)) } else { editLines(entry, session: session, showRecord: false).forEach(session.say) }
+            if global.json { try session.emit(EditView(entry)) } else { editLines(entry, session: session, showRecord: false).forEach(session.say) }
         }
     }
 }
@@ -168,8 +173,9 @@ struct Blame: ParsableCommand {
     func run() throws {
         let session = Session(options: global)
         let recordID = try Session.recordID(id)
-        let store = try session.open()
-        defer { store.environment.close() }
+        let service = try session.open(readOnly: true)
+        let store = service.store
+        defer { service.close() }
         let lines = try store.blame(recordID)
         if global.json {
             for line in lines {
@@ -213,11 +219,12 @@ struct Audit: ParsableCommand {
         let filter = AuditFilter(actor: actor, record: try record.map { try Session.recordID($0) },
                                  since: try since.map { try session.start($0, option: "--since") },
                                  until: try until.map { try session.end($0, option: "--until") }, kind: kindValue, limit: limit ?? .max)
-        let store = try session.open()
-        defer { store.environment.close() }
+        let service = try session.open(readOnly: true)
+        let store = service.store
+        defer { service.close() }
         let entries = try store.audit(filter)
         for entry in entries {
-            if global.json { session.emit(editJSON(entry)) } else { editLines(entry, session: session, showRecord: true).forEach(session.say) }
+            if global.json { try session.emit(EditView(entry)) } else { editLines(entry, session: session, showRecord: true).forEach(session.say) }
         }
         if !global.json { session.say("\(entries.count) edit\(entries.count == 1 ? "" : "s")") }
     }

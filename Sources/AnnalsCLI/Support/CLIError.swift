@@ -1,7 +1,4 @@
-import AnnalsCore
-import AnnalsLMDB
-import AnnalsProjections
-import AnnalsRecords
+import AnnalsApplication
 import Foundation
 
 /// The exit codes `annals` uses, as its help and the README list them.
@@ -26,22 +23,16 @@ struct CLIError: Error, CustomStringConvertible {
 
 /// True for the errors Annals' own layers raise (as opposed to ArgumentParser's).
 func isDomainError(_ error: any Error) -> Bool {
-    error is CLIError || error is EventLogError || error is RecordError || error is ProjectionError || error is JSONError
-        || error is StoreAccessError || error is LMDBError || error is CocoaError || error is POSIXError
+    error is CLIError || Failure(error) != nil || error is CocoaError || error is POSIXError
 }
 
 /// One line for stderr and an exit code, for any error a command can throw.
 func describe(_ error: any Error) -> (String, ExitCode) {
-    switch error {
-    case let error as CLIError: return (error.description, error.code)
-    case let error as EventLogError:
-        if case .wrongExpectedVersion = error { return (error.description, .conflict) }
-        return (error.description, .error)
-    case let error as RecordError: return (error.description, .error)
-    case let error as ProjectionError: return (error.description, .error)
-    case let error as JSONError: return (error.description, .error)
-    case let error as StoreAccessError: return (error.description, .error)
-    case let error as LMDBError: return ("the store could not be read or written: \(error)", .error)
-    default: return ("\(error)", .error)
+    if let error = error as? CLIError { return (error.description, error.code) }
+    guard let failure = Failure(error) else { return ("\(error)", .error) }
+    switch failure.kind {
+    case .error: return (failure.message, .error)
+    case .conflict: return (failure.message, .conflict)
+    case .verificationFailed: return (failure.message, .verificationFailed)
     }
 }

@@ -1,3 +1,4 @@
+import AnnalsApplication
 import AnnalsCore
 import AnnalsProjections
 import AnnalsRecords
@@ -13,8 +14,14 @@ struct Session {
 
     /// Opens the existing store; a missing one is an error and nothing is created. `readOnly`
     /// opens it without write access: nothing is written, so it works on a read-only copy.
-    func open(readOnly: Bool = false) throws -> ProjectedStore {
-        try ProjectedStore(path: options.storePath, create: false, readOnly: readOnly)
+    func open(readOnly: Bool = false) throws -> AnnalsService {
+        let service = try AnnalsService.open(at: options.storePath, readOnly: readOnly)
+        // A writable open catches up; a read-only one writes nothing, so it says what it cannot show.
+        if readOnly, let behind = try? service.store.lag(), behind > 0 {
+            FileHandle.standardError.write(Data(("annals: the projections are \(behind) log entries behind (written by a tool that keeps only the log); "
+                                                 + "they show the store without them until the next edit or annals rebuild\n").utf8))
+        }
+        return service
     }
 
     func time(_ timestamp: Timestamp) -> String { TimeFormat.show(timestamp, zone: options.tz) }
@@ -35,6 +42,13 @@ struct Session {
     /// One JSON document on stdout.
     func emit(_ value: JSONValue) { print(value.description) }
 
+    /// A result of the application layer as one JSON document on stdout (keys sorted, one line).
+    func emit(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
     /// A one-line progress bar on stderr, only when stderr is a terminal (never under CI or pipes).
     func progress(_ label: String) -> ((UInt64, UInt64) -> Void)? {
         guard isatty(2) == 1, ProcessInfo.processInfo.environment["CI"] == nil else { return nil }
@@ -54,22 +68,6 @@ struct Session {
     }
 }
 
-/// The JSON form of a record's state, as `show --json` and `list --json` print it.
-func stateJSON(_ state: RecordState) -> JSONValue {
-    .object([
-        "id": .string(state.id.rawValue),
-        "type": .string(state.id.type.rawValue),
-        "version": .integer(Int64(state.version)),
-        "retracted": .bool(state.retracted),
-        "createdAt": .string(state.createdAt.description),
-        "createdBy": .string(state.createdBy),
-        "changedAt": .string(state.changedAt.description),
-        "changedBy": .string(state.changedBy),
-        "position": .integer(Int64(state.position)),
-        "record": state.document,
-    ])
-}
-
 /// A value for people: text bare, anything else as compact JSON.
 func plain(_ value: JSONValue?) -> String {
     switch value {
@@ -77,26 +75,6 @@ func plain(_ value: JSONValue?) -> String {
     case .string(let text)?: return text
     case let other?: return other.description
     }
-}
-
-/// The JSON form of one edit, as `history`, `audit` and `blame` print it.
-func editJSON(_ entry: AuditEntry) -> JSONValue {
-    var object: [String: JSONValue] = [
-        "position": .integer(Int64(entry.event.position)),
-        "record": entry.record.map { .string($0.rawValue) } ?? .null,
-        "version": .integer(Int64(entry.event.streamVersion)),
-        "recordedAt": .string(entry.event.recordedAt.description),
-        "actor": .string(entry.event.metadata.actor),
-        "kind": .string(entry.kind?.verb ?? entry.event.type),
-        "reason": entry.event.metadata.reason.map(JSONValue.string) ?? .null,
-        "changes": .array(entry.changes.map { change in
-            .object(["field": .string(change.field.description), "old": change.old ?? .null, "new": change.new ?? .null])
-        }),
-    ]
-    if entry.kind == .linked || entry.kind == .unlinked, let payload = try? JSONValue.parse(entry.event.payload) {
-        object["link"] = payload
-    }
-    return .object(object)
 }
 
 /// The lines of one edit for people: a heading, then each field old → new.

@@ -1,7 +1,7 @@
 public import AnnalsCore
 public import AnnalsLMDBLog
 public import AnnalsLMDB
-import AnnalsRecords
+public import AnnalsRecords
 public import Foundation
 public import AnnalsMigrations
 
@@ -62,6 +62,12 @@ public final class ProjectedStore: EventLog {
 
     /// Closes the store; any later use throws. Closing twice is harmless.
     public func close() { log.environment.close() }
+
+    /// The store directory's canonical path.
+    public var path: String { environment.path }
+
+    /// An editor over this store: it appends here and reads current states from the records projection.
+    public var editor: RecordEditor { RecordEditor(log: self, states: self) }
 
     // MARK: - Status
 

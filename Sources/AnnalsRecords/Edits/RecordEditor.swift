@@ -15,20 +15,27 @@ public protocol RecordStateSource {
 /// The `plan…` functions only compute the events (for batched imports); the others also append.
 public struct RecordEditor {
     public let log: any EventLog
+    /// Where current states come from, when the log's owner keeps them; else streams are replayed.
+    public let states: (any RecordStateSource)?
 
-    public init(log: any EventLog) { self.log = log }
+    /// An editor appending to `log`, reading current states from `states` (a records projection)
+    /// when given, else by replaying each record's stream.
+    public init(log: any EventLog, states: (any RecordStateSource)? = nil) {
+        self.log = log
+        self.states = states
+    }
 
     /// The fields no correction may touch: the id is the stream, links change by link and unlink.
     public static let protectedFields: Set<String> = ["id", "linkedEvents", "sourceArticles"]
 
     // MARK: - State
 
-    /// The record's current state: from the log's own record states when it keeps them (a
-    /// projected store), else folded from the record's stream (cost proportional to that stream).
+    /// The record's current state: from `states` when given (a records projection), else folded
+    /// from the record's stream (cost proportional to that stream).
     /// Either way the edit appends with that state's version, so a state that is already stale
     /// makes the append conflict rather than overwrite.
     public func state(of id: RecordID) throws -> RecordState? {
-        if let states = log as? any RecordStateSource, let state = try states.currentState(of: id) { return state }
+        if let states, let state = try states.currentState(of: id) { return state }
         return try RecordState.fold(log.readStream(id.streamID))
     }
 

@@ -1,0 +1,53 @@
+public import AnnalsCore
+import AnnalsLMDB
+import AnnalsLMDBLog
+public import AnnalsProjections
+public import AnnalsRecords
+import Foundation
+
+/// An open Annals store and the use cases over it: what the command line (and, later, the HTTP
+/// server) calls. It owns opening and closing the store and the migration gate (a store of an older
+/// format, or with stale projections, is refused with the command that fixes it); the layers below
+/// it own the log and the projections, the layers above only parse requests and render results.
+public final class AnnalsService {
+    /// The store with its projections: the queries (records, search, aggregates, history, audit).
+    public let store: ProjectedStore
+    /// The editor: edits are checked against the records projection's current states.
+    public let editor: RecordEditor
+
+    /// Wraps a store this layer opened itself.
+    init(opened store: ProjectedStore) {
+        self.store = store
+        editor = RecordEditor(log: store, states: store)
+    }
+
+    /// Opens the store at `path`; a missing store is an error and nothing is created. With
+    /// `readOnly` nothing in the store is written (it may be a read-only copy) and every edit fails.
+    public static func open(at path: String, readOnly: Bool = false, clock: @escaping @Sendable () -> Timestamp = Timestamp.now) throws -> AnnalsService {
+        AnnalsService(opened: try ProjectedStore(path: path, create: false, readOnly: readOnly, clock: clock))
+    }
+
+    /// Creates an empty store at `path` (a new or empty directory) and opens it.
+    public static func create(at path: String) throws -> AnnalsService {
+        if storeExists(at: path) { throw ApplicationError("\(path) already holds a store; use it, or give another --store") }
+        return AnnalsService(opened: try ProjectedStore(path: path, create: true))
+    }
+
+    /// Whether `path` holds a store (its data file).
+    public static func storeExists(at path: String) -> Bool {
+        FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(Environment.dataFileName))
+    }
+
+    /// The store directory's canonical path.
+    public var path: String { store.path }
+
+    /// Closes the store; any later use throws. Closing twice is harmless.
+    public func close() { store.close() }
+
+    /// Runs `body` with the store at `path` open and closes it afterwards, however `body` ends.
+    public static func with<R>(_ path: String, readOnly: Bool = false, _ body: (AnnalsService) throws -> R) throws -> R {
+        let service = try open(at: path, readOnly: readOnly)
+        defer { service.close() }
+        return try body(service)
+    }
+}

@@ -1,0 +1,19 @@
+/// What the application layer refuses or finds wrong, as one line for a person plus what kind of
+/// failure it is, so a CLI can pick its exit code and a server its status.
+public struct ApplicationError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The kinds of failure callers tell apart.
+    public enum Kind: Sendable, Equatable {
+        /// The request or its input was wrong; nothing was written.
+        case invalidRequest
+        /// The store's log or projections do not verify.
+        case verificationFailed
+    }
+
+    public let kind: Kind
+    public let description: String
+
+    public init(_ description: String, kind: Kind = .invalidRequest) {
+        self.description = description
+        self.kind = kind
+    }
+}

@@ -1,0 +1,149 @@
+public import AnnalsCore
+import AnnalsLMDB
+import AnnalsLMDBLog
+public import AnnalsProjections
+import Foundation
+
+/// What `verify` found: the log's chain and indexes, and every projection against a fresh build.
+public struct VerifyResult: Encodable, Sendable {
+    public let ok: Bool
+    /// Entries whose hash chain and index entries were checked.
+    public let events: UInt64
+    /// The head hash the check reached.
+    public let head: String
+    /// The first thing found wrong, in words; nil when all agrees.
+    public let problem: String?
+    /// The position of a log problem, when there is one.
+    public let position: UInt64?
+    public let projections: Int
+
+    private enum CodingKeys: String, CodingKey { case ok, events, head, problem, position }
+}
+
+/// What a rebuild did.
+public struct RebuildResult: Encodable, Sendable {
+    public let projections: [String]
+    public let events: UInt64
+    public let seconds: Double
+}
+
+/// The store's counts, size and each projection's state.
+public struct StoreStats: Encodable, Sendable {
+    public struct Projection: Encodable, Sendable {
+        public let name: String
+        public let position: UInt64
+        public let version: UInt32?
+        public let stale: Bool
+    }
+
+    public let store: String
+    /// Nil while a projection is stale (the counts come from the records projection).
+    public let articles: Int?
+    public let diplomacyEvents: Int?
+    /// Log entries.
+    public let events: UInt64
+    public let headHash: String
+    public let fileBytes: Int
+    public let mapBytes: Int
+    public let usedBytes: Int
+    public let projections: [Projection]
+}
+
+/// A backup or a restore: where, how many entries, the head hash it verified.
+public struct CopyResult: Encodable, Sendable {
+    public let store: String
+    public let events: UInt64
+    public let head: String
+}
+
+extension AnnalsService {
+    /// Checks the hash chain and every index, then every projection against a fresh build from the
+    /// log (in a scratch directory: the store is not written). `ok` is false with the first problem.
+    public func verify() throws -> VerifyResult {
+        let report = try store.verify()
+        let count = ProjectionName.allCases.count
+        func failed(_ problem: String, at position: UInt64? = nil) -> VerifyResult {
+            VerifyResult(ok: false, events: report.eventsChecked, head: report.head.hashHex, problem: problem, position: position, projections: count)
+        }
+        if let problem = report.problem { return failed("verification failed at \(problem)", at: problem.position) }
+        if let stale = try store.staleProjections().first { return failed("verification failed: \(stale)") }
+        let differing = try store.verifyProjections()
+        if !differing.isEmpty {
+            let names = differing.map(\.rawValue).joined(separator: ", ")
+            return failed("verification failed: the \(names) projection differs from a fresh rebuild; run: annals rebuild")
+        }
+        return VerifyResult(ok: true, events: report.eventsChecked, head: report.head.hashHex, problem: nil, position: nil, projections: count)
+    }
+
+    /// Rebuilds `projections` (all when empty) beside the live ones and switches over; see
+    /// `ProjectedStore.rebuild` for the lock that keeps a second rebuild from interleaving.
+    public func rebuild(_ projections: Set<ProjectionName> = [], wait: Bool = true, waiting: (() -> Void)? = nil,
+                        progress: ((UInt64, UInt64) -> Void)? = nil) throws -> RebuildResult {
+        let chosen = projections.isEmpty ? Set(ProjectionName.allCases) : projections
+        let report = try store.rebuild(chosen, wait: wait, waiting: waiting, progress: progress)
+        return RebuildResult(projections: report.projections.map(\.rawValue), events: report.events, seconds: report.seconds)
+    }
+
+    public func stats() throws -> StoreStats {
+        let head = try store.head()
+        let usage = try store.environment.usage()
+        let status = try store.status()
+        let stale = status.contains(where: \.isStale)
+        return StoreStats(store: path, articles: stale ? nil : try store.count(.article), diplomacyEvents: stale ? nil : try store.count(.diplomacyEvent),
+                          events: head.position, headHash: head.hashHex, fileBytes: try store.environment.fileSize(),
+                          mapBytes: usage.mapSize, usedBytes: usage.usedBytes,
+                          projections: status.map { .init(name: $0.projection.rawValue, position: $0.position, version: $0.builtBy, stale: $0.isStale) })
+    }
+
+    /// Writes a compacted, consistent copy of the store into `directory` (new or empty) while
+    /// writers keep running, then verifies the copy's log.
+    public func backup(to directory: String) throws -> CopyResult {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        guard files.isEmpty else { throw ApplicationError("\(directory) is not empty; back up into a new directory") }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try store.environment.copy(to: directory, compact: true)
+        var options = EnvironmentOptions()
+        options.createIfMissing = false
+        let copy = try LMDBEventLog(path: directory, options: options)
+        defer { copy.environment.close() }
+        let report = try copy.verify()
+        guard report.isValid else {
+            throw ApplicationError("the copy does not verify: \(report.problem.map(String.init(describing:)) ?? "")", kind: .verificationFailed)
+        }
+        return CopyResult(store: directory, events: report.head.position, head: report.head.hashHex)
+    }
+
+    /// Visits the log's entries from `position` on, as stored or (`upcast`) in the current schema.
+    public func forEachEntry(from position: UInt64, upcast: Bool, _ body: (RecordedEvent) throws -> Void) throws {
+        try store.log.forEachEvent(from: position) { event in
+            try body(upcast ? store.upcaster.upcast(event) : event)
+            return true
+        }
+    }
+
+    /// Creates a new store at `path` holding exactly the entries `feed` gives (same positions, times
+    /// and hashes, each checked as stored), builds its projections and verifies its log.
+    public static func restore(into path: String, feed: ((RecordedEvent) throws -> Void) throws -> Void) throws -> CopyResult {
+        if storeExists(at: path) { throw ApplicationError("\(path) already holds a store; give a new directory") }
+        let store = try ProjectedStore.restore(into: path, events: feed)
+        defer { store.close() }
+        let report = try store.verify()
+        guard report.isValid else {
+            throw ApplicationError("the restored log does not verify: \(report.problem.map(String.init(describing:)) ?? "")", kind: .verificationFailed)
+        }
+        return CopyResult(store: store.path, events: report.head.position, head: report.head.hashHex)
+    }
+
+    /// Replays the log up to `position` into a new store at `path` (the live store is untouched)
+    /// and opens it.
+    public func replay(until position: UInt64, into path: String) throws -> AnnalsService {
+        let replayed = try ProjectedStore.restore(into: path) { sink in
+            try store.log.forEachEvent { event in
+                guard event.position <= position else { return false }
+                try sink(event)
+                return true
+            }
+        }
+        return AnnalsService(opened: replayed)
+    }
+}
