@@ -19,7 +19,10 @@ import Darwin
 /// - When another process grew the map, the next transaction adopts the new size.
 /// - A store path is open at most once per process (LMDB's locks break otherwise).
 ///
-/// Not `Sendable`: use an environment from one thread at a time.
+/// Not `Sendable`: use an environment from one thread at a time, with one exception: read
+/// transactions may run on other threads while one thread writes (the projection engine reads the
+/// log ahead on a second core). The map is only ever resized while no transaction of this process
+/// is open: every transaction holds `remapLock` shared, a resize holds it exclusively.
 public final class Environment {
     /// The canonical path of the store directory.
     public let path: String
@@ -28,6 +31,7 @@ public final class Environment {
     private var databases: [String: Database] = [:]
     private var inWrite = false
     private var closed = false
+    private let remapLock = RemapLock()
 
     private static let openPaths = Mutex<Set<String>>([])
 
@@ -136,6 +140,8 @@ public final class Environment {
     /// Values read are copied out, so nothing refers to the map after the closure returns.
     public func read<R>(_ body: (Transaction) throws -> R) throws -> R {
         try ensureOpen()
+        remapLock.lockShared()
+        defer { remapLock.unlock() }
         var txn: OpaquePointer?
         try beginTransaction(flags: UInt32(MDB_RDONLY), into: &txn)
         guard let txn else { throw LMDBError(code: .badTransaction, function: "mdb_txn_begin") }
@@ -145,6 +151,19 @@ public final class Environment {
             mdb_txn_abort(txn)
         }
         return try body(transaction)
+    }
+
+    /// Runs `body` with LMDB's `MDB_NOMETASYNC` set on this environment handle: each commit syncs
+    /// its data pages but not the meta page, which the next synced commit carries to disk. A crash
+    /// may then undo the last commits made in `body`, never corrupt the store. For long runs of
+    /// commits whose loss is harmless (a rebuild's shadow generation); the flag is cleared on the
+    /// way out, so the commit that follows is fully durable again. Other processes are unaffected.
+    public func withDeferredMetaSync<R>(_ body: () throws -> R) throws -> R {
+        try ensureOpen()
+        guard !options.unsafeNoSync else { return try body() }
+        try check(mdb_env_set_flags(handle, UInt32(MDB_NOMETASYNC), 1), "mdb_env_set_flags")
+        defer { mdb_env_set_flags(handle, UInt32(MDB_NOMETASYNC), 0) }
+        return try body()
     }
 
     /// Runs `body` in the write transaction (one at a time across all processes) and commits it.
@@ -162,6 +181,9 @@ public final class Environment {
         inWrite = true
         defer { inWrite = false }
         while true {
+            remapLock.lockShared()
+            var locked = true
+            defer { if locked { remapLock.unlock() } }
             var txn: OpaquePointer?
             try beginTransaction(flags: 0, into: &txn)
             guard let txn else { throw LMDBError(code: .badTransaction, function: "mdb_txn_begin") }
@@ -173,6 +195,8 @@ public final class Environment {
                 transaction.finish()
                 mdb_txn_abort(txn)
                 if transaction.firstFailure?.code == .mapFull {
+                    remapLock.unlock()
+                    locked = false
                     try growMap()
                     continue
                 }
@@ -182,6 +206,8 @@ public final class Environment {
             if let failure = transaction.firstFailure {
                 mdb_txn_abort(txn)
                 if failure.code == .mapFull {
+                    remapLock.unlock()
+                    locked = false
                     try growMap()
                     continue
                 }
@@ -189,6 +215,8 @@ public final class Environment {
             }
             let rc = mdb_txn_commit(txn)
             if rc == MDB_MAP_FULL {
+                remapLock.unlock()
+                locked = false
                 try growMap()
                 continue
             }
@@ -211,6 +239,8 @@ public final class Environment {
     /// Writes a consistent copy of the environment into the existing empty directory `directory`,
     /// while writers may keep running. With `compact`, free pages are omitted.
     public func copy(to directory: String, compact: Bool = true) throws {
+        remapLock.lockShared()
+        defer { remapLock.unlock() }
         try ensureOpen()
         try check(mdb_env_copy2(handle, directory, compact ? UInt32(MDB_CP_COMPACT) : 0), "mdb_env_copy2", detail: directory)
     }
@@ -224,10 +254,17 @@ public final class Environment {
     }
 
     /// Begins a transaction, adopting a map size another process grew to.
+    /// Begins a transaction; the caller holds `remapLock` shared. When another process grew the
+    /// map, the new size is adopted with the lock held exclusively, then the shared hold is retaken.
     private func beginTransaction(flags: UInt32, into txn: inout OpaquePointer?) throws {
         var rc = mdb_txn_begin(handle, nil, flags, &txn)
         if rc == MDB_MAP_RESIZED {
-            try check(mdb_env_set_mapsize(handle, 0), "mdb_env_set_mapsize")
+            remapLock.unlock()
+            remapLock.lockExclusive()
+            let adopted = mdb_env_set_mapsize(handle, 0)
+            remapLock.unlock()
+            remapLock.lockShared()
+            try check(adopted, "mdb_env_set_mapsize")
             rc = mdb_txn_begin(handle, nil, flags, &txn)
         }
         try check(rc, "mdb_txn_begin")
@@ -235,6 +272,8 @@ public final class Environment {
 
     /// A short transaction for opening database handles; committed so handles outlive it.
     private func withRawTransaction(readOnly: Bool, _ body: (OpaquePointer) throws -> Void) throws {
+        remapLock.lockShared()
+        defer { remapLock.unlock() }
         var txn: OpaquePointer?
         try beginTransaction(flags: readOnly ? UInt32(MDB_RDONLY) : 0, into: &txn)
         guard let txn else { throw LMDBError(code: .badTransaction, function: "mdb_txn_begin") }
@@ -247,8 +286,10 @@ public final class Environment {
         try check(mdb_txn_commit(txn), "mdb_txn_commit")
     }
 
-    /// Doubles the map (no transaction of this process is open here), up to `maxMapSize`.
+    /// Doubles the map, up to `maxMapSize`, once no transaction of this process is open.
     private func growMap() throws {
+        remapLock.lockExclusive()
+        defer { remapLock.unlock() }
         let current = try usage().mapSize
         guard current < options.maxMapSize else {
             throw StoreAccessError(.mapLimitReached, path: path,
@@ -267,4 +308,25 @@ public struct MapUsage: Sendable, Equatable {
     public let pageSize: Int
     /// Bytes up to the last used page.
     public let usedBytes: Int
+}
+
+/// A readers-writer lock (`pthread_rwlock_t`, kept at a stable address): transactions hold it
+/// shared, a map resize exclusively.
+private final class RemapLock {
+    private let lock: UnsafeMutablePointer<pthread_rwlock_t>
+
+    init() {
+        lock = .allocate(capacity: 1)
+        lock.initialize(to: pthread_rwlock_t())
+        pthread_rwlock_init(lock, nil)
+    }
+
+    func lockShared() { pthread_rwlock_rdlock(lock) }
+    func lockExclusive() { pthread_rwlock_wrlock(lock) }
+    func unlock() { pthread_rwlock_unlock(lock) }
+
+    deinit {
+        pthread_rwlock_destroy(lock)
+        lock.deallocate()
+    }
 }

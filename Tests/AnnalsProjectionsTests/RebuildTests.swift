@@ -162,3 +162,39 @@ struct RebuildTests {
         #expect(try w.store.verifyProjections() == [])
     }
 }
+
+@Suite("Rebuild with the log read ahead")
+struct ReadAheadTests {
+    @Test("a rebuild that grows a 1 MiB map while the log is read ahead on another thread stays byte for byte")
+    func mapGrowsDuringRebuild() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var options = EnvironmentOptions()
+        options.initialMapSize = 1 << 20
+        var store = try ProjectedStore(path: directory.appending("store"), create: true, options: options)
+        defer { store.close() }
+        var landed = 0
+        let paragraph = String(repeating: "Hợp tác biên giới và ngoại giao giữa các tỉnh. ", count: 12)
+        for i in 0..<400 {
+            let article = Article(id: try RecordID("article/example.vn/\(5000 + i)"), source: "example.vn",
+                                  url: "https://example.vn/tin/\(5000 + i)-a.html", category: "tin", title: "Hội nghị hợp tác số \(i)",
+                                  publishedAt: try RecordDate("20\(10 + i % 12)-05-01"), viewCount: ViewCount(count: Int64(i)),
+                                  paragraphs: ["Đoạn \(i) từ \(i * 7919) đến \(i * 104_729).", paragraph])
+            try store.editor.create(.article(article), context: edit("importer", "seed \(i)"))
+            landed += 1
+        }
+        #expect(landed == 400)
+        // Reopened with a 1 MiB map, LMDB maps exactly the data file: the second generation the
+        // rebuild writes must grow the map.
+        store.close()
+        store = try ProjectedStore(path: directory.appending("store"), create: false, options: options)
+        let before = try store.environment.usage().mapSize
+        let found = try store.find("hoi nghi hop tac")
+        #expect(found.count == 400)
+        let report = try store.rebuild(chunkSize: 16)
+        #expect(report.events == 400)
+        #expect(try store.environment.usage().mapSize > before, "the map did not grow during the rebuild: the test tested nothing")
+        #expect(try store.find("hoi nghi hop tac") == found)
+        #expect(try store.verifyProjections() == [])
+    }
+}

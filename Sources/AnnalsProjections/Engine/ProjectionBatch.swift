@@ -1,5 +1,4 @@
 import AnnalsCore
-import AnnalsMigrations
 import AnnalsRecords
 
 /// A batch of log entries as every projection sees it, computed once and shared: the entries in
@@ -16,6 +15,8 @@ struct ProjectionBatch {
         let after: RecordState
         /// The record's number: the log position of its create.
         let number: UInt64
+        /// What was derived ahead from `after` (a create): see `PreparedEntry.Created`.
+        let derived: PreparedEntry.Created?
     }
 
     /// A record the batch changed.
@@ -25,6 +26,9 @@ struct ProjectionBatch {
         let before: RecordState?
         let after: RecordState
         let number: UInt64
+        /// The search words of `after` and its stored bytes, when derived ahead (a create).
+        let afterWords: Set<FoldedWord>?
+        let afterStored: [UInt8]?
     }
 
     /// Every entry of the batch, upcast, in log order (entries that change no record included).
@@ -34,33 +38,39 @@ struct ProjectionBatch {
     /// The records changed, in id order (the order their keys sort in).
     let records: [TouchedRecord]
 
-    /// Builds the batch. `stored` reads a record's state and number as the records projection holds
-    /// them before the batch (the generation being written).
-    static func build(_ stored: [RecordedEvent], upcaster: Upcaster,
+    /// Builds the batch. `stateBefore` reads a record's state and number as the records
+    /// projection holds them before the batch (in the generation being written).
+    static func build(_ prepared: [PreparedEntry],
                       stateBefore: (RecordID) throws -> (state: RecordState, number: UInt64)?) throws -> ProjectionBatch {
-        var entries: [RecordedEvent] = []
-        entries.reserveCapacity(stored.count)
         var changes: [Change] = []
-        var touched: [RecordID: (before: RecordState?, now: RecordState?, number: UInt64)] = [:]
-        for raw in stored {
-            let entry = try upcaster.upcast(raw)
-            entries.append(entry)
-            guard let (_, kind) = EditKind.parse(entry.type), let id = try? RecordID(entry.stream.rawValue) else { continue }
-            var record: (before: RecordState?, now: RecordState?, number: UInt64)
+        var touched: [RecordID: (before: RecordState?, now: RecordState?, number: UInt64, derived: PreparedEntry.Created?)] = [:]
+        for item in prepared {
+            let entry = item.entry
+            guard let payload = item.payload, let (_, kind) = EditKind.parse(entry.type),
+                  let id = try? RecordID(entry.stream.rawValue) else { continue }
+            var record: (before: RecordState?, now: RecordState?, number: UInt64, derived: PreparedEntry.Created?)
             if let known = touched[id] {
                 record = known
             } else {
                 let before = try stateBefore(id)
-                record = (before?.state, before?.state, before?.number ?? entry.position)
+                record = (before?.state, before?.state, before?.number ?? entry.position, nil)
             }
-            guard let after = try RecordState.apply(entry, to: record.now) else { continue }
-            changes.append(Change(entry: entry, kind: kind, id: id, before: record.now, after: after, number: record.number))
-            record.now = after
+            let change: Change
+            if record.now == nil, let created = item.created {
+                change = Change(entry: entry, kind: kind, id: id, before: nil, after: created.state, number: record.number, derived: created)
+            } else {
+                guard let after = try RecordState.apply(entry, payload: payload, to: record.now) else { continue }
+                change = Change(entry: entry, kind: kind, id: id, before: record.now, after: after, number: record.number, derived: nil)
+            }
+            changes.append(change)
+            record.now = change.after
+            record.derived = change.derived
             touched[id] = record
         }
         let records = touched.compactMap { id, record in
-            record.now.map { TouchedRecord(id: id, before: record.before, after: $0, number: record.number) }
+            record.now.map { TouchedRecord(id: id, before: record.before, after: $0, number: record.number,
+                                           afterWords: record.derived?.words, afterStored: record.derived?.storedState) }
         }.sorted { $0.id.rawValue.utf8.lexicographicallyPrecedes($1.id.rawValue.utf8) }
-        return ProjectionBatch(entries: entries, changes: changes, records: records)
+        return ProjectionBatch(entries: prepared.map(\.entry), changes: changes, records: records)
     }
 }

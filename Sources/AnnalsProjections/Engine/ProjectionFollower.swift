@@ -53,12 +53,14 @@ public final class ProjectionFollower {
     public func catchUp(until: UInt64? = nil, batchSize: Int = 1024, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
         let target = try until ?? source.head().position
         var done = try position()
-        while done < target {
-            let entries = try source.readLog(from: done + 1, limit: Int(min(UInt64(batchSize), target - done)))
-            guard !entries.isEmpty else { break }
+        guard done < target else { return done }
+        // Entries are read and prepared on another core while this one writes the previous batch.
+        let ahead = ReadAhead(source: source, from: done + 1, until: target, chunkSize: batchSize, fullChunksOnly: false, upcaster: upcaster)
+        defer { ahead.stop() }
+        while let batch = try ahead.next() {
             done = try environment.write { txn in
                 let runner = try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn)
-                try runner.apply(entries, in: txn)
+                try runner.apply(prepared: batch, in: txn)
                 return try runner.checkpoint(in: txn)
             }
             progress?(done, target)

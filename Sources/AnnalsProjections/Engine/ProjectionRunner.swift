@@ -35,19 +35,25 @@ struct ProjectionRunner {
         return distinct.first ?? 0
     }
 
-    /// Applies `entries` (consecutive, in log order). Checkpointed runners skip what they already hold.
+    /// Applies `entries` (consecutive, in log order, as stored). Checkpointed runners skip what
+    /// they already hold.
     func apply(_ entries: [RecordedEvent], in txn: WriteTransaction) throws {
-        var entries = entries[...]
+        try apply(prepared: PreparedEntry.prepare(entries, upcaster: upcaster), in: txn)
+    }
+
+    /// Applies entries prepared ahead (`PreparedEntry`), consecutive and in log order.
+    func apply(prepared: [PreparedEntry], in txn: WriteTransaction) throws {
+        var entries = prepared[...]
         if checkpointed {
             let done = try checkpoint(in: txn)
-            entries = entries.drop { $0.position <= done }
-            if let first = entries.first, first.position != done + 1 {
-                throw ProjectionError.checkpointsDiverge(positions: ["projections": done, "next entry": first.position])
+            entries = entries.drop { $0.entry.position <= done }
+            if let first = entries.first, first.entry.position != done + 1 {
+                throw ProjectionError.checkpointsDiverge(positions: ["projections": done, "next entry": first.entry.position])
             }
         }
-        guard let last = entries.last, let recordsGeneration = generations[.records] else { return }
+        guard let last = entries.last?.entry, let recordsGeneration = generations[.records] else { return }
         let states = try catalog.table(.records, "state", generation: recordsGeneration)
-        let batch = try ProjectionBatch.build(Array(entries), upcaster: upcaster) { id in
+        let batch = try ProjectionBatch.build(Array(entries)) { id in
             try RecordsProjection.stored(id, in: states, txn: txn)
         }
         for projection in ProjectionRegistry.all {

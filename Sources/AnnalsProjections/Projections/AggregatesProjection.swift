@@ -22,7 +22,7 @@ struct AggregatesProjection: Projection {
         var contributions: [RecordID: [AggregateKey: AggregateValue]] = [:]
         for change in batch.changes {
             let old = contributions[change.id] ?? Contributions.of(change.before)
-            let now = Contributions.of(change.after)
+            let now = change.derived?.contributions ?? Contributions.of(change.after)
             var deltas: [AggregateKey: AggregateValue] = [:]
             for (key, value) in old { deltas[key, default: .zero] = deltas[key, default: .zero] - value }
             for (key, value) in now { deltas[key, default: .zero] = deltas[key, default: .zero] + value }

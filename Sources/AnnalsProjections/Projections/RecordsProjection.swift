@@ -18,7 +18,7 @@ struct RecordsProjection: Projection {
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
         let state = try tables("state"), byYear = try tables("by-year")
         for record in batch.records {
-            try txn.put(state, Array(record.id.rawValue.utf8), StoredState.encode(record.after, number: record.number))
+            try txn.put(state, Array(record.id.rawValue.utf8), record.afterStored ?? StoredState.encode(record.after, number: record.number))
             let oldListKey = record.before.flatMap(Self.listKey), newListKey = Self.listKey(record.after)
             if oldListKey != newListKey {
                 if let oldListKey { try txn.delete(byYear, oldListKey) }

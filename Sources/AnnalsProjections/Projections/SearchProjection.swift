@@ -27,7 +27,7 @@ struct SearchProjection: Projection {
         }
         var postings: [FoldedWord: [(number: UInt64, add: Bool)]] = [:]
         for record in batch.records {
-            Self.postingChanges(number: record.number, old: record.before, new: record.after, into: &postings)
+            Self.postingChanges(record, into: &postings)
         }
         // In key order: the writes land on few pages, mostly the last page of each word's set.
         for word in postings.keys.sorted() {
@@ -58,11 +58,17 @@ struct SearchProjection: Projection {
 
     /// Adds to `postings` what changes when record `number` goes from `old` to `new`: the words
     /// it leaves and the words it enters.
-    private static func postingChanges(number: UInt64, old: RecordState?, new: RecordState,
+    private static func postingChanges(_ record: ProjectionBatch.TouchedRecord,
                                        into postings: inout [FoldedWord: [(number: UInt64, add: Bool)]]) {
+        let number = record.number, old = record.before, new = record.after
         // Most edits (links, figures, dates) leave the indexed text alone: nothing to fold then.
         if let old, old.retracted == new.retracted, wordFields.allSatisfy({ old.document[$0] == new.document[$0] }) { return }
-        let before = words(old), after = words(new)
+        if old == nil, let after = record.afterWords {
+            // A new record whose words were folded ahead: every word enters, none leaves.
+            for word in after { postings[word, default: []].append((number, true)) }
+            return
+        }
+        let before = words(old), after = record.afterWords ?? words(new)
         for word in before.subtracting(after) { postings[word, default: []].append((number, false)) }
         for word in after.subtracting(before) { postings[word, default: []].append((number, true)) }
     }
@@ -70,7 +76,7 @@ struct SearchProjection: Projection {
 
 /// A folded word as the search index keys it. Hashes its bytes in one go (an array of bytes
 /// hashes byte by byte) and sorts as LMDB orders keys.
-struct FoldedWord: Hashable, Comparable {
+struct FoldedWord: Hashable, Comparable, Sendable {
     let bytes: [UInt8]
 
     init(_ bytes: [UInt8]) { self.bytes = bytes }

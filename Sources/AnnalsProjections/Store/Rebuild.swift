@@ -75,13 +75,19 @@ extension ProjectedStore {
                 for table in try catalog.tables(of: projection, generation: shadow[projection] ?? 1) { try txn.clear(table) }
             }
         }
+        // Full chunks are read and prepared on another core while this one writes the previous.
+        let ahead = ReadAhead(source: log, from: 1, until: nil, chunkSize: chunkSize, fullChunksOnly: true, upcaster: upcaster)
+        defer { ahead.stop() }
         var done: UInt64 = 0
-        while true {
-            let entries = try log.readLog(from: done + 1, limit: chunkSize)
-            guard let last = entries.last, entries.count == chunkSize else { break }
-            try environment.write { txn in try runner.apply(entries, in: txn) }
-            done = last.position
-            progress?(done, try log.head().position)
+        // A crash loses at most the last shadow chunks, which the next rebuild redoes anyway: their
+        // commits need not wait for the meta page to reach the disk. The switch-over below does.
+        try environment.withDeferredMetaSync {
+            while let chunk = try ahead.next(), let last = chunk.last {
+                try environment.write { txn in try runner.apply(prepared: chunk, in: txn) }
+                done = last.entry.position
+                ahead.recycle(consume chunk)
+                progress?(done, try log.head().position)
+            }
         }
         let reached: UInt64 = try environment.write { txn in
             var position = done

@@ -44,8 +44,13 @@ public struct RecordState: Hashable, Sendable {
 
     /// Applies one event of the record's stream.
     public static func apply(_ event: RecordedEvent, to state: RecordState?) throws -> RecordState? {
+        guard EditKind.parse(event.type) != nil else { return state }
+        return try apply(event, payload: JSONValue.parse(event.payload), to: state)
+    }
+
+    /// Applies one event whose payload the caller already parsed (`payload` is `event.payload`).
+    public static func apply(_ event: RecordedEvent, payload: JSONValue, to state: RecordState?) throws -> RecordState? {
         guard let (type, kind) = EditKind.parse(event.type) else { return state }
-        let payload = try JSONValue.parse(event.payload)
         guard var state else {
             guard kind == .created, let document = payload["record"] else {
                 throw RecordError.invalidState(id: event.stream.rawValue, problem: "has a \(event.type) event before its creation",

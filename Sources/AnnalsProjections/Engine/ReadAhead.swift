@@ -1,0 +1,111 @@
+import AnnalsCore
+import AnnalsMigrations
+import Foundation
+
+/// Reads a log ahead of the projection writer, on a thread of its own, and prepares each chunk
+/// (`PreparedEntry`: decode, upcast, parse, fold the words and sum the contributions of creates)
+/// while the writer applies the previous one: a rebuild or a catch-up then uses both cores. At
+/// most `depth` chunks wait, so memory stays bounded by a few chunks.
+///
+/// Only full chunks of `chunkSize` entries are handed out when `fullChunksOnly` (a rebuild applies
+/// the remainder itself, inside its final transaction); otherwise it reads up to `until`.
+final class ReadAhead: @unchecked Sendable {
+    // @unchecked: every mutable field below is read and written only under `condition`; `source`
+    // is used only by the reading thread after `init` returns (see `SourceLog`).
+    private let condition = NSCondition()
+    private var ready: [[PreparedEntry]] = []
+    private var finished = false
+    private var stopped = false
+    private var failure: (any Error)?
+    private var used: [[PreparedEntry]] = []
+    private let depth: Int
+
+    init(source: any EventLog, from position: UInt64, until: UInt64?, chunkSize: Int, fullChunksOnly: Bool,
+         upcaster: Upcaster, depth: Int = 2) {
+        self.depth = depth
+        let log = SourceLog(log: source)
+        let thread = Thread { [self] in
+            self.read(log.log, from: position, until: until, chunkSize: chunkSize, fullChunksOnly: fullChunksOnly, upcaster: upcaster)
+        }
+        thread.name = "annals read-ahead"
+        thread.start()
+    }
+
+    /// The next prepared chunk, waiting for it; nil at the end. Rethrows a failure of the reader.
+    func next() throws -> [PreparedEntry]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while ready.isEmpty && !finished { condition.wait() }
+        if !ready.isEmpty {
+            let chunk = ready.removeFirst()
+            condition.broadcast()
+            return chunk
+        }
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// Hands an applied chunk back, to be freed on the reader's thread: its values were allocated
+    /// there, and freeing them on the writer's core (a release of every node of every parsed
+    /// payload) cost the writer about as much as deriving them. Pass the only reference (`consume`).
+    func recycle(_ chunk: consuming [PreparedEntry]) {
+        condition.lock()
+        used.append(chunk)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Stops the reader and waits until it has ended (after its current read, if any), so the log
+    /// may be closed once this returns. Called when the writer is done, early or not.
+    func stop() {
+        condition.lock()
+        stopped = true
+        condition.broadcast()
+        while !finished { condition.wait() }
+        condition.unlock()
+    }
+
+    private func read(_ log: any EventLog, from position: UInt64, until: UInt64?, chunkSize: Int, fullChunksOnly: Bool, upcaster: Upcaster) {
+        var next = max(position, 1)
+        do {
+            while true {
+                if let until, next > until { break }
+                let limit = until.map { min(UInt64(chunkSize), $0 - next + 1) }.map(Int.init) ?? chunkSize
+                let stored = try log.readLog(from: next, limit: limit)
+                guard let last = stored.last, !(fullChunksOnly && stored.count < chunkSize) else { break }
+                // Handed over without this thread keeping a reference, so that the writer's release
+                // is not the last one: the chunk comes back through `recycle` and is freed here.
+                var pending: [PreparedEntry]? = try PreparedEntry.prepare(stored, upcaster: upcaster)
+                var stop = false
+                while pending != nil && !stop {
+                    condition.lock()
+                    while ready.count >= depth && !stopped && used.isEmpty { condition.wait() }
+                    var dispose = used
+                    used = []
+                    stop = stopped
+                    if !stop && ready.count < depth, let chunk = pending.take() { ready.append(chunk) }
+                    condition.broadcast()
+                    condition.unlock()
+                    dispose.removeAll()
+                }
+                if stop || stored.count < limit { break }
+                next = last.position + 1
+            }
+        } catch {
+            condition.lock()
+            failure = error
+            condition.unlock()
+        }
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
+
+/// Carries a log to the read-ahead thread. The LMDB log may be read from any thread: its
+/// environment is opened with MDB_NOTLS, each read is its own short read transaction, and a read
+/// touches no mutable state of the log object; the in-memory log is `Sendable` already.
+private struct SourceLog: @unchecked Sendable {
+    let log: any EventLog
+}
