@@ -53,15 +53,12 @@ package enum EventValidation {
         }
         event.metadata.actor = actor
         event.metadata.reason = event.metadata.reason.map(\.nfc)
-        guard String(validating: event.payload, as: UTF8.self) != nil else {
-            throw EventLogError.invalidInput(field: "payload", value: "\(event.payload.count) bytes", fix: "payloads must be UTF-8 JSON")
-        }
         do {
-            // The parser every reader uses: what it refuses never enters the log.
-            _ = try JSONParser.parse(event.payload)
-        } catch {
+            // The grammar every reader's parser reads (UTF-8 included): what it refuses never enters the log.
+            try JSONValidator.validate(event.payload)
+        } catch let error as JSONError {
             throw EventLogError.invalidInput(field: "payload", value: String(decoding: event.payload.prefix(60), as: UTF8.self),
-                                             fix: "payloads must be valid JSON (RFC 8259)")
+                                             fix: "payloads must be valid UTF-8 JSON (RFC 8259): \(error.problem) at byte \(error.offset)")
         }
         return event
     }

@@ -1,4 +1,4 @@
-import AnnalsCore
+@testable import AnnalsCore
 import Foundation
 import Testing
 
@@ -15,6 +15,21 @@ struct JSONTests {
         let foundation = (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) != nil && !trailingComma
         let ours = (try? JSONValue.parse(Array(text.utf8))) != nil
         #expect(ours == foundation, "\(text.debugDescription): ours \(ours), Foundation \(foundation)")
+    }
+
+    @Test("the log's validator gives the parser's verdict, UTF-8 edge cases included", arguments: [
+        #"{}"#, #"[]"#, #"{"a":[1,-2,3.5,1e3,-0.25E-2,true,false,null]}"#, #""Hội nghị""#, #""\u1ec7\ud83d\ude00\n\t\"\\\/""#,
+        #" { "a" : { "b" : [ ] } } "#, #"12345678901234567890"#, #"123456789012345678901234567890"#, #"1e400"#, #"0"#, #"-0"#,
+        #"{"a":1,}"#, #"[1,]"#, #"{a:1}"#, #"01"#, #"1."#, #".5"#, #"+1"#, #""\x""#, #""\ud800""#, #""\udc00""#, #"[1] 2"#, #"nul"#,
+        #"{"a":1"#, "\"tab\there\"", #"[1,2"#, "", #"{"a":{"b":["#, String(repeating: "[", count: 600) + String(repeating: "]", count: 600),
+    ].map { Array($0.utf8) } + [
+        [0x22, 0xC0, 0x80, 0x22], [0x22, 0xED, 0xA0, 0x80, 0x22], [0x22, 0xF4, 0x90, 0x80, 0x80, 0x22], [0x22, 0xE1, 0x80, 0x22],
+        [0x22, 0xF0, 0x9F, 0x98, 0x80, 0x22], [0x22, 0xE1, 0xBB, 0x87, 0x22], [0x22, 0xFF, 0x22], [0x5B, 0xE1, 0xBB, 0x87, 0x5D],
+    ])
+    func validatorAgreesWithParser(_ bytes: [UInt8]) {
+        let parsed = (try? JSONValue.parse(bytes)) != nil
+        let validated = (try? JSONValidator.validate(bytes)) != nil
+        #expect(parsed == validated, "\(bytes): parser \(parsed), validator \(validated)")
     }
 
     @Test("values survive their canonical encoding, and integers stay exact")

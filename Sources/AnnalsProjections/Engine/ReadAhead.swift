@@ -17,7 +17,6 @@ final class ReadAhead: @unchecked Sendable {
     private var finished = false
     private var stopped = false
     private var failure: (any Error)?
-    private var used: [[PreparedEntry]] = []
     private let depth: Int
 
     init(source: any EventLog, from position: UInt64, until: UInt64?, chunkSize: Int, fullChunksOnly: Bool,
@@ -45,16 +44,6 @@ final class ReadAhead: @unchecked Sendable {
         return nil
     }
 
-    /// Hands an applied chunk back, to be freed on the reader's thread: its values were allocated
-    /// there, and freeing them on the writer's core (a release of every node of every parsed
-    /// payload) cost the writer about as much as deriving them. Pass the only reference (`consume`).
-    func recycle(_ chunk: consuming [PreparedEntry]) {
-        condition.lock()
-        used.append(chunk)
-        condition.broadcast()
-        condition.unlock()
-    }
-
     /// Stops the reader and waits until it has ended (after its current read, if any), so the log
     /// may be closed once this returns. Called when the writer is done, early or not.
     func stop() {
@@ -73,21 +62,13 @@ final class ReadAhead: @unchecked Sendable {
                 let limit = until.map { min(UInt64(chunkSize), $0 - next + 1) }.map(Int.init) ?? chunkSize
                 let stored = try log.readLog(from: next, limit: limit)
                 guard let last = stored.last, !(fullChunksOnly && stored.count < chunkSize) else { break }
-                // Handed over without this thread keeping a reference, so that the writer's release
-                // is not the last one: the chunk comes back through `recycle` and is freed here.
-                var pending: [PreparedEntry]? = try PreparedEntry.prepare(stored, upcaster: upcaster)
-                var stop = false
-                while pending != nil && !stop {
-                    condition.lock()
-                    while ready.count >= depth && !stopped && used.isEmpty { condition.wait() }
-                    var dispose = used
-                    used = []
-                    stop = stopped
-                    if !stop && ready.count < depth, let chunk = pending.take() { ready.append(chunk) }
-                    condition.broadcast()
-                    condition.unlock()
-                    dispose.removeAll()
-                }
+                let prepared = try PreparedEntry.prepare(stored, upcaster: upcaster)
+                condition.lock()
+                while ready.count >= depth && !stopped { condition.wait() }
+                let stop = stopped
+                if !stop { ready.append(prepared) }
+                condition.broadcast()
+                condition.unlock()
                 if stop || stored.count < limit { break }
                 next = last.position + 1
             }

@@ -85,7 +85,6 @@ extension ProjectedStore {
             while let chunk = try ahead.next(), let last = chunk.last {
                 try environment.write { txn in try runner.apply(prepared: chunk, in: txn) }
                 done = last.entry.position
-                ahead.recycle(consume chunk)
                 progress?(done, try log.head().position)
             }
         }

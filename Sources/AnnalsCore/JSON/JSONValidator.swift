@@ -1,0 +1,190 @@
+/// Checks that bytes are RFC 8259 JSON exactly as `JSONParser` reads it (the same grammar,
+/// UTF-8 strings, at most 512 levels of nesting, nothing after the value but white space) without
+/// building any value: the log checks every payload this way on append, and building a tree there
+/// cost more than all the rest of an append. A test holds it to the parser's verdict.
+struct JSONValidator {
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+    private var depth = 0
+
+    /// Throws `JSONError` where `bytes` stop being JSON.
+    static func validate(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var validator = JSONValidator(bytes: buffer)
+            validator.skipSpace()
+            try validator.value()
+            validator.skipSpace()
+            guard validator.index == buffer.count else { throw validator.error("unexpected text after the value") }
+        }
+    }
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    private func error(_ what: String) -> JSONError { JSONError(offset: index, problem: what) }
+
+    private mutating func skipSpace() {
+        while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
+    }
+
+    private mutating func value() throws {
+        guard index < bytes.count else { throw error("the text ends where a value should be") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): try container(close: UInt8(ascii: "}"), keyed: true)
+        case UInt8(ascii: "["): try container(close: UInt8(ascii: "]"), keyed: false)
+        case UInt8(ascii: "\""): try string()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        default: try number()
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count,
+              word.withUTF8Buffer({ $0.elementsEqual(bytes[index..<index + count]) }) else { throw error("unknown word") }
+        index += count
+    }
+
+    /// An object (`keyed`) or a list, from its opening bracket to `close`.
+    private mutating func container(close: UInt8, keyed: Bool) throws {
+        depth += 1
+        guard depth <= 512 else { throw error("nested too deeply") }
+        defer { depth -= 1 }
+        index += 1
+        skipSpace()
+        if index < bytes.count, bytes[index] == close {
+            index += 1
+            return
+        }
+        while true {
+            skipSpace()
+            if keyed {
+                guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("an object key must be a string") }
+                try string()
+                skipSpace()
+                guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("a ':' must follow an object key") }
+                index += 1
+                skipSpace()
+            }
+            try value()
+            skipSpace()
+            guard index < bytes.count else { throw error(keyed ? "the object is not closed" : "the list is not closed") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == close { index += 1; return }
+            throw error(keyed ? "expected ',' or '}' in an object" : "expected ',' or ']' in a list")
+        }
+    }
+
+    private mutating func string() throws {
+        index += 1
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return
+            case UInt8(ascii: "\\"):
+                index += 1
+                guard index < bytes.count else { throw error("a string is not closed") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                     UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    continue
+                case UInt8(ascii: "u"):
+                    let scalar = try hex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                            throw error("a lone surrogate in a \\u escape")
+                        }
+                        index += 2
+                        guard (0xDC00...0xDFFF).contains(try hex4()) else { throw error("a lone surrogate in a \\u escape") }
+                    } else if (0xDC00...0xDFFF).contains(scalar) {
+                        throw error("a lone surrogate in a \\u escape")
+                    }
+                default: throw error("an unknown escape in a string")
+                }
+            case 0..<0x20:
+                throw error("a control character must be escaped in a string")
+            case 0x20..<0x80:
+                index += 1
+            default:
+                try utf8Sequence()
+            }
+        }
+        throw error("a string is not closed")
+    }
+
+    /// One multi-byte UTF-8 sequence (Unicode 15, table 3-7: no overlong forms, no surrogates,
+    /// nothing above U+10FFFF).
+    private mutating func utf8Sequence() throws {
+        let lead = bytes[index]
+        let length: Int
+        var low: UInt8 = 0x80, high: UInt8 = 0xBF  // the allowed range of the second byte
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0: length = 3; low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED: length = 3; high = 0x9F
+        case 0xF0: length = 4; low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4: length = 4; high = 0x8F
+        default: throw error("a string is not valid UTF-8")
+        }
+        guard index + length <= bytes.count, (low...high).contains(bytes[index + 1]) else { throw error("a string is not valid UTF-8") }
+        for offset in 2..<max(2, length) where !(0x80...0xBF).contains(bytes[index + offset]) {
+            throw error("a string is not valid UTF-8")
+        }
+        index += length
+    }
+
+    private mutating func hex4() throws -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("a \\u escape needs four hexadecimal digits") }
+        var value: UInt32 = 0
+        for byte in bytes[index..<index + 4] {
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
+            default: throw error("a \\u escape needs four hexadecimal digits")
+            }
+            value = value << 4 | digit
+        }
+        index += 4
+        return value
+    }
+
+    private mutating func number() throws {
+        let start = index
+        func digits() -> Int {
+            let from = index
+            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+            return index - from
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let leading = index
+        guard digits() > 0 else { throw error("not a value") }
+        guard bytes[leading] != UInt8(ascii: "0") || index - leading == 1 else { throw error("a number has a leading zero") }
+        var integral = true
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            integral = false
+            guard digits() > 0 else { throw error("a number needs digits after its '.'") }
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+            index += 1
+            integral = false
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard digits() > 0 else { throw error("a number needs digits in its exponent") }
+        }
+        // The parser turns an integer too large for Int64 into a Double and refuses what Double
+        // cannot hold: the same check, on the rare numbers long enough to need it.
+        if index - start > 15 || !integral {
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            guard (integral && Int64(text) != nil) || Double(text) != nil else { throw error("a number is out of range") }
+        }
+    }
+}
