@@ -7,7 +7,7 @@ import Foundation
 /// What `verify` found: the log's chain and indexes, and every projection against a fresh build.
 public struct VerifyResult: Encodable, Sendable {
     public let ok: Bool
-    /// Entries whose hash chain and index entries were checked.
+    /// Events whose hash chain and index entries were checked.
     public let events: UInt64
     /// The head hash the check reached.
     public let head: String
@@ -40,7 +40,7 @@ public struct StoreStats: Encodable, Sendable {
     /// Nil while a projection is stale (the counts come from the records projection).
     public let articles: Int?
     public let diplomacyEvents: Int?
-    /// Log entries.
+    /// Events.
     public let events: UInt64
     public let headHash: String
     public let fileBytes: Int
@@ -49,7 +49,7 @@ public struct StoreStats: Encodable, Sendable {
     public let projections: [Projection]
 }
 
-/// A backup or a restore: where, how many entries, the head hash it verified.
+/// A backup or a restore: where, how many events, the head hash it verified.
 public struct CopyResult: Encodable, Sendable {
     public let store: String
     public let events: UInt64
@@ -113,7 +113,7 @@ extension AnnalsService {
         return CopyResult(store: directory, events: report.head.position, head: report.head.hashHex)
     }
 
-    /// Visits the log's entries from `position` on, as stored or (`upcast`) in the current schema.
+    /// Visits the log's events from `position` on, as stored or (`upcast`) in the current schema.
     public func forEachEntry(from position: UInt64, upcast: Bool, _ body: (RecordedEvent) throws -> Void) throws {
         try store.log.forEachEvent(from: position) { event in
             try body(upcast ? store.upcaster.upcast(event) : event)
@@ -121,7 +121,7 @@ extension AnnalsService {
         }
     }
 
-    /// Creates a new store at `path` holding exactly the entries `feed` gives (same positions, times
+    /// Creates a new store at `path` holding exactly the events `feed` gives (same positions, times
     /// and hashes, each checked as stored), builds its projections and verifies its log.
     public static func restore(into path: String, feed: ((RecordedEvent) throws -> Void) throws -> Void) throws -> CopyResult {
         if storeExists(at: path) { throw ApplicationError("\(path) already holds a store; give a new directory") }

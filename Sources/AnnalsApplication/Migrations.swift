@@ -33,7 +33,7 @@ public struct MigrationPlan: Encodable, Sendable {
     }
 }
 
-/// A stored entry the current upcasters cannot bring to the current schema.
+/// A stored event the current upcasters cannot bring to the current schema.
 public struct UpcastFailure: Encodable, Sendable {
     public let position: UInt64
     public let type: String
@@ -74,8 +74,8 @@ public enum StoreMaintenance {
         return (plan, rebuilt, log.format)
     }
 
-    /// Decodes every stored entry through the current upcasters, writing nothing; returns the
-    /// failures and how many entries were checked.
+    /// Decodes every stored event through the current upcasters, writing nothing; returns the
+    /// failures and how many events were checked.
     public static func checkUpcasts(at path: String) throws -> (checked: Int, failures: [UpcastFailure]) {
         let log = try openLog(path, readOnly: true)
         defer { log.environment.close() }
@@ -94,7 +94,7 @@ public enum StoreMaintenance {
         return (checked, failures)
     }
 
-    /// Decodes an entry's payload as its record type's current schema says.
+    /// Decodes an event's payload as its record type's current schema says.
     private static func decode(_ event: RecordedEvent) throws {
         guard let (type, kind) = EditKind.parse(event.type) else { return }
         let payload = try JSONValue.parse(event.payload)

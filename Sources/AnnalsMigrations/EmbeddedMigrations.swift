@@ -49,7 +49,7 @@ enum EmbeddedMigrations {
         ("0004-log-by-type-index.json", #"""
 {
   "id": "0004-log-by-type-index",
-  "description": "Store format 1 → 2: a log/by-type index (event type, position) built from the log, so tools can find every event of a type (check-upcasts, audits by kind) without reading the whole log.",
+  "description": "Store format 1 → 2: a log/by-type index (event type, position) built from the log, so an audit by kind of edit (annals audit --kind) reads the events of that kind instead of the whole log.",
   "kind": "store-format",
   "fromFormat": 1,
   "toFormat": 2,

@@ -93,6 +93,17 @@ struct QueryTests {
         #expect(window.count == 1 && window.first?.changes.first?.field.description == "quantities[0].value")
         #expect(try w.store.audit(AuditFilter(kind: .retracted)).map(\.record?.rawValue) == ["event/lang-son-2020-ngo-aid"])
         #expect(try w.store.audit(AuditFilter(actor: "importer", limit: 3)).count == 3)
+        // By kind, the by-type index answers; it must agree with a walk of the whole log.
+        let everything = try w.store.audit(AuditFilter())
+        for kind in EditKind.allCases {
+            for filter in [AuditFilter(kind: kind), AuditFilter(since: afterImport, kind: kind), AuditFilter(kind: kind, limit: 2)] {
+                let expected = Array(everything.filter { entry in
+                    entry.kind == kind && filter.since.map { entry.event.recordedAt >= $0 } != false
+                }.prefix(filter.limit))
+                #expect(try w.store.audit(filter).map(\.event.position) == expected.map(\.event.position), "\(kind)")
+            }
+        }
+        #expect(everything.filter { $0.kind == .corrected }.count == 2, "the comparison above needs corrections to compare")
     }
 
     @Test("a read after an acknowledged edit sees it, also from a second open of the store")

@@ -18,7 +18,7 @@ struct Session {
         let service = try AnnalsService.open(at: options.storePath, readOnly: readOnly)
         // A writable open catches up; a read-only one writes nothing, so it says what it cannot show.
         if readOnly, let behind = try? service.store.lag(), behind > 0 {
-            FileHandle.standardError.write(Data(("annals: the projections are \(behind) log entries behind (written by a tool that keeps only the log); "
+            FileHandle.standardError.write(Data(("annals: the projections are \(behind) events behind (written by a tool that keeps only the log); "
                                                  + "they show the store without them until the next edit or annals rebuild\n").utf8))
         }
         return service

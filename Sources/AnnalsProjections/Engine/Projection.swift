@@ -2,9 +2,9 @@ import AnnalsLMDB
 
 /// One projection: a view of the log kept in its own LMDB tables, with its own checkpoint.
 ///
-/// A projection sees the log only through `apply`, one batch at a time, in log order, each entry
+/// A projection sees the log only through `apply`, one batch at a time, in log order, each event
 /// exactly once: the runner writes the projection's tables and its checkpoint (the last log
-/// position it reflects) in one transaction. What it stores must depend only on the entries, never
+/// position it reflects) in one transaction. What it stores must depend only on the events, never
 /// on where batches begin and end, so that a rebuild (any batch size) and the append path (one
 /// edit a batch) write the same bytes; `annals verify` checks exactly that.
 ///

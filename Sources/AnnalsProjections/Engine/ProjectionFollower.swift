@@ -8,7 +8,7 @@ import Foundation
 ///
 /// It reads the log from the projections' checkpoint in batches and commits each batch's tables
 /// and checkpoint in one transaction, so a crash between batches loses nothing and applies nothing
-/// twice. The environment may be the log's own (a local store catching up with entries a log-only
+/// twice. The environment may be the log's own (a local store catching up with events a log-only
 /// writer appended), a scratch one (`annals verify` builds its fresh copy this way, writing nothing
 /// to the store) or, later, a reader's copy of a shared log.
 public final class ProjectionFollower {
@@ -39,14 +39,14 @@ public final class ProjectionFollower {
         try environment.read { txn in try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn).checkpoint(in: txn) }
     }
 
-    /// How many log entries the projections have not applied yet.
+    /// How many events the projections have not applied yet.
     public func lag() throws -> UInt64 {
         let head = try source.head().position
         let done = try position()
         return head > done ? head - done : 0
     }
 
-    /// Applies what the log holds past the checkpoint, `batchSize` entries a transaction, up to
+    /// Applies what the log holds past the checkpoint, `batchSize` events a transaction, up to
     /// `until` (default: the head as it is when the call starts). Returns the position reached.
     /// `progress` gets (position reached, target) after each batch.
     @discardableResult
@@ -54,7 +54,7 @@ public final class ProjectionFollower {
         let target = try until ?? source.head().position
         var done = try position()
         guard done < target else { return done }
-        // Entries are read and prepared on another core while this one writes the previous batch.
+        // Events are read and prepared on another core while this one writes the previous batch.
         let ahead = ReadAhead(source: source, from: done + 1, until: target, chunkSize: batchSize, fullChunksOnly: false, upcaster: upcaster)
         defer { ahead.stop() }
         while let batch = try ahead.next() {

@@ -2,13 +2,13 @@ import AnnalsCore
 import AnnalsLMDB
 import AnnalsMigrations
 
-/// Applies log entries to one generation of each projection in scope, inside a caller's write
-/// transaction: the batch (upcast entries, record states before and after) is built once and
+/// Applies events to one generation of each projection in scope, inside a caller's write
+/// transaction: the batch (upcast events, record states before and after) is built once and
 /// every projection's `apply` reads it.
 ///
 /// For the live generations (`checkpointed`), each projection's checkpoint moves to the batch's
-/// last position in the same transaction as its tables, and entries at or below the checkpoint
-/// are skipped: an entry is applied exactly once whatever crashes and retries come between.
+/// last position in the same transaction as its tables, and events at or below the checkpoint
+/// are skipped: an event is applied exactly once whatever crashes and retries come between.
 struct ProjectionRunner {
     let catalog: ProjectionCatalog
     let upcaster: Upcaster
@@ -35,25 +35,25 @@ struct ProjectionRunner {
         return distinct.first ?? 0
     }
 
-    /// Applies `entries` (consecutive, in log order, as stored). Checkpointed runners skip what
+    /// Applies `events` (consecutive, in log order, as stored). Checkpointed runners skip what
     /// they already hold.
-    func apply(_ entries: [RecordedEvent], in txn: WriteTransaction) throws {
-        try apply(prepared: PreparedEntry.prepare(entries, upcaster: upcaster), in: txn)
+    func apply(_ events: [RecordedEvent], in txn: WriteTransaction) throws {
+        try apply(prepared: PreparedEvent.prepare(events, upcaster: upcaster), in: txn)
     }
 
-    /// Applies entries prepared ahead (`PreparedEntry`), consecutive and in log order.
-    func apply(prepared: [PreparedEntry], in txn: WriteTransaction) throws {
-        var entries = prepared[...]
+    /// Applies events prepared ahead (`PreparedEvent`), consecutive and in log order.
+    func apply(prepared: [PreparedEvent], in txn: WriteTransaction) throws {
+        var events = prepared[...]
         if checkpointed {
             let done = try checkpoint(in: txn)
-            entries = entries.drop { $0.entry.position <= done }
-            if let first = entries.first, first.entry.position != done + 1 {
-                throw ProjectionError.checkpointsDiverge(positions: ["projections": done, "next entry": first.entry.position])
+            events = events.drop { $0.event.position <= done }
+            if let first = events.first, first.event.position != done + 1 {
+                throw ProjectionError.checkpointsDiverge(positions: ["projections": done, "next event": first.event.position])
             }
         }
-        guard let last = entries.last?.entry, let recordsGeneration = generations[.records] else { return }
+        guard let last = events.last?.event, let recordsGeneration = generations[.records] else { return }
         let states = try catalog.table(.records, "state", generation: recordsGeneration)
-        let batch = try ProjectionBatch.build(Array(entries)) { id in
+        let batch = try ProjectionBatch.build(Array(events)) { id in
             try RecordsProjection.stored(id, in: states, txn: txn)
         }
         for projection in ProjectionRegistry.all {

@@ -3,17 +3,17 @@ import AnnalsMigrations
 import Foundation
 
 /// Reads a log ahead of the projection writer, on a thread of its own, and prepares each chunk
-/// (`PreparedEntry`: decode, upcast, parse, fold the words and sum the contributions of creates)
+/// (`PreparedEvent`: decode, upcast, parse, fold the words and sum the contributions of creates)
 /// while the writer applies the previous one: a rebuild or a catch-up then uses both cores. At
 /// most `depth` chunks wait, so memory stays bounded by a few chunks.
 ///
-/// Only full chunks of `chunkSize` entries are handed out when `fullChunksOnly` (a rebuild applies
+/// Only full chunks of `chunkSize` events are handed out when `fullChunksOnly` (a rebuild applies
 /// the remainder itself, inside its final transaction); otherwise it reads up to `until`.
 final class ReadAhead: @unchecked Sendable {
     // @unchecked: every mutable field below is read and written only under `condition`; `source`
     // is used only by the reading thread after `init` returns (see `SourceLog`).
     private let condition = NSCondition()
-    private var ready: [[PreparedEntry]] = []
+    private var ready: [[PreparedEvent]] = []
     private var finished = false
     private var stopped = false
     private var failure: (any Error)?
@@ -31,7 +31,7 @@ final class ReadAhead: @unchecked Sendable {
     }
 
     /// The next prepared chunk, waiting for it; nil at the end. Rethrows a failure of the reader.
-    func next() throws -> [PreparedEntry]? {
+    func next() throws -> [PreparedEvent]? {
         condition.lock()
         defer { condition.unlock() }
         while ready.isEmpty && !finished { condition.wait() }
@@ -62,7 +62,7 @@ final class ReadAhead: @unchecked Sendable {
                 let limit = until.map { min(UInt64(chunkSize), $0 - next + 1) }.map(Int.init) ?? chunkSize
                 let stored = try log.readLog(from: next, limit: limit)
                 guard let last = stored.last, !(fullChunksOnly && stored.count < chunkSize) else { break }
-                let prepared = try PreparedEntry.prepare(stored, upcaster: upcaster)
+                let prepared = try PreparedEvent.prepare(stored, upcaster: upcaster)
                 condition.lock()
                 while ready.count >= depth && !stopped { condition.wait() }
                 let stop = stopped

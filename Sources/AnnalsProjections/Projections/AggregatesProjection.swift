@@ -8,11 +8,11 @@ extension ProjectionName {
 }
 
 /// `totals`: per cell (family, year, dimensions) the count of records and the exact sum;
-/// `deltas`: per log position, the cells its entry moved and by how much, appended in log order,
+/// `deltas`: per log position, the cells its event moved and by how much, appended in log order,
 /// so an aggregate as of any position is the totals less what came after it.
 struct AggregatesProjection: Projection {
     let name = ProjectionName.aggregates
-    let version: UInt32 = 2  // 2: the history is keyed by position, one entry per event
+    let version: UInt32 = 2  // 2: the history is keyed by position, one event per event
     let tables = [ProjectionTable(name: "totals"), ProjectionTable(name: "deltas")]
 
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
@@ -26,11 +26,11 @@ struct AggregatesProjection: Projection {
             var deltas: [AggregateKey: AggregateValue] = [:]
             for (key, value) in old { deltas[key, default: .zero] = deltas[key, default: .zero] - value }
             for (key, value) in now { deltas[key, default: .zero] = deltas[key, default: .zero] + value }
-            deltas[Contributions.edit(change.entry, kind: change.kind), default: .zero].count += 1
+            deltas[Contributions.edit(change.event, kind: change.kind), default: .zero].count += 1
             deltas = deltas.filter { !$0.value.isZero }
             if !deltas.isEmpty {
                 // Positions only grow, in a rebuild as in an append: the history is appended.
-                try txn.put(history, bigEndian(change.entry.position), AggregateChanges.encode(deltas), options: .append)
+                try txn.put(history, bigEndian(change.event.position), AggregateChanges.encode(deltas), options: .append)
                 for (key, delta) in deltas { totals[key, default: .zero] = totals[key, default: .zero] + delta }
             }
             contributions[change.id] = now

@@ -2,11 +2,11 @@ import AnnalsCore
 import AnnalsLMDB
 
 extension ProjectionName {
-    /// The audit index of log entries by actor.
+    /// The audit index of events by actor.
     public static let audit = ProjectionName(declaring: "audit")
 }
 
-/// `by-actor`: `actor ‖ 0 ‖ position` for every log entry, so "what did this person do" reads one
+/// `by-actor`: `actor ‖ 0 ‖ position` for every event, so "what did this person do" reads one
 /// key range instead of the log.
 struct AuditProjection: Projection {
     let name = ProjectionName.audit
@@ -15,8 +15,8 @@ struct AuditProjection: Projection {
 
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
         let byActor = try tables("by-actor")
-        for entry in batch.entries {
-            try txn.put(byActor, Self.key(actor: entry.metadata.actor, position: entry.position), [])
+        for event in batch.events {
+            try txn.put(byActor, Self.key(actor: event.metadata.actor, position: event.position), [])
         }
     }
 

@@ -92,6 +92,19 @@ extension ProjectedStore {
         }
         let upper = try filter.until.map { try position(at: $0) } ?? head().position
         let lower = try filter.since.map { try position(at: Timestamp(microsecondsSinceEpoch: $0.microsecondsSinceEpoch - 1)) + 1 } ?? 1
+        if let kind = filter.kind, lower <= upper {
+            // One kind of edit: its event types' ranges of the by-type index, not the whole log.
+            let types = RecordType.allCases.map { kind.eventType(for: $0) }
+            let found: [RecordedEvent]? = try environment.read { txn in
+                try log.positions(ofTypes: types, from: lower, through: upper, limit: filter.limit, in: txn)?.compactMap { position in
+                    try log.event(at: position, in: txn).map(upcaster.upcast)
+                }
+            }
+            if let found {
+                for event in found where !take(event) { break }
+                return entries
+            }
+        }
         var cursor = upper
         while cursor >= lower && cursor > 0 {
             let from = cursor >= lower + 255 ? cursor - 255 : lower

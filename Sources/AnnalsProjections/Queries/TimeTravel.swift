@@ -31,7 +31,8 @@ extension ProjectedStore {
     /// along a stream, so the events it accepts are a prefix).
     private func replay(_ id: RecordID, while known: (RecordedEvent) -> Bool) throws -> RecordState? {
         var state: RecordState?
-        for event in try readStream(id.streamID) where known(event) {
+        for event in try readStream(id.streamID) {
+            guard known(event) else { break }
             state = try RecordState.apply(event, to: state)
         }
         return state

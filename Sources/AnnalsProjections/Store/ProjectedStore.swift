@@ -145,12 +145,12 @@ public final class ProjectedStore: EventLog {
     // MARK: - Catch-up
 
     /// The projections in following mode over this store's own log: what catches them up with
-    /// entries appended by a log-only writer.
+    /// events appended by a log-only writer.
     public func follower() throws -> ProjectionFollower {
         try ProjectionFollower(source: log, environment: environment, upcaster: upcaster)
     }
 
-    /// How many log entries the projections have not applied (0 but after a log-only writer).
+    /// How many events the projections have not applied (0 but after a log-only writer).
     public func lag() throws -> UInt64 {
         try environment.read { txn in
             let head = try log.readHead(in: txn).position
@@ -159,7 +159,7 @@ public final class ProjectedStore: EventLog {
         }
     }
 
-    /// Applies entries the projections have not seen (appended by a log-only writer), in batches.
+    /// Applies events the projections have not seen (appended by a log-only writer), in batches.
     private func catchUp() throws {
         guard try lag() > 0 else { return }
         try follower().catchUp(batchSize: 2000)

@@ -11,7 +11,7 @@ extension ProjectedStore {
     }
 
     /// Rebuilds projections from the log into their idle generation, in write transactions of
-    /// `chunkSize` entries and bounded memory (LMDB keeps a transaction's dirty pages on the heap,
+    /// `chunkSize` events and bounded memory (LMDB keeps a transaction's dirty pages on the heap,
     /// so the chunk size bounds the peak), while the live generation keeps serving reads (and other
     /// processes keep appending). The last transaction applies whatever was appended meanwhile and
     /// switches over. A crash before that leaves the old projections serving; the next rebuild
@@ -19,7 +19,7 @@ extension ProjectedStore {
     ///
     /// Only one rebuild or migration fills a store's idle generation at a time: this takes the
     /// store's maintenance lock, waiting for it when `wait` (calling `waiting` once first), else
-    /// throwing `ProjectionError.busy`. `progress` gets (entries done, log head) after each chunk.
+    /// throwing `ProjectionError.busy`. `progress` gets (events done, log head) after each chunk.
     @discardableResult
     public func rebuild(_ requested: Set<ProjectionName> = Set(ProjectionName.allCases), chunkSize: Int = 1024,
                         wait: Bool = true, waiting: (() -> Void)? = nil,
@@ -61,7 +61,7 @@ extension ProjectedStore {
 
     /// Fills the shadow generation of `targets` (and of `records`, the state every other projection
     /// reads) from the whole log, then calls `finish` inside the write transaction that applied the
-    /// last entries, where no writer can interleave. Returns the position reached.
+    /// last events, where no writer can interleave. Returns the position reached.
     @discardableResult
     private func buildShadow(of targets: [ProjectionName], chunkSize: Int, progress: ((UInt64, UInt64) -> Void)?,
                              finish: (WriteTransaction, [ProjectionName], [ProjectionName: Int], UInt64) throws -> Void) throws -> UInt64 {
@@ -84,16 +84,16 @@ extension ProjectedStore {
         try environment.withDeferredMetaSync {
             while let chunk = try ahead.next(), let last = chunk.last {
                 try environment.write { txn in try runner.apply(prepared: chunk, in: txn) }
-                done = last.entry.position
+                done = last.event.position
                 progress?(done, try log.head().position)
             }
         }
         let reached: UInt64 = try environment.write { txn in
             var position = done
             while true {
-                let entries = try log.readLog(from: position + 1, limit: chunkSize, in: txn)
-                guard let last = entries.last else { break }
-                try runner.apply(entries, in: txn)
+                let events = try log.readLog(from: position + 1, limit: chunkSize, in: txn)
+                guard let last = events.last else { break }
+                try runner.apply(events, in: txn)
                 position = last.position
             }
             try finish(txn, scope, shadow, position)
