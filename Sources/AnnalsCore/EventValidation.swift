@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Checks an event before anything is written and returns it with its text NFC-normalised.
 package enum EventValidation {
@@ -25,6 +25,30 @@ package enum EventValidation {
             }
             return entry
         }
+    }
+
+    /// The idempotency rule every log applies before appending: the stored events when every
+    /// event of the append is already stored with the same content (nothing is to be written); nil
+    /// when none is; `partialDuplicate` when only some are, `eventIdReused` when an id is stored
+    /// with other content. `stored` looks an id up: its event and position, or nil.
+    package static func alreadyStored(_ appends: [StreamAppend], lookup stored: (UUID) throws -> (RecordedEvent?, UInt64)?) throws -> [RecordedEvent]? {
+        var found: [RecordedEvent] = []
+        var missing = 0
+        for entry in appends {
+            for event in entry.events {
+                guard let (existing, position) = try stored(event.id) else {
+                    missing += 1
+                    continue
+                }
+                guard let existing, existing.hasSameContent(as: event, stream: entry.stream) else {
+                    throw EventLogError.eventIdReused(id: event.id.uuidString, position: position)
+                }
+                found.append(existing)
+            }
+        }
+        if found.isEmpty { return nil }
+        guard missing == 0 else { throw EventLogError.partialDuplicate(storedIDs: found.map { $0.id.uuidString }) }
+        return found.sorted { $0.position < $1.position }
     }
 
     /// Throws `wrongExpectedVersion` unless a stream at `actual` meets `expected`.

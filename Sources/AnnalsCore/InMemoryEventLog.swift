@@ -27,7 +27,11 @@ public final class InMemoryEventLog: EventLog, Sendable {
     public func append(_ appends: [StreamAppend]) throws -> [RecordedEvent] {
         let prepared = try EventValidation.prepare(appends)
         return try state.withLock { state in
-            if let stored = try Self.alreadyStored(prepared, in: state) { return stored }
+            if let stored = try EventValidation.alreadyStored(prepared, lookup: { id in
+                state.ids[id].map { (state.events[Int($0 - 1)], $0) }
+            }) {
+                return stored
+            }
             var versions: [UInt64] = []
             for entry in prepared {
                 let actual = UInt64(state.streams[entry.stream]?.count ?? 0)
@@ -36,23 +40,8 @@ public final class InMemoryEventLog: EventLog, Sendable {
             }
             let last = state.events.last
             let recordedAt = max(clock(), last?.recordedAt ?? Timestamp(microsecondsSinceEpoch: .min))
-            var position = UInt64(state.events.count)
-            var previousHash = last?.hash ?? LogHead.empty.hash
-            var recorded: [RecordedEvent] = []
-            for (entry, startVersion) in zip(prepared, versions) {
-                var version = startVersion
-                for event in entry.events {
-                    position += 1
-                    version += 1
-                    let record = RecordCodec.encode(position: position, streamVersion: version, recordedAt: recordedAt,
-                                                    stream: entry.stream, event: event)
-                    let hash = RecordCodec.chainHash(previous: previousHash, record: record)
-                    recorded.append(RecordedEvent(position: position, id: event.id, stream: entry.stream, streamVersion: version,
-                                                  type: event.type, schemaVersion: event.schemaVersion, payload: event.payload,
-                                                  metadata: event.metadata, recordedAt: recordedAt, hash: hash))
-                    previousHash = hash
-                }
-            }
+            let head = last.map { LogHead(position: $0.position, hash: $0.hash, lastRecordedAt: $0.recordedAt) } ?? .empty
+            let recorded = RecordCodec.chain(prepared, startVersions: versions, after: head, recordedAt: recordedAt) { _, _ in }
             for event in recorded {
                 state.events.append(event)
                 state.streams[event.stream, default: []].append(event.position)
@@ -60,29 +49,6 @@ public final class InMemoryEventLog: EventLog, Sendable {
             }
             return recorded
         }
-    }
-
-    /// The stored events when every event of the append is stored with the same content; nil when
-    /// none is; throws when only some are, or an id is stored with other content.
-    private static func alreadyStored(_ appends: [StreamAppend], in state: State) throws -> [RecordedEvent]? {
-        var stored: [RecordedEvent] = []
-        var missing = 0
-        for entry in appends {
-            for event in entry.events {
-                guard let position = state.ids[event.id] else {
-                    missing += 1
-                    continue
-                }
-                let existing = state.events[Int(position - 1)]
-                guard existing.hasSameContent(as: event, stream: entry.stream) else {
-                    throw EventLogError.eventIdReused(id: event.id.uuidString, position: position)
-                }
-                stored.append(existing)
-            }
-        }
-        if stored.isEmpty { return nil }
-        guard missing == 0 else { throw EventLogError.partialDuplicate(storedIDs: stored.map { $0.id.uuidString }) }
-        return stored.sorted { $0.position < $1.position }
     }
 
     public func readStream(_ stream: StreamID, from version: UInt64, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {

@@ -52,6 +52,32 @@ package enum RecordCodec {
         return out
     }
 
+    /// Gives the events of an append their positions (after `head`), stream versions (after each
+    /// stream's `startVersions` entry), time and chained hashes, in log order, calling `store` with
+    /// each event and its record bytes (what the hash covers) as it goes. Every log appends this way.
+    package static func chain(_ appends: [StreamAppend], startVersions: [UInt64], after head: LogHead, recordedAt: Timestamp,
+                              _ store: (RecordedEvent, [UInt8]) throws -> Void) rethrows -> [RecordedEvent] {
+        var position = head.position
+        var previousHash = head.hash
+        var recorded: [RecordedEvent] = []
+        for (entry, startVersion) in zip(appends, startVersions) {
+            var version = startVersion
+            for event in entry.events {
+                position += 1
+                version += 1
+                let record = encode(position: position, streamVersion: version, recordedAt: recordedAt, stream: entry.stream, event: event)
+                let hash = chainHash(previous: previousHash, record: record)
+                let stored = RecordedEvent(position: position, id: event.id, stream: entry.stream, streamVersion: version,
+                                           type: event.type, schemaVersion: event.schemaVersion, payload: event.payload,
+                                           metadata: event.metadata, recordedAt: recordedAt, hash: hash)
+                try store(stored, record)
+                recorded.append(stored)
+                previousHash = hash
+            }
+        }
+        return recorded
+    }
+
     /// Decodes a stored value (hash + record). Throws `corruptRecord` naming `position` on any defect.
     package static func decode(value: [UInt8], position: UInt64) throws -> RecordedEvent {
         guard value.count > hashSize else {

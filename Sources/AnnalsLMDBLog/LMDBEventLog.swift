@@ -132,7 +132,12 @@ public final class LMDBEventLog: EventLog {
     }
 
     private func appendPrepared(_ appends: [StreamAppend], in txn: WriteTransaction) throws -> AppendOutcome {
-        if let stored = try alreadyStored(appends, in: txn) {
+        let stored = try EventValidation.alreadyStored(appends) { id in
+            guard let positionBytes = try txn.get(ids, Self.idKey(id)) else { return nil }
+            let position = decodeUInt64(positionBytes[...]) ?? 0
+            return (try event(at: position, in: txn), position)
+        }
+        if let stored {
             return AppendOutcome(events: stored, alreadyStored: true)
         }
         let head = try readHead(in: txn)
@@ -143,53 +148,16 @@ public final class LMDBEventLog: EventLog {
             versions.append(actual)
         }
         let recordedAt = max(clock(), head.lastRecordedAt ?? Timestamp(microsecondsSinceEpoch: .min))
-        var position = head.position
-        var previousHash = head.hash
-        var recorded: [RecordedEvent] = []
-        for (entry, startVersion) in zip(appends, versions) {
-            var version = startVersion
-            for event in entry.events {
-                position += 1
-                version += 1
-                let record = RecordCodec.encode(position: position, streamVersion: version, recordedAt: recordedAt,
-                                                stream: entry.stream, event: event)
-                let hash = RecordCodec.chainHash(previous: previousHash, record: record)
-                let key = positionKey(position)
-                try txn.put(events, key, hash + record, options: .append)
-                try txn.put(streams, Self.streamKey(entry.stream, version), key, options: .noOverwrite)
-                try txn.put(ids, Self.idKey(event.id), key, options: .noOverwrite)
-                if let byType { try txn.put(byType, Self.typeKey(event.type, position), []) }
-                recorded.append(RecordedEvent(position: position, id: event.id, stream: entry.stream, streamVersion: version,
-                                              type: event.type, schemaVersion: event.schemaVersion, payload: event.payload,
-                                              metadata: event.metadata, recordedAt: recordedAt, hash: hash))
-                previousHash = hash
-            }
+        let recorded = try RecordCodec.chain(appends, startVersions: versions, after: head, recordedAt: recordedAt) { event, record in
+            let key = positionKey(event.position)
+            try txn.put(events, key, event.hash + record, options: .append)
+            try txn.put(streams, Self.streamKey(event.stream, event.streamVersion), key, options: .noOverwrite)
+            try txn.put(ids, Self.idKey(event.id), key, options: .noOverwrite)
+            if let byType { try txn.put(byType, Self.typeKey(event.type, event.position), []) }
         }
-        try writeHead(LogHead(position: position, hash: previousHash, lastRecordedAt: recordedAt), in: txn)
+        guard let last = recorded.last else { return AppendOutcome(events: [], alreadyStored: false) }
+        try writeHead(LogHead(position: last.position, hash: last.hash, lastRecordedAt: recordedAt), in: txn)
         return AppendOutcome(events: recorded, alreadyStored: false)
-    }
-
-    /// The stored events when every event of the append is already stored with the same content;
-    /// nil when none is. Throws when only some are, or when an id is stored with other content.
-    private func alreadyStored(_ appends: [StreamAppend], in txn: Transaction) throws -> [RecordedEvent]? {
-        var stored: [RecordedEvent] = []
-        var missing = 0
-        for entry in appends {
-            for event in entry.events {
-                guard let positionBytes = try txn.get(ids, Self.idKey(event.id)) else {
-                    missing += 1
-                    continue
-                }
-                let position = decodeUInt64(positionBytes[...]) ?? 0
-                guard let existing = try self.event(at: position, in: txn), existing.hasSameContent(as: event, stream: entry.stream) else {
-                    throw EventLogError.eventIdReused(id: event.id.uuidString, position: position)
-                }
-                stored.append(existing)
-            }
-        }
-        if stored.isEmpty { return nil }
-        guard missing == 0 else { throw EventLogError.partialDuplicate(storedIDs: stored.map { $0.id.uuidString }) }
-        return stored.sorted { $0.position < $1.position }
     }
 
     // MARK: - Read

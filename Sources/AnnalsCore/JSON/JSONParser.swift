@@ -9,20 +9,22 @@
 /// fraction or exponent that fit in `Int64` become `.integer`, others `.double`, nesting is limited
 /// to 512 levels, and nothing may follow the value but white space.
 struct JSONParser {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
 
     static func parse(_ bytes: [UInt8]) throws -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
-        parser.skipSpace()
-        let value = try parser.value()
-        parser.skipSpace()
-        guard parser.index == bytes.count else { throw parser.error("unexpected text after the value") }
-        return value
+        try bytes.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(bytes: buffer)
+            parser.skipSpace()
+            let value = try parser.value()
+            parser.skipSpace()
+            guard parser.index == buffer.count else { throw parser.error("unexpected text after the value") }
+            return value
+        }
     }
 
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     private func error(_ what: String) -> JSONError {
         JSONError(offset: index, problem: what)
@@ -48,7 +50,7 @@ struct JSONParser {
     private mutating func literal(_ word: StaticString, _ value: JSONValue) throws -> JSONValue {
         let count = word.utf8CodeUnitCount
         guard index + count <= bytes.count,
-              word.withUTF8Buffer({ Array($0) }) == Array(bytes[index..<index + count]) else { throw error("unknown word") }
+              word.withUTF8Buffer({ $0.elementsEqual(bytes[index..<index + count]) }) else { throw error("unknown word") }
         index += count
         return value
     }
@@ -160,49 +162,12 @@ struct JSONParser {
         throw error("a string is not closed")
     }
 
-    private mutating func hex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count else { throw error("a \\u escape needs four hexadecimal digits") }
-        var value: UInt32 = 0
-        for byte in bytes[index..<index + 4] {
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw error("a \\u escape needs four hexadecimal digits")
-            }
-            value = value << 4 | digit
-        }
-        index += 4
-        return value
-    }
+    private mutating func hex4() throws -> UInt32 { try JSONGrammar.hex4(bytes, &index) }
 
     private mutating func number() throws -> JSONValue {
         let start = index
-        func digits() -> Int {
-            let from = index
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
-            return index - from
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        let leading = index
-        guard digits() > 0 else { throw error("not a value") }
-        guard bytes[leading] != UInt8(ascii: "0") || index - leading == 1 else { throw error("a number has a leading zero") }
-        var integral = true
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            integral = false
-            guard digits() > 0 else { throw error("a number needs digits after its '.'") }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index += 1
-            integral = false
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard digits() > 0 else { throw error("a number needs digits in its exponent") }
-        }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        if integral, let value = Int64(text) { return .integer(value) }
-        guard let value = Double(text) else { throw error("a number is out of range") }
-        return .double(value)
+        let integral = try JSONGrammar.number(bytes, &index)
+        guard let value = JSONGrammar.numberValue(bytes[start..<index], integral: integral) else { throw error("a number is out of range") }
+        return value
     }
 }

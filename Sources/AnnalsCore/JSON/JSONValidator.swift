@@ -140,51 +140,15 @@ struct JSONValidator {
         index += length
     }
 
-    private mutating func hex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count else { throw error("a \\u escape needs four hexadecimal digits") }
-        var value: UInt32 = 0
-        for byte in bytes[index..<index + 4] {
-            let digit: UInt32
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-            default: throw error("a \\u escape needs four hexadecimal digits")
-            }
-            value = value << 4 | digit
-        }
-        index += 4
-        return value
-    }
+    private mutating func hex4() throws -> UInt32 { try JSONGrammar.hex4(bytes, &index) }
 
     private mutating func number() throws {
         let start = index
-        func digits() -> Int {
-            let from = index
-            while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
-            return index - from
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        let leading = index
-        guard digits() > 0 else { throw error("not a value") }
-        guard bytes[leading] != UInt8(ascii: "0") || index - leading == 1 else { throw error("a number has a leading zero") }
-        var integral = true
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            integral = false
-            guard digits() > 0 else { throw error("a number needs digits after its '.'") }
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index += 1
-            integral = false
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard digits() > 0 else { throw error("a number needs digits in its exponent") }
-        }
+        let integral = try JSONGrammar.number(bytes, &index)
         // The parser turns an integer too large for Int64 into a Double and refuses what Double
-        // cannot hold: the same check, on the rare numbers long enough to need it.
-        if index - start > 15 || !integral {
-            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-            guard (integral && Int64(text) != nil) || Double(text) != nil else { throw error("a number is out of range") }
+        // cannot hold: the same check, on the numbers that can need it (long, or not integral).
+        if index - start > 15 || !integral, JSONGrammar.numberValue(bytes[start..<index], integral: integral) == nil {
+            throw error("a number is out of range")
         }
     }
 }
