@@ -76,6 +76,7 @@ let package = Package(
         .target(
             name: "AnnalsApplication",
             dependencies: ["AnnalsProjections", "AnnalsMigrations", "AnnalsRecords", "AnnalsLMDBLog", "AnnalsCore", "AnnalsLMDB"],
+            // AnnalsLMDB only for `Failure`, which names its error types to classify them.
             swiftSettings: strict
         ),
         .target(

@@ -1,6 +1,4 @@
 public import AnnalsCore
-import AnnalsLMDB
-import AnnalsLMDBLog
 public import AnnalsProjections
 public import AnnalsRecords
 import Foundation
@@ -35,7 +33,7 @@ public final class AnnalsService {
 
     /// Whether `path` holds a store (its data file).
     public static func storeExists(at path: String) -> Bool {
-        FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(Environment.dataFileName))
+        ProjectedStore.exists(at: path)
     }
 
     /// The store directory's canonical path.

@@ -1,6 +1,4 @@
 public import AnnalsCore
-import AnnalsLMDB
-import AnnalsLMDBLog
 public import AnnalsProjections
 import Foundation
 
@@ -86,11 +84,11 @@ extension AnnalsService {
 
     public func stats() throws -> StoreStats {
         let head = try store.head()
-        let usage = try store.environment.usage()
+        let usage = try store.usage()
         let status = try store.status()
         let stale = status.contains(where: \.isStale)
         return StoreStats(store: path, articles: stale ? nil : try store.count(.article), diplomacyEvents: stale ? nil : try store.count(.diplomacyEvent),
-                          events: head.position, headHash: head.hashHex, fileBytes: try store.environment.fileSize(),
+                          events: head.position, headHash: head.hashHex, fileBytes: try store.fileSize(),
                           mapBytes: usage.mapSize, usedBytes: usage.usedBytes,
                           projections: status.map { .init(name: $0.projection.rawValue, position: $0.position, version: $0.builtBy, stale: $0.isStale) })
     }
@@ -101,12 +99,7 @@ extension AnnalsService {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         guard files.isEmpty else { throw ApplicationError("\(directory) is not empty; back up into a new directory") }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        try store.environment.copy(to: directory, compact: true)
-        var options = EnvironmentOptions()
-        options.createIfMissing = false
-        let copy = try LMDBEventLog(path: directory, options: options)
-        defer { copy.environment.close() }
-        let report = try copy.verify()
+        let report = try store.backup(to: directory)
         guard report.isValid else {
             throw ApplicationError("the copy does not verify: \(report.problem.map(String.init(describing:)) ?? "")", kind: .verificationFailed)
         }

@@ -1,5 +1,4 @@
 public import AnnalsCore
-import AnnalsLMDB
 import AnnalsLMDBLog
 import AnnalsMigrations
 import AnnalsProjections
@@ -47,7 +46,7 @@ public enum StoreMaintenance {
     /// The plan for the store at `path`, reading only.
     public static func plan(at path: String) throws -> MigrationPlan {
         let log = try openLog(path, readOnly: true)
-        defer { log.environment.close() }
+        defer { log.close() }
         return try plan(for: log)
     }
 
@@ -57,7 +56,7 @@ public enum StoreMaintenance {
     public static func migrate(at path: String, applied: (String) -> Void = { _ in },
                                rebuilding: ((UInt64, UInt64) -> Void)? = nil) throws -> (plan: MigrationPlan, rebuilt: RebuildResult?, format: UInt32) {
         let log = try openLog(path, readOnly: false)
-        defer { log.environment.close() }
+        defer { log.close() }
         let plan = try plan(for: log)
         let migrator = StoreMigrator(try MigrationSet.embedded())
         for migration in migrator.pending(for: log) {
@@ -78,7 +77,7 @@ public enum StoreMaintenance {
     /// failures and how many events were checked.
     public static func checkUpcasts(at path: String) throws -> (checked: Int, failures: [UpcastFailure]) {
         let log = try openLog(path, readOnly: true)
-        defer { log.environment.close() }
+        defer { log.close() }
         let upcaster = try Upcaster.embedded()
         var checked = 0
         var failures: [UpcastFailure] = []
@@ -109,13 +108,10 @@ public enum StoreMaintenance {
     }
 
     private static func openLog(_ path: String, readOnly: Bool) throws -> LMDBEventLog {
-        var options = EnvironmentOptions()
-        options.createIfMissing = false
-        options.readOnly = readOnly
-        let log = try LMDBEventLog(path: path, options: options, openingOlderFormat: true)
+        let log = try LMDBEventLog.openExisting(at: path, readOnly: readOnly, openingOlderFormat: true)
         let migrator = StoreMigrator(try MigrationSet.embedded())
         if let unknown = try migrator.unknownApplied(in: log).first {
-            log.environment.close()
+            log.close()
             throw ApplicationError("the store was migrated by a newer annals (migration \(unknown)); upgrade annals, the store was not touched")
         }
         return log

@@ -285,3 +285,16 @@ public final class LMDBEventLog: EventLog {
         withUnsafeBytes(of: id.uuid) { Array($0) }
     }
 }
+
+extension LMDBEventLog {
+    /// Opens the log of an existing store (nothing is created); `openingOlderFormat` as in `init`.
+    public static func openExisting(at path: String, readOnly: Bool, openingOlderFormat: Bool = false) throws -> LMDBEventLog {
+        var options = EnvironmentOptions()
+        options.createIfMissing = false
+        options.readOnly = readOnly
+        return try LMDBEventLog(path: path, options: options, openingOlderFormat: openingOlderFormat)
+    }
+
+    /// Closes the log's environment; any later use throws. Closing twice is harmless.
+    public func close() { environment.close() }
+}
