@@ -133,6 +133,20 @@ struct RebuildTests {
         #expect(try w.store.verifyProjections() == [])
     }
 
+    @Test("events a log-only writer appended while the store was open are applied with the next edit, none skipped")
+    func catchUpOnAppend() throws {
+        let w = try ProjectedWorkspace()
+        try w.importSeedFacts()
+        let state = try #require(try w.store.record(RecordID("event/lang-son-2020-ngo-aid")))
+        try w.store.log.append([try RecordEditor.planRetract(state, context: edit("log-only tool", "test"))])
+        #expect(try w.store.lag() == 1)
+        try w.editor.correct(RecordID("event/lang-son-2021-ngo-aid"), set: [(FieldPath("place"), .string("Tỉnh Lạng Sơn"))], context: edit("e", "x"))
+        #expect(try w.store.lag() == 0)
+        #expect(try w.store.record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == true)
+        #expect(try w.total("quantity", year: 2020, ["ngo-aid", "USD"]) == nil)
+        #expect(try w.store.verifyProjections() == [])
+    }
+
     @Test("verifying projections finds one changed behind the store's back")
     func verifyFindsDrift() throws {
         let w = try ProjectedWorkspace()

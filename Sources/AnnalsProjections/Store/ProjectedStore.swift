@@ -124,8 +124,13 @@ public final class ProjectedStore: EventLog {
         try environment.write { txn in
             try requireFresh(ProjectionName.allCases, in: txn)
             let outcome = try log.append(appends, in: txn)
-            guard !outcome.alreadyStored else { return outcome.events }
-            try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn).apply(outcome.events, in: txn)
+            guard !outcome.alreadyStored, let first = outcome.events.first else { return outcome.events }
+            let runner = try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn)
+            // Events another process appended to the bare log since this store caught up come
+            // first, in the same transaction: the projections never skip one.
+            let done = try runner.checkpoint(in: txn)
+            let missed = first.position > done + 1 ? try log.readLog(from: done + 1, limit: Int(first.position - done - 1), in: txn) : []
+            try runner.apply(missed + outcome.events, in: txn)
             return outcome.events
         }
     }
