@@ -10,8 +10,8 @@ import Foundation
 /// Only full chunks of `chunkSize` events are handed out when `fullChunksOnly` (a rebuild applies
 /// the remainder itself, inside its final transaction); otherwise it reads up to `until`.
 final class ReadAhead: @unchecked Sendable {
-    // @unchecked: every mutable field below is read and written only under `condition`; `source`
-    // is used only by the reading thread after `init` returns (see `SourceLog`).
+    // @unchecked: every mutable field below is read and written only under `condition`; the log
+    // is used only by the reading thread once `init` has started it (see `SourceLog`).
     private let condition = NSCondition()
     private var ready: [[PreparedEvent]] = []
     private var finished = false
