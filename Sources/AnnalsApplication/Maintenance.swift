@@ -30,8 +30,19 @@ public struct StoreStats: Encodable, Sendable {
     public struct Projection: Encodable, Sendable {
         public let name: String
         public let position: UInt64
+        /// Nil when the projection was never built for this log (written as null).
         public let version: UInt32?
         public let stale: Bool
+
+        private enum CodingKeys: String, CodingKey { case name, position, version, stale }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .name)
+            try container.encode(position, forKey: .position)
+            try container.encode(version, forKey: .version)
+            try container.encode(stale, forKey: .stale)
+        }
     }
 
     public let store: String
@@ -45,6 +56,24 @@ public struct StoreStats: Encodable, Sendable {
     public let mapBytes: Int
     public let usedBytes: Int
     public let projections: [Projection]
+
+    private enum CodingKeys: String, CodingKey {
+        case store, articles, diplomacyEvents, events, headHash, fileBytes, mapBytes, usedBytes, projections
+    }
+
+    /// Unknown counts are written as null, not left out: readers rely on the keys.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(store, forKey: .store)
+        try container.encode(articles, forKey: .articles)
+        try container.encode(diplomacyEvents, forKey: .diplomacyEvents)
+        try container.encode(events, forKey: .events)
+        try container.encode(headHash, forKey: .headHash)
+        try container.encode(fileBytes, forKey: .fileBytes)
+        try container.encode(mapBytes, forKey: .mapBytes)
+        try container.encode(usedBytes, forKey: .usedBytes)
+        try container.encode(projections, forKey: .projections)
+    }
 }
 
 /// A backup or a restore: where, how many events, the head hash it verified.
