@@ -185,7 +185,10 @@ struct Backup: ParsableCommand {
         let service = try session.open()
         defer { service.close() }
         let result = try service.backup(to: directory)
-        if global.json { return try session.emit(result) }
+        if global.json {
+            // Keyed "backup" as before the result types, which readers of this output rely on.
+            return session.emit(.object(["backup": .string(directory), "events": .integer(Int64(result.events)), "head": .string(result.head)]))
+        }
         session.say("backed up \(result.events) events to \(directory); the copy verifies (head \(result.head.prefix(16))…)")
     }
 }
