@@ -9,18 +9,35 @@ enum Text {
     /// (U+1E00–U+1EFF, the Vietnamese letters), general punctuation from U+2010 and currency
     /// signs (U+2010–U+20CF). A text made only of these is NFC; anything else goes through the
     /// full normaliser.
+    /// Read on the UTF-8 bytes (every event's type, actor and reason pass here): below U+0300 is
+    /// ASCII or a two-byte sequence led by C2–CB; U+1E00–U+1EFF is E1 B8–BB xx; U+2010–U+20CF is
+    /// E2 80 90 to E2 83 8F.
     static func isPlainlyNFC(_ text: String) -> Bool {
-        text.unicodeScalars.allSatisfy { scalar in
-            let v = scalar.value
-            return v < 0x300 || (0x1E00...0x1EFF).contains(v) || (0x2010...0x20CF).contains(v)
+        var bytes = text.utf8.makeIterator()
+        while let lead = bytes.next() {
+            switch lead {
+            case 0..<0x80: continue
+            case 0xC2...0xCB: _ = bytes.next()
+            case 0xE1:
+                guard let second = bytes.next(), (0xB8...0xBB).contains(second) else { return false }
+                _ = bytes.next()
+            case 0xE2:
+                guard let second = bytes.next(), let third = bytes.next(), (0x80...0x83).contains(second),
+                      second != 0x80 || third >= 0x90, second != 0x83 || third <= 0x8F else { return false }
+            default: return false
+            }
         }
+        return true
     }
 
-    /// True when the text holds a control character (C0, DEL or C1).
+    /// True when the text holds a control character (C0, DEL or C1: U+0080–U+009F is C2 80–9F).
     static func hasControlCharacter(_ text: String) -> Bool {
-        text.unicodeScalars.contains { scalar in
-            scalar.value < 0x20 || (scalar.value >= 0x7f && scalar.value < 0xa0)
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && byte < 0xA0 && byte >= 0x80) { return true }
+            previous = byte
         }
+        return false
     }
 }
 

@@ -41,3 +41,31 @@ struct JSONTests {
         #expect(throws: JSONError.self) { _ = try JSONValue.parse([0x22, 0xff, 0x22]) }
     }
 }
+
+@Suite("Text checks on UTF-8")
+struct TextCheckTests {
+    /// The definitions the byte-level checks stand for, on scalars.
+    static func plainlyNFC(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy { $0.value < 0x300 || (0x1E00...0x1EFF).contains($0.value) || (0x2010...0x20CF).contains($0.value) }
+    }
+
+    static func control(_ text: String) -> Bool {
+        text.unicodeScalars.contains { $0.value < 0x20 || ($0.value >= 0x7F && $0.value < 0xA0) }
+    }
+
+    @Test("the byte-level NFC and control-character checks agree with their scalar definitions")
+    func agreeWithScalars() {
+        var samples = ["", "abc", "Hội nghị ngoại giao", "Liễu Chang", "Lie\u{0302}\u{0300}u", "a\u{0300}", "ǅ", "\u{02FF}", "\u{0300}",
+                       "\u{1DFF}", "\u{1E00}", "\u{1EFF}", "\u{1F00}", "\u{200F}", "\u{2010}", "\u{20CF}", "\u{20D0}", "€ 100", "日本",
+                       "😀", "tab\there", "del\u{7F}", "c1\u{0085}", "\u{009F}", "\u{00A0}", "Ä", "\u{24F}", "\u{250}"]
+        // Every scalar from U+0000 to U+2100 on its own, and beside an ASCII letter.
+        for value in 0..<0x2100 { if let scalar = Unicode.Scalar(value) { samples.append(String(scalar)); samples.append("x" + String(scalar) + "y") } }
+        var checked = 0
+        for text in samples {
+            #expect(Text.isPlainlyNFC(text) == Self.plainlyNFC(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            #expect(Text.hasControlCharacter(text) == Self.control(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            checked += 1
+        }
+        #expect(checked > 16_000)
+    }
+}
