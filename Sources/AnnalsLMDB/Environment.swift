@@ -253,7 +253,6 @@ public final class Environment {
         }
     }
 
-    /// Begins a transaction, adopting a map size another process grew to.
     /// Begins a transaction; the caller holds `remapLock` shared. When another process grew the
     /// map, the new size is adopted with the lock held exclusively, then the shared hold is retaken.
     private func beginTransaction(flags: UInt32, into txn: inout OpaquePointer?) throws {

@@ -8,12 +8,14 @@ public import AnnalsMigrations
 /// The Annals store: the event log plus its projections, kept in one LMDB environment.
 ///
 /// Guarantees:
-/// - every append updates every projection in the same write transaction, with the log position
-///   it reflects, so a read after an acknowledged edit sees that edit;
+/// - every append updates every projection inline, in the same write transaction, with each one's
+///   checkpoint, so a read after an acknowledged edit sees that edit;
 /// - a projection built by another version is reported stale on open, and reads that need it fail
 ///   with the command that rebuilds it (`ProjectionError.stale`); writes are refused until then,
 ///   so no projection falls silently behind;
-/// - events appended by a tool that knows only the log are caught up on the next open.
+/// - events appended by a tool that knows only the log are applied on the next writable open or
+///   with the next append, whichever comes first; a read-only open writes nothing and reports the
+///   lag (`lag()`).
 ///
 /// It conforms to `EventLog`, so the record editor and importers write through it unchanged.
 public final class ProjectedStore: EventLog {
