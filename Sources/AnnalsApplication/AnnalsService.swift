@@ -41,11 +41,4 @@ public final class AnnalsService {
 
     /// Closes the store; any later use throws. Closing twice is harmless.
     public func close() { store.close() }
-
-    /// Runs `body` with the store at `path` open and closes it afterwards, however `body` ends.
-    public static func with<R>(_ path: String, readOnly: Bool = false, _ body: (AnnalsService) throws -> R) throws -> R {
-        let service = try open(at: path, readOnly: readOnly)
-        defer { service.close() }
-        return try body(service)
-    }
 }
