@@ -25,6 +25,7 @@ public struct Annals: ParsableCommand {
     /// Parses the arguments, runs the command and exits with its code. Errors are one line on
     /// stderr, `error: …`, naming what was wrong and how to fix it.
     public static func runAndExit(_ arguments: [String]? = nil) -> Never {
+        MappedFileGuard.install()
         do {
             var command = try parseAsRoot(arguments)
             try command.run()

@@ -100,6 +100,7 @@ public struct VerificationProblem: Error, Sendable, Equatable, CustomStringConve
         case idIndex = "event-id index"
         case typeIndex = "by-type index"
         case headMismatch = "head mismatch"
+        case eventPastHead = "event past the head"
     }
 
     public let position: UInt64

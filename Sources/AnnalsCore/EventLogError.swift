@@ -33,7 +33,7 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .needsMigration(found, current):
             return "store format \(found) is older than this annals (format \(current)); run: annals migrate --plan, then annals migrate"
         case let .notAnAnnalsStore(path):
-            return "\(path) holds LMDB data but no Annals log; point --store at an Annals store or an empty directory"
+            return "not an Annals store: \(path) holds no Annals log (another program's LMDB, or an interrupted init); it was left untouched; point --store at an Annals store, or run annals init on an empty folder"
         case let .corruptRecord(position, detail):
             return "the event at position \(position) cannot be read: \(detail); run verify"
         }

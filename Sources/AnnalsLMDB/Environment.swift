@@ -32,6 +32,10 @@ public final class Environment {
     private var inWrite = false
     private var closed = false
     private let remapLock = RemapLock()
+    /// True when a read-only open had no write access to `lock.mdb` (another user's store, or
+    /// read-only media) and reads without LMDB's reader table: a writer running at the same time
+    /// could then change pages under a long read. Callers may want to say so.
+    public private(set) var openedWithoutLock = false
 
     private static let openPaths = Mutex<Set<String>>([])
 
@@ -69,31 +73,51 @@ public final class Environment {
         free(resolved)
         self.path = canonical
 
+        // Before LMDB maps anything: refuse links, foreign or truncated files (SIGBUS otherwise).
+        _ = try DataFileCheck.inspect(directory: canonical, mayCreate: options.createIfMissing && !options.readOnly)
+
         let inserted = Self.openPaths.withLock { $0.insert(canonical).inserted }
         guard inserted else {
             throw StoreAccessError(.alreadyOpenInProcess, path: canonical, detail: "this store is already open in this process; reuse that environment")
         }
-        var env: OpaquePointer?
         do {
-            try check(mdb_env_create(&env), "mdb_env_create")
-            guard let env else { throw LMDBError(code: .invalid, function: "mdb_env_create") }
-            do {
-                try check(mdb_env_set_maxdbs(env, MDB_dbi(options.maxDatabases)), "mdb_env_set_maxdbs")
-                try check(mdb_env_set_maxreaders(env, options.maxReaders), "mdb_env_set_maxreaders")
-                try check(mdb_env_set_mapsize(env, options.initialMapSize), "mdb_env_set_mapsize")
-                var flags = UInt32(MDB_NOTLS)
-                if options.readOnly { flags |= UInt32(MDB_RDONLY) }
-                if options.unsafeNoSync { flags |= UInt32(MDB_NOSYNC) }
-                try check(mdb_env_open(env, canonical, flags, mdb_mode_t(options.fileMode)), "mdb_env_open", detail: canonical)
-            } catch {
-                mdb_env_close(env)
-                throw error
+            var flags = UInt32(MDB_NOTLS)
+            if options.readOnly { flags |= UInt32(MDB_RDONLY) }
+            if options.unsafeNoSync { flags |= UInt32(MDB_NOSYNC) }
+            var opened = Self.openHandle(canonical, flags: flags, options: options)
+            if options.readOnly, case .failure(let code) = opened, code.rc == EACCES || code.rc == EROFS {
+                // A reader without write access to lock.mdb (another user's store, read-only
+                // media): read without LMDB's reader table. Nothing can be written this way.
+                opened = Self.openHandle(canonical, flags: flags | UInt32(MDB_NOLOCK), options: options)
+                if case .success = opened { openedWithoutLock = true }
             }
-            self.handle = env
+            switch opened {
+            case .success(let handle): self.handle = handle
+            case .failure(let code):
+                try Self.checkFileAccess(code.rc, "mdb_env_open", path: canonical, readOnly: options.readOnly)
+                throw LMDBError(code: .init(rawValue: code.rc), function: "mdb_env_open", detail: canonical)
+            }
         } catch {
             _ = Self.openPaths.withLock { $0.remove(canonical) }
             throw error
         }
+    }
+
+    /// Creates an LMDB handle and opens `path` with it, or returns the failing code (the handle
+    /// then closed).
+    private static func openHandle(_ path: String, flags: UInt32, options: EnvironmentOptions) -> Result<OpaquePointer, RawCode> {
+        var created: OpaquePointer?
+        var rc = mdb_env_create(&created)
+        guard rc == 0, let env = created else { return .failure(RawCode(rc == 0 ? MDB_INVALID : rc)) }
+        rc = mdb_env_set_maxdbs(env, MDB_dbi(options.maxDatabases))
+        if rc == 0 { rc = mdb_env_set_maxreaders(env, options.maxReaders) }
+        if rc == 0 { rc = mdb_env_set_mapsize(env, options.initialMapSize) }
+        if rc == 0 { rc = mdb_env_open(env, path, flags, mdb_mode_t(options.fileMode)) }
+        guard rc == 0 else {
+            mdb_env_close(env)
+            return .failure(RawCode(rc))
+        }
+        return .success(env)
     }
 
     deinit { close() }
@@ -134,6 +158,21 @@ public final class Environment {
         let database = Database(name: name, handle: dbi)
         databases[name] = database
         return database
+    }
+
+    /// The keys of LMDB's unnamed main database: the names of the named databases, plus whatever
+    /// another program stored there. For telling an Annals store from another program's LMDB.
+    public func mainDatabaseKeys() throws -> [String] {
+        try read { txn in
+            var dbi = MDB_dbi(0)
+            try check(mdb_dbi_open(txn.handle, nil, 0, &dbi), "mdb_dbi_open", detail: "main database")
+            var keys: [String] = []
+            try txn.scan(Database(name: "", handle: dbi)) { entry in
+                keys.append(String(decoding: entry.key, as: UTF8.self))
+                return keys.count < 1000
+            }
+            return keys
+        }
     }
 
     /// Runs `body` in a read-only transaction that sees one consistent snapshot.
@@ -220,7 +259,7 @@ public final class Environment {
                 try growMap()
                 continue
             }
-            try check(rc, "mdb_txn_commit")
+            try Self.checkFileAccess(rc, "mdb_txn_commit", path: path, readOnly: false, bytesWritten: transaction.bytesPut)
             return result
         }
     }
@@ -246,6 +285,29 @@ public final class Environment {
     }
 
     // MARK: - Internals
+
+    /// Turns the errno codes of a failed open or commit into words: permissions, read-only media,
+    /// a full disk (with the free space and what the write needed). Other codes stay `LMDBError`.
+    static func checkFileAccess(_ rc: Int32, _ function: StaticString, path: String, readOnly: Bool, bytesWritten: Int = 0) throws {
+        switch rc {
+        case 0: return
+        case EACCES, EPERM:
+            throw StoreAccessError(.permissionDenied, path: path,
+                                   detail: "permission denied opening the store's files\(readOnly ? "" : " for writing"); run as their owner, or ask for access")
+        case EROFS:
+            throw StoreAccessError(.readOnly, path: path, detail: "the store is on read-only media; reads work, writes need a writable copy (annals backup, then use the copy)")
+        case ENOSPC, EDQUOT, EIO, EFBIG:
+            var fs = statvfs()
+            let free = statvfs(path, &fs) == 0 ? Int(fs.f_bavail) * Int(fs.f_frsize) : -1
+            // EIO from a commit is how some file systems report a write that found no space.
+            if rc == EIO && (free < 0 || free > 16 << 20) { break }
+            let needed = bytesWritten > 0 ? " this write needed at least \(bytesWritten) bytes more," : ""
+            throw StoreAccessError(.noSpace, path: path,
+                                   detail: "no space left on the device holding the store:\(needed) \(free >= 0 ? "\(free) bytes are free" : "free space unknown"); free some space and retry (nothing was written)")
+        default: break
+        }
+        try check(rc, function, detail: path)
+    }
 
     func ensureOpen() throws {
         if closed {
@@ -297,6 +359,12 @@ public final class Environment {
         let next = min(current * 2, options.maxMapSize)
         try check(mdb_env_set_mapsize(handle, next), "mdb_env_set_mapsize", detail: "growing the map to \(next) bytes")
     }
+}
+
+/// A C return code, as the failure of a `Result`.
+struct RawCode: Error, Equatable {
+    let rc: Int32
+    init(_ rc: Int32) { self.rc = rc }
 }
 
 /// How much of the memory map is in use.

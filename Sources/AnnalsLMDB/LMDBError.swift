@@ -72,6 +72,15 @@ public struct StoreAccessError: Error, Equatable, Sendable, CustomStringConverti
         case fileSystem
         /// Another process holds the store's maintenance lock.
         case busy
+        /// The directory is not an Annals store (no data file, an empty one, a file that is not
+        /// LMDB's, or files that are links); nothing in it was touched.
+        case notAStore
+        /// The data file is cut short or otherwise unreadable: restore it from a backup.
+        case damaged
+        /// The device holding the store is full (or the write failed for lack of space).
+        case noSpace
+        /// The files cannot be opened with the permissions this process has.
+        case permissionDenied
     }
 
     public let kind: Kind

@@ -122,9 +122,13 @@ public class Transaction {
 
 /// The write transaction, valid only inside the closure of `Environment.write`.
 public final class WriteTransaction: Transaction {
+    /// The bytes of keys and values put so far: what a failed commit needed at least.
+    public internal(set) var bytesPut = 0
+
     /// Stores `value` under `key`.
     public func put(_ database: Database, _ key: [UInt8], _ value: [UInt8], options: PutOptions = []) throws {
         try ensureLive()
+        bytesPut += key.count + value.count
         try key.withUnsafeBytes { keyBytes in
             try value.withUnsafeBytes { valueBytes in
                 var k = MDB_val(mv_size: keyBytes.count, mv_data: UnsafeMutableRawPointer(mutating: keyBytes.baseAddress))

@@ -76,10 +76,28 @@ extension LMDBEventLog {
         if head.position > 0 && previousHash != head.hash {
             return report(head.position, .headMismatch, "the stored head hash \(head.hashHex) is not the last event's \(previousHash.hexString)")
         }
+        if let problem = try verifyNothingPastHead() { return problem }
         if let problem = try verifyStreamIndex(head: head) { return problem }
         if let problem = try verifyIDIndex(head: head) { return problem }
         if let problem = try verifyTypeIndex(head: head) { return problem }
         return VerificationReport(head: head, eventsChecked: head.position, problem: nil)
+    }
+
+    /// In one snapshot, the last stored event is the head: appends write both in one transaction,
+    /// so an event past the head was put there behind the log's back.
+    private func verifyNothingPastHead() throws -> VerificationReport? {
+        try environment.read { txn in
+            let head = try readHead(in: txn)
+            var last: UInt64 = 0
+            try txn.scan(events, from: nil, to: nil, reverse: true) { entry in
+                last = decodeUInt64(entry.key[...]) ?? 0
+                return false
+            }
+            guard last > head.position else { return nil }
+            return VerificationReport(head: head, eventsChecked: head.position,
+                                      problem: VerificationProblem(position: head.position + 1, kind: .eventPastHead,
+                                                                   detail: "events are stored up to position \(last) but the head is at \(head.position): they were added behind the log's back"))
+        }
     }
 
     /// Visits every entry of `database` in key order, 4096 entries per short read transaction (so

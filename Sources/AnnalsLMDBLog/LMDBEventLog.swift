@@ -70,7 +70,14 @@ public final class LMDBEventLog: EventLog {
         }
         // A new store, or one whose creation was interrupted before the format was written (the
         // databases are created in separate transactions and the format key is written last).
-        // A store with events but no format key is not ours: refuse it.
+        // Only `annals init` may finish it; anything else in the main database belongs to another
+        // program, and a store with events but no format key is not ours: refuse both untouched.
+        let options = environment.options
+        guard options.createIfMissing, !options.readOnly else { throw EventLogError.notAnAnnalsStore(path: environment.path) }
+        let ours = ["log/", "proj/", DatabaseName.meta]
+        if try environment.mainDatabaseKeys().contains(where: { key in !ours.contains { key.hasPrefix($0) } }) {
+            throw EventLogError.notAnAnnalsStore(path: environment.path)
+        }
         if let existingEvents = try Self.existingDatabase(DatabaseName.events, in: environment),
            try environment.read({ txn in try txn.count(existingEvents) }) > 0 {
             throw EventLogError.notAnAnnalsStore(path: environment.path)
@@ -93,6 +100,9 @@ public final class LMDBEventLog: EventLog {
             return try environment.database(name, create: false)
         } catch let error as LMDBError where error.code == .notFound {
             return nil
+        } catch let error as LMDBError where error.code == .incompatible {
+            // Another program's LMDB with a plain key of that name, not a database.
+            throw EventLogError.notAnAnnalsStore(path: environment.path)
         }
     }
 

@@ -62,7 +62,7 @@ struct Stats: ParsableCommand {
 
     func run() throws {
         let session = Session(options: global)
-        let service = try session.open()
+        let service = try session.open(readOnly: true)
         defer { service.close() }
         let stats = try service.stats()
         if global.json { return try session.emit(stats) }
