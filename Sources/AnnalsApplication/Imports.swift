@@ -26,57 +26,77 @@ extension AnnalsService {
     /// (an article as saved from baolangson.vn), `.json`, `.jsonl` (records, or the Dân Trí and
     /// Baomoi corpora), `.csv` (the 2026 crawl, GDELT 1.0), `.tsv` (ICEWS). A record stored
     /// unchanged appends nothing; a changed one gets one correction of exactly the changed fields.
-    /// Rejected records are listed in the result and skipped; the others land.
+    ///
+    /// All or nothing: every input is checked (exists, a format Annals reads, its codebook) before
+    /// anything is written, and the whole import is one write transaction. Records refused on their
+    /// own (a bad field) are listed in the result and skipped; any other failure (a file that
+    /// cannot be read, a full disk) writes nothing at all. Other writers wait while it runs.
     public func importFiles(_ inputs: [String], actor: String, batchSize: Int = 1000, codebook: String? = nil) throws -> ImportResult {
         var paths: [String] = []
         for input in inputs {
             var isFolder: ObjCBool = false
             if input != "-" && !FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) {
-                throw ApplicationError("cannot import \(input): no such file or folder")
+                throw ApplicationError("cannot import \(input): no such file or folder; nothing was imported")
             }
             paths += isFolder.boolValue ? try Corpora.files(inFolder: input) : [input]
         }
-        let runner = ImportRunner(editor: editor, actor: actor, batchSize: batchSize)
-        for path in paths { try Self.read(path, codebook: codebook, into: runner) }
-        let summary = try runner.finish()
+        let readers = try paths.map { try Self.reader(for: $0, codebook: codebook) }
+        let summary = try store.atomically {
+            let runner = ImportRunner(editor: editor, actor: actor, batchSize: batchSize)
+            for read in readers { try read(runner) }
+            return try runner.finish()
+        }
         return ImportResult(files: paths.count, created: summary.created, corrected: summary.corrected, unchanged: summary.unchanged,
                             linked: summary.linked,
                             rejected: summary.rejected.map { .init(location: $0.location.description, message: $0.message) },
                             summary: summary.line)
     }
 
-    private static func read(_ path: String, codebook: String?, into runner: ImportRunner) throws {
+    /// What reads one input into a runner, after checking (before any write) that it can: the file
+    /// is readable, its format known, its codebook found. Standard input is read here, once.
+    private static func reader(for path: String, codebook: String?) throws -> (ImportRunner) throws -> Void {
         let name = path == "-" ? "stdin" : (path as NSString).lastPathComponent
         if path == "-" {
             var lines: [String] = []
-            while let line = readLine(strippingNewline: true) { lines.append(line) }
-            try RecordInput.readJSONL(lines: lines, file: name) { try runner.add($0) }
-            return
+            let input = FileHandle.standardInput.readDataToEndOfFile()
+            for (index, bytes) in input.split(separator: 0x0a, omittingEmptySubsequences: false).enumerated() {
+                try UTF8Check.require(ArraySlice(bytes), line: index + 1, file: name)
+                lines.append(String(decoding: bytes.last == 0x0d ? bytes.dropLast() : bytes[...], as: UTF8.self))
+            }
+            return { runner in try RecordInput.readJSONL(lines: lines, file: name) { try runner.add($0) } }
         }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw ApplicationError("cannot read \(path): check its permissions; nothing was imported")
+        }
+        try UTF8Check.require(path: path, file: name)
         switch (path as NSString).pathExtension.lowercased() {
         case "txt":
-            guard let data = FileManager.default.contents(atPath: path) else { throw ApplicationError("cannot read \(path)") }
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw ApplicationError("\(path) is not UTF-8 text; save it as UTF-8 and import again")
+            return { runner in
+                guard let data = FileManager.default.contents(atPath: path) else { throw ApplicationError("cannot read \(path); nothing was imported") }
+                guard let text = String(validating: data, as: UTF8.self) else {
+                    throw ApplicationError("\(path) is not UTF-8 text; save it as UTF-8 and import again; nothing was imported")
+                }
+                try runner.add(SeedTextParser.parse(text, file: name))
             }
-            try runner.add(SeedTextParser.parse(text, file: name))
         case "json":
-            guard let data = FileManager.default.contents(atPath: path) else { throw ApplicationError("cannot read \(path)") }
-            for item in RecordInput.readJSON(data, file: name) { try runner.add(item) }
+            return { runner in
+                guard let data = FileManager.default.contents(atPath: path) else { throw ApplicationError("cannot read \(path); nothing was imported") }
+                for item in RecordInput.readJSON(data, file: name) { try runner.add(item) }
+            }
         case "jsonl":
             let first = LineReader(path: path).first { !$0.isEmpty } ?? ""
             if first.contains("\"recordType\"") {
-                try RecordInput.readJSONL(lines: LineReader(path: path), file: name) { try runner.add($0) }
-            } else {
-                try Corpora.read(path: path, codebook: nil) { try runner.add($0) }
+                return { runner in try RecordInput.readJSONL(lines: LineReader(path: path), file: name) { try runner.add($0) } }
             }
+            return { runner in try Corpora.read(path: path, codebook: nil) { try runner.add($0) } }
         case "csv", "tsv":
             guard Corpora.kind(of: path) != nil else {
-                throw ApplicationError("\(path): not a CSV Annals reads (the 2026 crawl, GDELT 1.0 events, ICEWS); convert it to JSONL records")
+                throw ApplicationError("\(path): not a CSV Annals reads (the 2026 crawl, GDELT 1.0 events, ICEWS); convert it to JSONL records; nothing was imported")
             }
-            try Corpora.read(path: path, codebook: try codebookFor(path, given: codebook)) { try runner.add($0) }
+            let codebook = try codebookFor(path, given: codebook)
+            return { runner in try Corpora.read(path: path, codebook: codebook) { try runner.add($0) } }
         default:
-            throw ApplicationError("\(path): unknown format; give .txt, .json, .jsonl, .csv or .tsv")
+            throw ApplicationError("\(path): unknown format; give .txt, .json, .jsonl, .csv or .tsv; nothing was imported")
         }
     }
 

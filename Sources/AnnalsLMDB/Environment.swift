@@ -30,6 +30,11 @@ public final class Environment {
     let handle: OpaquePointer
     private var databases: [String: Database] = [:]
     private var inWrite = false
+    /// The running write transaction and the thread running it: reads and writes that thread starts
+    /// inside it join it (and see its changes) instead of opening a snapshot without them.
+    /// (Set and cleared by the writing thread; other threads only compare the thread id.)
+    private var current: WriteTransaction?
+    private let writerThread = Atomic<UInt>(0)
     private var closed = false
     private let remapLock = RemapLock()
     /// True when a read-only open had no write access to `lock.mdb` (another user's store, or
@@ -177,8 +182,12 @@ public final class Environment {
 
     /// Runs `body` in a read-only transaction that sees one consistent snapshot.
     /// Values read are copied out, so nothing refers to the map after the closure returns.
+    ///
+    /// Called from inside a write closure on the writing thread, it runs `body` in that write
+    /// transaction instead, so the read sees what the write has done so far.
     public func read<R>(_ body: (Transaction) throws -> R) throws -> R {
         try ensureOpen()
+        if let joined = joinableWrite() { return try body(joined) }
         remapLock.lockShared()
         defer { remapLock.unlock() }
         var txn: OpaquePointer?
@@ -209,11 +218,16 @@ public final class Environment {
     ///
     /// Commit happens only when `body` returns normally and no LMDB call inside it failed.
     /// On `MDB_MAP_FULL` the map grows and `body` runs again from the start.
+    ///
+    /// Called from inside another write closure on the same thread, `body` joins that transaction:
+    /// it commits or aborts with it, and a map growth re-runs the outer closure. That is how several
+    /// writes become one atomic commit (an import writes all of its records or none).
     public func write<R>(_ body: (WriteTransaction) throws -> R) throws -> R {
         try ensureOpen()
         guard !options.readOnly else {
             throw StoreAccessError(.readOnly, path: path, detail: "the store was opened read-only")
         }
+        if let joined = joinableWrite() { return try body(joined) }
         guard !inWrite else {
             throw StoreAccessError(.nestedTransaction, path: path, detail: "a write transaction is already running in this process")
         }
@@ -227,8 +241,14 @@ public final class Environment {
             try beginTransaction(flags: 0, into: &txn)
             guard let txn else { throw LMDBError(code: .badTransaction, function: "mdb_txn_begin") }
             let transaction = WriteTransaction(handle: txn, environment: self)
+            current = transaction
+            writerThread.store(Self.threadID(), ordering: .releasing)
             let result: R
             do {
+                defer {
+                    writerThread.store(0, ordering: .releasing)
+                    current = nil
+                }
                 result = try body(transaction)
             } catch {
                 transaction.finish()
@@ -285,6 +305,14 @@ public final class Environment {
     }
 
     // MARK: - Internals
+
+    /// The running write transaction when the calling thread is the one running it.
+    private func joinableWrite() -> WriteTransaction? {
+        guard writerThread.load(ordering: .acquiring) == Self.threadID() else { return nil }
+        return current
+    }
+
+    private static func threadID() -> UInt { UInt(pthread_self()) }
 
     /// Turns the errno codes of a failed open or commit into words: permissions, read-only media,
     /// a full disk (with the free space and what the write needed). Other codes stay `LMDBError`.

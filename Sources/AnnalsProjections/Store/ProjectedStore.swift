@@ -149,6 +149,14 @@ public final class ProjectedStore: EventLog {
     public func head() throws -> LogHead { try log.head() }
     public func verify() throws -> VerificationReport { try log.verify() }
 
+    /// Runs `body` as one write transaction: every append it makes (and every read, which sees
+    /// those appends) joins it, and all of them commit together when it returns, or none when it
+    /// throws. Other writers wait meanwhile. When the map must grow, `body` runs again from the
+    /// start, so it must compute everything it writes inside itself.
+    public func atomically<R>(_ body: () throws -> R) throws -> R {
+        try environment.write { _ in try body() }
+    }
+
     // MARK: - Catch-up
 
     /// The projections in following mode over this store's own log: what catches them up with

@@ -1,17 +1,30 @@
 public import AnnalsCore
 import AnnalsLMDB
+import Foundation
 
 extension ProjectedStore {
     /// Creates a new store at `path` holding exactly `events` (same positions, ids, times and
     /// hashes, checked one by one as they are stored) and builds its projections. The path must
     /// not hold a store yet. `events` is called with a sink and feeds it in order, so any number
-    /// of events passes through bounded memory. Returns the new store, open.
+    /// of events passes through bounded memory. Returns the new store, open. When it fails, what it
+    /// created is removed (the directory, or the store files in a directory that was there), so the
+    /// same command can be run again.
     public static func restore(into path: String, chunkSize: Int = 4096,
                                events: ((RecordedEvent) throws -> Void) throws -> Void) throws -> ProjectedStore {
+        let directoryExisted = FileManager.default.fileExists(atPath: path)
         let store = try ProjectedStore(path: path, create: true)
         guard try store.head().position == 0 else {
             store.environment.close()
             throw EventLogError.invalidInput(field: "target store", value: path, fix: "restore into a new, empty store directory")
+        }
+        func removeCreated() {
+            let directory = store.path
+            store.environment.close()
+            if directoryExisted {
+                for name in [Environment.dataFileName, "lock.mdb"] { try? FileManager.default.removeItem(atPath: directory + "/" + name) }
+            } else {
+                try? FileManager.default.removeItem(atPath: directory)
+            }
         }
         var pending: [RecordedEvent] = []
         func flush() throws {
@@ -27,8 +40,11 @@ extension ProjectedStore {
             }
             try flush()
             try store.rebuild(chunkSize: chunkSize)
+            if let problem = try store.log.verify().problem {
+                throw EventLogError.invalidInput(field: "restored log", value: "\(problem)", fix: "the events given do not form a valid log; nothing was kept")
+            }
         } catch {
-            store.environment.close()
+            removeCreated()
             throw error
         }
         return store
