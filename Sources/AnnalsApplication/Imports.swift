@@ -1,3 +1,4 @@
+import AnnalsCore
 public import AnnalsRecords
 import Foundation
 
@@ -55,7 +56,7 @@ extension AnnalsService {
     /// What reads one input into a runner, after checking (before any write) that it can: the file
     /// is readable, its format known, its codebook found. Standard input is read here, once.
     private static func reader(for path: String, codebook: String?) throws -> (ImportRunner) throws -> Void {
-        let name = path == "-" ? "stdin" : (path as NSString).lastPathComponent
+        let name = path == "-" ? "stdin" : PathText.lastComponent(path)
         if path == "-" {
             var lines: [String] = []
             let input = FileHandle.standardInput.readDataToEndOfFile()
@@ -69,7 +70,7 @@ extension AnnalsService {
             throw ApplicationError("cannot read \(path): check its permissions; nothing was imported")
         }
         try UTF8Check.require(path: path, file: name)
-        switch (path as NSString).pathExtension.lowercased() {
+        switch PathText.fileExtension(path).lowercased() {
         case "txt":
             return { runner in
                 guard let data = FileManager.default.contents(atPath: path) else { throw ApplicationError("cannot read \(path); nothing was imported") }
@@ -103,7 +104,7 @@ extension AnnalsService {
     /// The CAMEO codebook GDELT rows need: the one given, else the one beside the corpus folder.
     private static func codebookFor(_ path: String, given: String?) throws -> CAMEOCodebook? {
         guard Corpora.kind(of: path) == .gdeltCSV else { return nil }
-        let folder = ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        let folder = PathText.parent(PathText.parent(path))
         let candidate = given ?? folder + "/cameo_codebook/CAMEO.eventcodes.txt"
         guard FileManager.default.fileExists(atPath: candidate) else {
             throw ApplicationError("GDELT rows need the CAMEO codebook: give --codebook CAMEO.eventcodes.txt")

@@ -3,6 +3,9 @@ public import Foundation
 /// Checks an event before anything is written and returns it with its text NFC-normalised.
 package enum EventValidation {
     static let maxTypeBytes = 256
+    /// An actor is part of the audit index's LMDB keys (at most 511 bytes with the rest).
+    package static let maxActorBytes = 200
+    package static let maxReasonBytes = 4096
 
     /// Validates and normalises an append, outside any transaction.
     package static func prepare(_ appends: [StreamAppend]) throws -> [StreamAppend] {
@@ -75,8 +78,22 @@ package enum EventValidation {
         guard !Text.hasControlCharacter(actor) else {
             throw EventLogError.invalidInput(field: "actor", value: event.metadata.actor, fix: "remove control characters from the actor")
         }
+        guard actor.utf8.count <= maxActorBytes else {
+            throw EventLogError.invalidInput(field: "actor", value: String(actor.prefix(40)) + "…",
+                                             fix: "an actor is at most \(maxActorBytes) bytes (it is part of the audit index's keys); shorten it")
+        }
         event.metadata.actor = actor
-        event.metadata.reason = event.metadata.reason.map(\.nfc)
+        if let reason = event.metadata.reason.map(\.nfc) {
+            guard reason.utf8.count <= maxReasonBytes else {
+                throw EventLogError.invalidInput(field: "reason", value: String(reason.prefix(40)) + "…",
+                                                 fix: "a reason is at most \(maxReasonBytes) bytes; say it shorter, or point at a document")
+            }
+            guard !Text.hasControlCharacter(reason) else {
+                throw EventLogError.invalidInput(field: "reason", value: reason,
+                                                 fix: "remove control characters (line breaks, terminal escapes) from the reason; write it on one line")
+            }
+            event.metadata.reason = reason
+        }
         do {
             // The grammar every reader's parser reads (UTF-8 included): what it refuses never enters the log.
             try JSONValidator.validate(event.payload)

@@ -44,7 +44,7 @@ struct Create: ParsableCommand {
         var document: JSONValue
         if let file {
             guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
-            do { document = try JSONValue.parse(Array(data)) } catch {
+            do { document = try JSONValue.parseInput(Array(data)) } catch {
                 throw CLIError("\(file) is not valid JSON; fix it and try again")
             }
         } else {

@@ -12,10 +12,14 @@ struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// Input from people refuses `-0` (which `.integer` cannot keep apart from 0); stored payloads
+    /// are read as they are.
+    private var refuseNegativeZero = false
 
-    static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+    static func parse(_ bytes: [UInt8], input: Bool = false) throws -> JSONValue {
         try bytes.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(bytes: buffer)
+            parser.refuseNegativeZero = input
             parser.skipSpace()
             let value = try parser.value()
             parser.skipSpace()
@@ -168,6 +172,9 @@ struct JSONParser {
         let start = index
         let integral = try JSONGrammar.number(bytes, &index)
         guard let value = JSONGrammar.numberValue(bytes[start..<index], integral: integral) else { throw error("a number is out of range") }
+        if refuseNegativeZero, bytes[start] == UInt8(ascii: "-"), value == .integer(0) || value == .double(0) {
+            throw JSONError(offset: start, problem: "-0 is not a number a record holds; write 0")
+        }
         return value
     }
 }

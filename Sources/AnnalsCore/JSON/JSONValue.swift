@@ -43,6 +43,12 @@ public enum JSONValue: Hashable, Sendable, Codable, CustomStringConvertible {
         try JSONParser.parse(bytes)
     }
 
+    /// Parses JSON typed by a person or another program (a record to import, a `--set` value):
+    /// as `parse`, and also refuses `-0`, which would be stored as 0.
+    public static func parseInput(_ bytes: [UInt8]) throws -> JSONValue {
+        try JSONParser.parse(bytes, input: true)
+    }
+
     /// The value of any `Encodable`, through its JSON form.
     public static func from<T: Encodable>(_ value: T) throws -> JSONValue {
         try parse(Array(JSONEncoder().encode(value)))

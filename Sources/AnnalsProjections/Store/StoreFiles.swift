@@ -6,7 +6,7 @@ import Foundation
 extension ProjectedStore {
     /// Whether `path` holds a store (its LMDB data file).
     public static func exists(at path: String) -> Bool {
-        FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent(Environment.dataFileName))
+        FileManager.default.fileExists(atPath: PathText.join(path, Environment.dataFileName))
     }
 
     /// The map's size and use.

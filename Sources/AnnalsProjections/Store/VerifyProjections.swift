@@ -11,7 +11,7 @@ extension ProjectedStore {
     /// live projections reflect, so it works on a read-only copy and on a nearly full disk, and
     /// needs no lock (a rebuild switching generations meanwhile is seen as one snapshot or the other).
     public func verifyProjections(chunkSize: Int = 1024, scratchDirectory: String? = nil) throws -> [ProjectionName] {
-        let scratchPath = ((scratchDirectory ?? NSTemporaryDirectory()) as NSString).appendingPathComponent("annals-verify-\(UUID.random().uuidString)")
+        let scratchPath = PathText.join(scratchDirectory ?? NSTemporaryDirectory(), "annals-verify-\(UUID.random().uuidString)")
         defer { try? FileManager.default.removeItem(atPath: scratchPath) }
         var options = EnvironmentOptions()
         options.unsafeNoSync = true  // thrown away after the comparison

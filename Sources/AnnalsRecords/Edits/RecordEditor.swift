@@ -62,7 +62,7 @@ public struct RecordEditor {
         for field in ["linkedEvents", "sourceArticles"] where document[field] != nil {
             document = try document.setting(FieldPath(field), to: .array([]))
         }
-        _ = try Record.decode(document, as: record.type)
+        _ = try Record.decodeInput(document, as: record.type)
         return StreamAppend(stream: try record.id.streamID, expected: .noStream,
                             events: [RecordPayload.event(.created, of: record.type, payload: RecordPayload.created(document), context: context)])
     }
@@ -77,9 +77,8 @@ public struct RecordEditor {
         var document = current.document
         var changes: [FieldChange] = []
         for (path, value) in assignments {
-            guard !protectedFields.contains(path.topLevelField) else {
-                throw RecordError.invalidField(field: path.description, value: value?.description ?? "null",
-                                               fix: path.topLevelField == "id" ? "ids never change; create a new record" : "use link or unlink to change links")
+            if let fix = RecordSchema.fixedFields[path.topLevelField] {
+                throw RecordError.invalidField(field: path.description, value: value?.description ?? "null", fix: fix)
             }
             let new = value?.normalized()
             let old = document.value(at: path)
@@ -88,7 +87,7 @@ public struct RecordEditor {
             changes.append(FieldChange(field: path, old: old, new: new))
         }
         guard !changes.isEmpty else { throw RecordError.nothingChanged(id: current.id.rawValue) }
-        _ = try Record.decode(document, as: current.id.type)
+        _ = try Record.decodeInput(document, as: current.id.type)
         let event = RecordPayload.event(.corrected, of: current.id.type, payload: RecordPayload.corrected(changes), context: context)
         return (StreamAppend(stream: try current.id.streamID, expected: .exactly(current.version), events: [event]), changes)
     }
@@ -231,19 +230,19 @@ extension FieldPath {
         switch document.value(at: path) {
         case .string?: return (path, .string(raw))
         case .integer?, .double?:
-            guard let number = Int64(raw) else {
-                throw RecordError.invalidField(field: path.description, value: raw, fix: "give a whole number")
+            guard let number = Int64(raw), raw != "-0" else {
+                throw RecordError.invalidField(field: path.description, value: raw, fix: "give a whole number (without a sign on 0)")
             }
             return (path, .integer(number))
         case .array?, .object?, .bool?:
-            do { return (path, try JSONValue.parse(Array(raw.utf8))) } catch {
+            do { return (path, try JSONValue.parseInput(Array(raw.utf8))) } catch {
                 throw RecordError.invalidField(field: path.description, value: raw, fix: "give JSON, such as [\"a\",\"b\"] for a list")
             }
         case .null?, nil:
-            if let parsed = try? JSONValue.parse(Array(raw.utf8)), raw.first.map({ "[{".contains($0) }) == true {
+            if let parsed = try? JSONValue.parseInput(Array(raw.utf8)), raw.first.map({ "[{".contains($0) }) == true {
                 return (path, parsed)
             }
-            if let number = Int64(raw), path.topLevelField == "viewCount" { return (path, .integer(number)) }
+            if let number = Int64(raw), raw != "-0", path.topLevelField == "viewCount" { return (path, .integer(number)) }
             return (path, .string(raw))
         }
     }

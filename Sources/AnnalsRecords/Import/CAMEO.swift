@@ -66,17 +66,24 @@ public enum TabularFile {
         }
     }
 
-    /// Rows as dictionaries keyed by the header row; `body` gets the 1-based data-row number.
-    public static func records(path: String, delimiter: UnicodeScalar = ",", _ body: (Int, [String: String]) throws -> Void) throws {
+    /// Rows as dictionaries keyed by the header row; `body` gets the 1-based data-row number, and a
+    /// failure for a row with fewer columns than the header.
+    public static func records(path: String, delimiter: UnicodeScalar = ",", _ body: (Int, Result<[String: String], RecordError>) throws -> Void) throws {
         var header: [String] = []
         try rows(path: path, delimiter: delimiter) { number, row in
             if number == 0 {
                 header = row.map { $0.trimmingCharacters(in: .whitespaces) }
                 return
             }
+            guard row.count >= header.count else {
+                // A cut row would import as a junk record with empty fields: it is refused by number.
+                try body(number, .failure(.invalidField(field: "row", value: "\(row.count) of \(header.count) columns",
+                                                        fix: "the row is cut short; restore its missing columns")))
+                return
+            }
             var record: [String: String] = [:]
             for (key, value) in zip(header, row) { record[key] = value }
-            try body(number, record)
+            try body(number, .success(record))
         }
     }
 }

@@ -22,7 +22,7 @@ public enum Corpora {
 
     /// The corpus format of a file, from its name or, for CSV and TSV, its header row.
     public static func kind(of path: String) -> Kind? {
-        let name = (path as NSString).lastPathComponent
+        let name = PathText.lastComponent(path)
         switch name {
         case "icews_vietnam_events.tsv": return .icewsTSV
         case "events.csv": return .gdeltCSV
@@ -39,13 +39,13 @@ public enum Corpora {
 
     /// Reads one corpus file. `codebook` is needed for GDELT rows (their descriptions).
     public static func read(path: String, codebook: CAMEOCodebook?, _ body: (ImportItem) throws -> Void) throws {
-        let name = (path as NSString).lastPathComponent
+        let name = PathText.lastComponent(path)
         if name.hasSuffix(".jsonl") {
             // The two news corpora share a name; their fields tell them apart.
             for (index, line) in LineReader(path: path).enumerated() where !line.isEmpty {
                 let location = SourceLocation(file: name, line: index + 1)
                 try body(ImportItem.reading(location) {
-                    let value = try JSONValue.parse(Array(line.utf8))
+                    let value = try JSONValue.parseInput(Array(line.utf8))
                     return (try value["paragraphs"] != nil ? dantriArticle(value) : baomoiArticle(value), [])
                 })
             }
@@ -54,15 +54,15 @@ public enum Corpora {
         switch kind(of: path) {
         case .crawlCSV?:
             try TabularFile.records(path: path) { row, fields in
-                try body(ImportItem.reading(SourceLocation(file: name, line: row, unit: "row")) { (try crawlArticle(fields, file: name), []) })
+                try body(ImportItem.reading(SourceLocation(file: name, line: row, unit: "row")) { (try crawlArticle(fields.get(), file: name), []) })
             }
         case .icewsTSV?:
             try TabularFile.records(path: path, delimiter: "\t") { row, fields in
-                try body(ImportItem.reading(SourceLocation(file: name, line: row, unit: "row")) { (try icewsEvent(fields), []) })
+                try body(ImportItem.reading(SourceLocation(file: name, line: row, unit: "row")) { (try icewsEvent(fields.get()), []) })
             }
         case .gdeltCSV?:
             try TabularFile.records(path: path) { row, fields in
-                try body(ImportItem.reading(SourceLocation(file: name, line: row, unit: "row")) { (try gdeltEvent(fields, codebook: codebook), []) })
+                try body(ImportItem.reading(SourceLocation(file: name, line: row, unit: "row")) { (try gdeltEvent(fields.get(), codebook: codebook), []) })
             }
         default:
             throw RecordError.invalidField(field: "file", value: name, fix: "Annals reads articles.jsonl, the crawl CSVs, icews_vietnam_events.tsv and GDELT events.csv")

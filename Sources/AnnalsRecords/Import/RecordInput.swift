@@ -42,13 +42,13 @@ public enum RecordInput {
         case .diplomacyEvent:
             for list in ["participants", "counterparts", "quantities"] where fields[list] == nil { fields[list] = .array([]) }
         }
-        return (try Record.decode(.object(fields), as: type), links)
+        return (try Record.decodeInput(.object(fields), as: type), links)
     }
 
     /// Reads a JSON file: one record object, or an array of them.
     public static func readJSON(_ data: Data, file: String) -> [ImportItem] {
         let value: JSONValue
-        do { value = try JSONValue.parse(Array(data)) } catch {
+        do { value = try JSONValue.parseInput(Array(data)) } catch {
             return [ImportItem(location: SourceLocation(file: file, line: 1),
                                result: .failure(.invalidField(field: "JSON", value: file, fix: "the file is not valid JSON: \(jsonProblem(error))")))]
         }
@@ -66,7 +66,7 @@ public enum RecordInput {
             let location = SourceLocation(file: file, line: index + 1)
             try body(ImportItem.reading(location) {
                 let value: JSONValue
-                do { value = try JSONValue.parse(Array(line.utf8)) } catch {
+                do { value = try JSONValue.parseInput(Array(line.utf8)) } catch {
                     throw RecordError.invalidField(field: "JSON", value: String(line.prefix(60)), fix: "each line must be one JSON object: \(jsonProblem(error))")
                 }
                 return try record(from: value)

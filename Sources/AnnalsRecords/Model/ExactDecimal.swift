@@ -38,6 +38,9 @@ public struct ExactDecimal: Hashable, Sendable, Codable, Comparable, CustomStrin
               body.count <= 38, let value = Decimal(string: text, locale: Self.posix) else {
             throw RecordError.invalidField(field: "number", value: text, fix: "write an exact number in plain notation such as 1108742 or 12.5")
         }
+        guard !(negative && value.isZero) else {
+            throw RecordError.invalidField(field: "number", value: text, fix: "-0 is not an amount; write 0")
+        }
         self.init(value)
     }
 

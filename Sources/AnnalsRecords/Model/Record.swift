@@ -40,6 +40,50 @@ public enum Record: Hashable, Sendable {
         }
     }
 
+    /// Reads a record given as input (create, correct, import): as `decode`, and first refuses any
+    /// field the schema does not have (suggesting the closest one) and any value over its size
+    /// limit (`RecordSchema`). Stored records are read with `decode`, which does neither, so a
+    /// record stored before a limit existed stays readable.
+    public static func decodeInput(_ document: JSONValue, as type: RecordType) throws -> Record {
+        let normalized = document.normalized()
+        if let problem = RecordSchema.unknownField(in: normalized, type: type) { throw problem }
+        let size = normalized.description.utf8.count
+        try check(size <= RecordSchema.maxRecordBytes, "record", "\(size) bytes",
+                  "a record holds at most \(RecordSchema.maxRecordBytes) bytes of JSON; split the text or leave out what is not the record's")
+        let record = try decode(normalized, as: type)
+        try record.checkLimits()
+        return record
+    }
+
+    /// Checks every value against its size limit in `RecordSchema`, naming the field.
+    func checkLimits() throws {
+        switch self {
+        case .article(let a):
+            try limit(a.source, "source", RecordSchema.maxKeyTextBytes)
+            try limit(a.category, "category", RecordSchema.maxKeyTextBytes)
+            try limit(a.url, "url", RecordSchema.maxLineBytes)
+            try limit(a.title, "title", RecordSchema.maxLineBytes)
+            try limit(a.revision, "revision", RecordSchema.maxLineBytes)
+            for (i, author) in a.authors.enumerated() { try limit(author, "authors[\(i)]", RecordSchema.maxLineBytes) }
+            for (i, keyword) in a.keywords.enumerated() { try limit(keyword, "keywords[\(i)]", RecordSchema.maxLineBytes) }
+            for (i, paragraph) in a.paragraphs.enumerated() { try limit(paragraph, "paragraphs[\(i)]", RecordSchema.maxLongTextBytes) }
+        case .diplomacyEvent(let e):
+            try limit(e.kind.rawValue, "kind", RecordSchema.maxKeyTextBytes)
+            try limit(e.title, "title", RecordSchema.maxLineBytes)
+            try limit(e.place, "place", RecordSchema.maxLineBytes)
+            try limit(e.organizer, "organizer", RecordSchema.maxLineBytes)
+            try limit(e.description, "description", RecordSchema.maxLongTextBytes)
+            for (i, participant) in e.participants.enumerated() { try limit(participant, "participants[\(i)]", RecordSchema.maxLineBytes) }
+            for (i, counterpart) in e.counterparts.enumerated() {
+                try limit(counterpart.name, "counterparts[\(i)].name", RecordSchema.maxKeyTextBytes)
+            }
+            for (i, quantity) in e.quantities.enumerated() {
+                try limit(quantity.metric, "quantities[\(i)].metric", RecordSchema.maxKeyTextBytes)
+                try limit(quantity.unit, "quantities[\(i)].unit", RecordSchema.maxKeyTextBytes)
+            }
+        }
+    }
+
     /// Checks every field against the schema.
     public func validate() throws {
         switch self {
@@ -109,6 +153,13 @@ private func text(_ value: String, _ field: String, _ fix: String, body: Bool = 
         let code = String(bad.value, radix: 16, uppercase: true)
         throw RecordError.invalidField(field: field, value: value, fix: "remove the control character U+\(String(repeating: "0", count: max(0, 4 - code.count)) + code)")
     }
+}
+
+/// At most `bytes` bytes of UTF-8; the value shown is its start and its size.
+private func limit(_ value: String?, _ field: String, _ bytes: Int) throws {
+    guard let value, value.utf8.count > bytes else { return }
+    throw RecordError.invalidField(field: field, value: "\(value.prefix(40))… (\(value.utf8.count) bytes)",
+                                   fix: "this field holds at most \(bytes) bytes; shorten it")
 }
 
 private func slug(_ value: String, _ field: String) throws {

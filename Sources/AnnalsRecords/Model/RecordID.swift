@@ -21,7 +21,7 @@ public struct RecordID: Hashable, Sendable, Codable, Comparable, CustomStringCon
     public let type: RecordType
 
     /// Validates an id: a known prefix, then 1 to 200 characters of lower-case letters, digits and
-    /// `. _ - /` (no empty segment).
+    /// `. _ - /` (no empty, `.` or `..` segment: ids appear in paths and URLs).
     public init(_ text: String) throws {
         guard let type = RecordType.allCases.first(where: { text.hasPrefix($0.idPrefix) }) else {
             throw RecordError.invalidField(field: "id", value: text, fix: "ids start with article/ or event/, as in article/baolangson.vn/476767")
@@ -29,9 +29,9 @@ public struct RecordID: Hashable, Sendable, Codable, Comparable, CustomStringCon
         let rest = text.dropFirst(type.idPrefix.count)
         guard !rest.isEmpty, rest.count <= 200,
               rest.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || "._-/".unicodeScalars.contains($0) }),
-              !rest.split(separator: "/", omittingEmptySubsequences: false).contains(where: \.isEmpty) else {
+              !rest.split(separator: "/", omittingEmptySubsequences: false).contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
             throw RecordError.invalidField(field: "id", value: text,
-                                           fix: "after \(type.idPrefix) use lower-case letters, digits, '.', '_', '-' and '/' (no empty segment)")
+                                           fix: "after \(type.idPrefix) use lower-case letters, digits, '.', '_', '-' and '/' (no empty, '.' or '..' segment)")
         }
         self.rawValue = text
         self.type = type
