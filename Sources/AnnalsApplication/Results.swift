@@ -51,6 +51,8 @@ public struct EditView: Encodable, Sendable {
     public let version: UInt64
     public let recordedAt: String
     public let actor: String
+    /// The operating-system account that ran the edit (nil for edits from before it was kept).
+    public let account: String?
     public let kind: String
     public let reason: String?
     public let changes: [FieldChangeView]
@@ -63,13 +65,14 @@ public struct EditView: Encodable, Sendable {
         version = entry.event.streamVersion
         recordedAt = entry.event.recordedAt.description
         actor = entry.event.metadata.actor
+        account = entry.event.metadata.account
         kind = entry.kind?.verb ?? entry.event.type
         reason = entry.event.metadata.reason
         changes = entry.changes.map { FieldChangeView(field: $0.field.description, old: $0.old, new: $0.new) }
         link = entry.kind == .linked || entry.kind == .unlinked ? try? JSONValue.parse(entry.event.payload) : nil
     }
 
-    private enum CodingKeys: String, CodingKey { case position, record, version, recordedAt, actor, kind, reason, changes, link }
+    private enum CodingKeys: String, CodingKey { case position, record, version, recordedAt, actor, account, kind, reason, changes, link }
 
     /// Absent record and reason are written as null (readers rely on the keys); an absent link is left out.
     public func encode(to encoder: any Encoder) throws {
@@ -79,6 +82,7 @@ public struct EditView: Encodable, Sendable {
         try container.encode(version, forKey: .version)
         try container.encode(recordedAt, forKey: .recordedAt)
         try container.encode(actor, forKey: .actor)
+        try container.encode(account.map(JSONValue.string) ?? .null, forKey: .account)
         try container.encode(kind, forKey: .kind)
         try container.encode(reason.map(JSONValue.string) ?? .null, forKey: .reason)
         try container.encode(changes, forKey: .changes)

@@ -11,12 +11,16 @@ public struct EventMetadata: Hashable, Sendable {
     public var correlationID: UUID?
     /// The event that caused this one, when any.
     public var causationID: UUID?
+    /// The operating-system account of the process that appended it, recorded beside the declared
+    /// `actor` (which anyone can type): nil in events written before it was kept.
+    public var account: String?
 
-    public init(actor: String, reason: String? = nil, correlationID: UUID? = nil, causationID: UUID? = nil) {
+    public init(actor: String, reason: String? = nil, correlationID: UUID? = nil, causationID: UUID? = nil, account: String? = nil) {
         self.actor = actor
         self.reason = reason
         self.correlationID = correlationID
         self.causationID = causationID
+        self.account = account
     }
 }
 

@@ -83,6 +83,13 @@ package enum EventValidation {
                                              fix: "an actor is at most \(maxActorBytes) bytes (it is part of the audit index's keys); shorten it")
         }
         event.metadata.actor = actor
+        if let account = event.metadata.account.map(\.nfc) {
+            guard !account.isEmpty, account.utf8.count <= maxActorBytes, !Text.hasControlCharacter(account) else {
+                throw EventLogError.invalidInput(field: "account", value: account,
+                                                 fix: "an account name is 1 to \(maxActorBytes) bytes without control characters")
+            }
+            event.metadata.account = account
+        }
         if let reason = event.metadata.reason.map(\.nfc) {
             guard reason.utf8.count <= maxReasonBytes else {
                 throw EventLogError.invalidInput(field: "reason", value: String(reason.prefix(40)) + "…",

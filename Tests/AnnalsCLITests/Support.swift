@@ -35,8 +35,12 @@ final class CLIWorkspace {
     }
 
     /// What must not change when a command fails: the full export and the head hash.
+    /// The log and the counts (not file sizes: a rebuild may grow the file and keep its content).
     func fingerprint() throws -> String {
-        try expectOK(["export"]) + (try expectOK(["stats", "--json"]).components(separatedBy: "\"headHash\":").last ?? "")
+        var stats = try json(try expectOK(["stats", "--json"]))
+        for key in ["fileBytes", "usedBytes", "mapBytes"] { stats[key] = nil }
+        let counts = String(decoding: try JSONSerialization.data(withJSONObject: stats, options: [.sortedKeys]), as: UTF8.self)
+        return try expectOK(["export"]) + counts
     }
 
     /// Parses one JSON document.

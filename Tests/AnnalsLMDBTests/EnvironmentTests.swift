@@ -175,7 +175,7 @@ struct EnvironmentTests {
         }
     }
 
-    @Test("missing stores, read-only stores and nested writes are refused")
+    @Test("missing and read-only stores are refused; a write inside a write joins it")
     func refusals() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
@@ -187,10 +187,22 @@ struct EnvironmentTests {
 
         let env = try Environment(path: dir.appending("store"))
         let db = try env.database("d")
-        let nested = #expect(throws: StoreAccessError.self) {
-            try env.write { _ in try env.write { _ in } }
+        // A write inside a write joins it: one commit, and reads inside see what it wrote.
+        try env.write { outer in
+            try outer.put(db, [1], [1])
+            try env.write { inner in try inner.put(db, [2], [2]) }
+            #expect(try env.read { try $0.get(db, [2]) } == [2])
         }
-        #expect(nested?.kind == .nestedTransaction)
+        #expect(try env.read { try $0.get(db, [1]) } == [1] && env.read { try $0.get(db, [2]) } == [2])
+        struct Refused: Error {}
+        #expect(throws: Refused.self) {
+            try env.write { outer in
+                try outer.put(db, [3], [3])
+                try env.write { inner in try inner.put(db, [4], [4]) }
+                throw Refused()
+            }
+        }
+        #expect(try env.read { try $0.get(db, [3]) } == nil && env.read { try $0.get(db, [4]) } == nil)
         env.close()
 
         var readOnly = EnvironmentOptions()

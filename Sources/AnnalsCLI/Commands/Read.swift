@@ -148,7 +148,7 @@ struct History: ParsableCommand {
         if raw {
             for event in events {
                 if global.json { session.say(try event.exportLine()) } else {
-                    session.say("v\(event.streamVersion)  #\(event.position)  \(session.time(event.recordedAt))  \(event.metadata.actor)  \(event.type) v\(event.schemaVersion)")
+                    session.say("v\(event.streamVersion)  #\(event.position)  \(session.time(event.recordedAt))  \(shown(event.metadata.actor))  \(shown(event.type)) v\(event.schemaVersion)")
                     session.say("    \(event.payloadText)")
                 }
             }

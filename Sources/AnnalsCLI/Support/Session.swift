@@ -72,17 +72,24 @@ struct Session {
 func plain(_ value: JSONValue?) -> String {
     switch value {
     case nil, .null?: return "—"
-    case .string(let text)?: return text
+    case .string(let text)?: return shown(text)
     case let other?: return other.description
     }
+}
+
+/// The declared actor, and the operating-system account that ran the edit when it is another
+/// name: `Minh Anh (account: root)`.
+func who(_ metadata: EventMetadata) -> String {
+    guard let account = metadata.account, account != metadata.actor else { return shown(metadata.actor) }
+    return "\(shown(metadata.actor)) (account: \(shown(account)))"
 }
 
 /// The lines of one edit for people: a heading, then each field old → new.
 func editLines(_ entry: AuditEntry, session: Session, showRecord: Bool) -> [String] {
     let event = entry.event
-    var heading = "v\(event.streamVersion)  \(session.time(event.recordedAt))  \(event.metadata.actor)  \(entry.kind?.verb ?? event.type)"
+    var heading = "v\(event.streamVersion)  \(session.time(event.recordedAt))  \(who(event.metadata))  \(shown(entry.kind?.verb ?? event.type))"
     if showRecord { heading = "#\(event.position)  \(entry.record?.rawValue ?? event.stream.rawValue)  " + heading }
-    if let reason = event.metadata.reason { heading += "  — \(reason)" }
+    if let reason = event.metadata.reason { heading += "  — \(shown(reason))" }
     var lines = [heading]
     switch entry.kind {
     case .created?:

@@ -5,7 +5,8 @@ struct Table {
 
     init(_ header: [String]) { self.header = header }
 
-    mutating func add(_ row: [String]) { rows.append(row) }
+    /// Adds a row; every cell is shown through `shown`, so stored text cannot forge lines.
+    mutating func add(_ row: [String]) { rows.append(row.map(shown)) }
 
     /// The table's lines; a header of empty strings is left out.
     func render() -> String {
@@ -34,9 +35,34 @@ func displayWidth(_ text: String) -> Int {
     }
 }
 
-/// Shortens `text` to at most `width` columns with an ellipsis.
+/// Text as a terminal should show it: control characters (C0, DEL, C1) and the bidirectional
+/// controls written as escapes (`\n`, `\t`, `\u{1B}`), so text from the store can never start a
+/// new line, move the cursor, colour the screen or reorder what follows: a reason cannot draw a
+/// fake audit line. JSON output escapes them by itself.
+func shown(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+    var out = ""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\n": out += "\\n"
+        case "\t": out += "\\t"
+        case "\r": out += "\\r"
+        case _ where needsEscape(scalar): out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
+}
+
+private func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+    let v = scalar.value
+    return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+        || v == 0x200E || v == 0x200F || v == 0x061C
+}
+
+/// Shortens `text` to at most `width` columns with an ellipsis (control characters escaped).
 func clip(_ text: String, _ width: Int) -> String {
-    let flat = text.replacingOccurrences(of: "\n", with: " ")
+    let flat = shown(text)
     guard displayWidth(flat) > width else { return flat }
     var out = ""
     for character in flat {

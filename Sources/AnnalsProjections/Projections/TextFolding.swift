@@ -42,9 +42,6 @@ public enum TextFolding {
         return String(out)
     }
 
-    /// The longest word indexed, in bytes of UTF-8 (LMDB keys hold at most 511).
-    public static let maxWordBytes = 200
-
     /// The distinct folded words of `text`, in order of first appearance: runs of letters and
     /// digits, folded one scalar at a time (ASCII directly, Latin letters by table look-up).
     public static func tokens(_ text: String) -> [String] {
@@ -64,8 +61,7 @@ public enum TextFolding {
         word.reserveCapacity(32)
         func finish() {
             guard !word.isEmpty else { return }
-            // A word is a posting's LMDB key; one longer than any language's is not indexed.
-            if word.count <= maxWordBytes { body(word) }
+            body(word)
             word.removeAll(keepingCapacity: true)
         }
         for scalar in text.unicodeScalars {

@@ -37,7 +37,8 @@ public struct AuditFilter: Sendable {
 
     public init(actor: String? = nil, record: RecordID? = nil, since: Timestamp? = nil, until: Timestamp? = nil,
                 kind: EditKind? = nil, limit: Int = .max) {
-        self.actor = actor
+        // Actors are stored in NFC: a name typed in NFD (as some keyboards and file systems give it) must match.
+        self.actor = actor?.nfc
         self.record = record
         self.since = since
         self.until = until

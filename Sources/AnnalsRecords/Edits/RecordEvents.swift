@@ -90,7 +90,8 @@ public enum RecordPayload {
     /// A proposed event for an edit of `type`.
     static func event(_ kind: EditKind, of type: RecordType, payload: JSONValue, context: EditContext) -> ProposedEvent {
         ProposedEvent(id: .timeOrdered(), type: kind.eventType(for: type), schemaVersion: currentVersion(of: type), payload: payload.canonicalBytes,
-                      metadata: EventMetadata(actor: context.actor, reason: context.reason, correlationID: context.correlationID))
+                      metadata: EventMetadata(actor: context.actor, reason: context.reason, correlationID: context.correlationID,
+                                              account: context.account))
     }
 }
 
@@ -109,13 +110,18 @@ public struct FieldChange: Hashable, Sendable {
 
 /// Who makes an edit, why, and as part of what.
 public struct EditContext: Sendable {
+    /// Who declares they made the edit (`--actor`, a login, an import job).
     public var actor: String
     public var reason: String?
     public var correlationID: UUID?
+    /// The operating-system account running the edit, recorded beside `actor` so an audit can
+    /// tell a declared name from the account that typed it. Defaults to this process's account.
+    public var account: String?
 
-    public init(actor: String, reason: String? = nil, correlationID: UUID? = nil) {
+    public init(actor: String, reason: String? = nil, correlationID: UUID? = nil, account: String? = OSAccount.current) {
         self.actor = actor
         self.reason = reason
         self.correlationID = correlationID
+        self.account = account
     }
 }
