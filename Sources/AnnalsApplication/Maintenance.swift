@@ -123,14 +123,25 @@ extension AnnalsService {
     }
 
     /// Writes a compacted, consistent copy of the store into `directory` (new or empty) while
-    /// writers keep running, then verifies the copy's log.
+    /// writers keep running, then verifies the copy's log and records the head it copied in
+    /// `annals-backup.json`. Every file is 0600; a killed backup leaves no `data.mdb`.
     public func backup(to directory: String) throws -> CopyResult {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         guard files.isEmpty else { throw ApplicationError("\(directory) is not empty; back up into a new directory") }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let report = try store.backup(to: directory)
+        let (report, firstHash) = try store.backup(to: directory)
         guard report.isValid else {
             throw ApplicationError("the copy does not verify: \(report.problem.map(String.init(describing:)) ?? "")", kind: .verificationFailed)
+        }
+        if let firstHash {
+            let head = BackupHead(store: Checkpoint.storeID(firstHash: firstHash), position: report.head.position,
+                                  hash: report.head.hashHex, copiedAt: Timestamp.now().description)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            let path = PathText.join(directory, BackupHead.fileName)
+            guard FileManager.default.createFile(atPath: path, contents: try encoder.encode(head), attributes: [.posixPermissions: 0o600]) else {
+                throw ApplicationError("cannot write \(path)")
+            }
         }
         return CopyResult(store: directory, events: report.head.position, head: report.head.hashHex)
     }

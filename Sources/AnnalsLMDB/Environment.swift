@@ -295,13 +295,42 @@ public final class Environment {
         return MapUsage(mapSize: info.me_mapsize, pageSize: pageSize, usedBytes: (Int(info.me_last_pgno) + 1) * pageSize)
     }
 
-    /// Writes a consistent copy of the environment into the existing empty directory `directory`,
-    /// while writers may keep running. With `compact`, free pages are omitted.
+    /// Writes a consistent copy of the environment into the existing directory `directory`, while
+    /// writers may keep running. With `compact`, free pages are omitted.
+    ///
+    /// The copy is written to `data.mdb.partial` (mode 0600, whatever the umask), synced, and only
+    /// then renamed to `data.mdb`: a copy that is killed or runs out of space never leaves a file
+    /// that looks like a store.
     public func copy(to directory: String, compact: Bool = true) throws {
         remapLock.lockShared()
         defer { remapLock.unlock() }
         try ensureOpen()
-        try check(mdb_env_copy2(handle, directory, compact ? UInt32(MDB_CP_COMPACT) : 0), "mdb_env_copy2", detail: directory)
+        let partial = directory + "/" + Self.dataFileName + ".partial"
+        let descriptor = open(partial, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw StoreAccessError(.fileSystem, path: directory, detail: "cannot create \(partial): \(String(cString: strerror(errno)))")
+        }
+        var finished = false
+        defer {
+            closeDescriptor(descriptor)
+            if !finished { unlink(partial) }
+        }
+        fchmod(descriptor, 0o600)
+        let rc = mdb_env_copyfd2(handle, descriptor, compact ? UInt32(MDB_CP_COMPACT) : 0)
+        try Self.checkFileAccess(rc, "mdb_env_copyfd2", path: directory, readOnly: false, bytesWritten: (try? fileSize()) ?? 0)
+        guard fsync(descriptor) == 0 else {
+            try Self.checkFileAccess(errno, "fsync", path: directory, readOnly: false)
+            throw StoreAccessError(.fileSystem, path: directory, detail: "cannot sync the copy: \(String(cString: strerror(errno)))")
+        }
+        guard rename(partial, directory + "/" + Self.dataFileName) == 0 else {
+            throw StoreAccessError(.fileSystem, path: directory, detail: "cannot rename the finished copy: \(String(cString: strerror(errno)))")
+        }
+        finished = true
+        let folder = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folder >= 0 {
+            fsync(folder)
+            closeDescriptor(folder)
+        }
     }
 
     // MARK: - Internals
@@ -425,3 +454,6 @@ private final class RemapLock {
         lock.deallocate()
     }
 }
+
+/// `close(2)`, which `Environment.close()` hides inside the class.
+private func closeDescriptor(_ descriptor: Int32) { _ = close(descriptor) }

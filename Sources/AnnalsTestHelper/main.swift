@@ -14,6 +14,9 @@
 //                                              source of the migration fixtures, exported with annals export
 //   rebuild-and-die STORE CHUNK                start a rebuild of every projection and SIGKILL itself
 //                                              after its first chunk
+//   tamper STORE rewrite POS | truncate POS | append | past-head
+//                                              change the log behind annals' back, hashes, indexes
+//                                              and head made consistent (past-head leaves the head)
 //
 // ANNALS_TEST_MAP_SIZE sets the initial map size in bytes (to exercise map growth).
 import AnnalsCore
@@ -138,6 +141,16 @@ do {
             kill(getpid(), SIGKILL)
         })
         fail("the rebuild finished before its first chunk; give a smaller chunk")
+    case ("tamper", 3), ("tamper", 4):
+        let tamper = try Tamper(path: args[1])
+        switch (args[2], args.count == 4 ? UInt64(args[3]) : nil) {
+        case ("rewrite", let position?): try tamper.rewrite(at: position)
+        case ("truncate", let position?): try tamper.truncate(after: position)
+        case ("append", nil): try tamper.append(movingHead: true)
+        case ("past-head", nil): try tamper.append(movingHead: false)
+        default: fail("tamper STORE rewrite POS | truncate POS | append | past-head")
+        }
+        say("tampered")
     default:
         fail("unknown command or wrong arguments: \(args.joined(separator: " "))")
     }

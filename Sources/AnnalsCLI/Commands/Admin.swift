@@ -35,21 +35,71 @@ struct Rebuild: ParsableCommand {
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the hash chain, every index, and every projection against a fresh rebuild (exit 4 on failure).",
-        discussion: "Example: annals verify")
+        abstract: "Check the hash chain, every index, every projection against a fresh rebuild, and signed checkpoints (exit 4 on failure).",
+        discussion: """
+        With --against, each checkpoint must be signed by the trusted key and its head still be in         the log at its position; a rewrite, a truncation or a rollback fails, naming the position.         On a backup, verify also checks the head the backup recorded.
+        Example: annals verify --against ~/annals-checkpoints.jsonl
+        """)
 
     @OptionGroup var global: GlobalOptions
+    @Option(name: .long, help: ArgumentHelp("A file of checkpoints (from annals checkpoint); repeatable.", valueName: "file"))
+    var against: [String] = []
+    @Option(name: .long, help: ArgumentHelp("The public key checkpoints must be signed with (default: that of --key's file).", valueName: "base64"))
+    var trustedKey: String?
+    @OptionGroup var keyOptions: KeyOptions
+    @Flag(help: "Also fail when events after the newest checkpoint are not covered by one.") var requireCovered = false
 
     func run() throws {
         let session = Session(options: global)
+        let checkpoints = try readCheckpoints(against)
+        let trusted = checkpoints.isEmpty ? nil : try trustedKey ?? KeyFiles.load(from: keyOptions.keyPath).publicKeyText
         let service = try session.open(readOnly: true)
         defer { service.close() }
         let result = try service.verify()
-        if global.json { try session.emit(result) }
-        if let problem = result.problem { throw CLIError(problem, code: .verificationFailed) }
-        if !global.json {
-            session.say("verified \(result.events) events: hash chain, indexes and all \(result.projections) projections agree (head \(result.head.prefix(16))…)")
+        let reports = try trusted.map { try service.check(checkpoints, trustedKey: $0) } ?? []
+        let backup = try service.backupHead()
+        let newest = reports.filter(\.matches).map(\.position).max()
+        let uncovered = checkpoints.isEmpty ? nil : result.events - min(result.events, newest ?? 0)
+        if global.json {
+            try session.emit(VerifyReport(verify: result, checkpoints: reports, backup: backup, uncovered: uncovered))
         }
+        if let problem = result.problem { throw CLIError(problem, code: .verificationFailed) }
+        if let failed = reports.first(where: { !$0.matches }) {
+            throw CLIError("verification failed at position \(failed.position): checkpoint in \(failed.file) signed \(failed.signedAt): \(failed.problem ?? "")",
+                           code: .verificationFailed)
+        }
+        if let backup, backup.position != result.events || backup.hash != result.head {
+            throw CLIError("verification failed: this backup recorded head \(backup.position) (\(backup.hash.prefix(16))…) when it was taken, "
+                           + "and its log now ends at \(result.events) (\(result.head.prefix(16))…): it was changed after the copy", code: .verificationFailed)
+        }
+        if requireCovered, let uncovered, uncovered > 0 {
+            throw CLIError("verification failed at position \((newest ?? 0) + 1): \(uncovered) events after the newest matching checkpoint are not covered by one; "
+                           + "if they are yours, sign a new checkpoint", code: .verificationFailed)
+        }
+        guard !global.json else { return }
+        session.say("verified \(result.events) events: hash chain, indexes and all \(result.projections) projections agree (head \(result.head.prefix(16))…)")
+        if let backup { session.say("a backup of store \(backup.store) taken \(backup.copiedAt): its log ends at the head it recorded (position \(backup.position))") }
+        for report in reports { session.say("checkpoint of position \(report.position) signed \(report.signedAt) (\(report.file)): matches") }
+        if let uncovered, uncovered > 0 { session.say("\(uncovered) events after the newest checkpoint are not covered yet") }
+    }
+}
+
+/// `verify --json`: the log's verification (its keys as before), each checkpoint's finding, the
+/// backup's recorded head, and how many events no checkpoint covers.
+struct VerifyReport: Encodable {
+    let verify: VerifyResult
+    let checkpoints: [CheckpointReport]
+    let backup: BackupHead?
+    let uncovered: UInt64?
+
+    private enum CodingKeys: String, CodingKey { case checkpoints, backup, uncovered }
+
+    func encode(to encoder: any Encoder) throws {
+        try verify.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(checkpoints, forKey: .checkpoints)
+        try container.encodeIfPresent(backup, forKey: .backup)
+        try container.encodeIfPresent(uncovered, forKey: .uncovered)
     }
 }
 

@@ -16,11 +16,12 @@ extension ProjectedStore {
     public func fileSize() throws -> Int { try environment.fileSize() }
 
     /// Writes a compacted, consistent copy of the store into `directory` (which must exist and be
-    /// empty) while writers keep running, and verifies the copy's log. Returns that verification.
-    public func backup(to directory: String) throws -> VerificationReport {
+    /// empty) while writers keep running, and verifies the copy's log (opened read-only). Returns
+    /// that verification and the copy's first event hash (its store id).
+    public func backup(to directory: String) throws -> (report: VerificationReport, firstHash: [UInt8]?) {
         try environment.copy(to: directory, compact: true)
-        let copy = try LMDBEventLog.openExisting(at: directory, readOnly: false)
+        let copy = try LMDBEventLog.openExisting(at: directory, readOnly: true)
         defer { copy.environment.close() }
-        return try copy.verify()
+        return (try copy.verify(), try copy.event(at: 1)?.hash)
     }
 }
