@@ -156,15 +156,38 @@ extension AnnalsService {
 
     /// Creates a new store at `path` holding exactly the events `feed` gives (same positions, times
     /// and hashes, each checked as stored), builds its projections and verifies its log.
+    ///
+    /// The store is built in a hidden folder beside `path` and moved into place only once it
+    /// verifies: a failed or killed restore never leaves a half-made store at `path`, so the same
+    /// command can simply be run again (a killed one may leave the hidden `.annals-partial-…`).
     public static func restore(into path: String, feed: ((RecordedEvent) throws -> Void) throws -> Void) throws -> CopyResult {
         if storeExists(at: path) { throw ApplicationError("\(path) already holds a store; give a new directory") }
-        let store = try ProjectedStore.restore(into: path, events: feed)
-        defer { store.close() }
-        let report = try store.verify()
+        var isFolder: ObjCBool = false
+        let existed = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        if existed {
+            guard isFolder.boolValue, (try? FileManager.default.contentsOfDirectory(atPath: path))?.isEmpty == true else {
+                throw ApplicationError("\(path) is not an empty directory; restore into a new one")
+            }
+        }
+        let staging = PathText.join(PathText.parent(path), ".annals-partial-\(PathText.lastComponent(path))-\(UUID.random().uuidString)")
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        let report: VerificationReport
+        do {
+            let store = try ProjectedStore.restore(into: staging, events: feed)
+            defer { store.close() }
+            report = try store.verify()
+        }
         guard report.isValid else {
             throw ApplicationError("the restored log does not verify: \(report.problem.map(String.init(describing:)) ?? "")", kind: .verificationFailed)
         }
-        return CopyResult(store: store.path, events: report.head.position, head: report.head.hashHex)
+        if existed {
+            for name in ["lock.mdb", "data.mdb"] {
+                try FileManager.default.moveItem(atPath: PathText.join(staging, name), toPath: PathText.join(path, name))
+            }
+        } else {
+            try FileManager.default.moveItem(atPath: staging, toPath: path)
+        }
+        return CopyResult(store: URL(fileURLWithPath: path).resolvingSymlinksInPath().path, events: report.head.position, head: report.head.hashHex)
     }
 
     /// Replays the log up to `position` into a new store at `path` (the live store is untouched)
