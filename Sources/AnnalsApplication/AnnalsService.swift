@@ -28,7 +28,18 @@ public final class AnnalsService {
     /// Creates an empty store at `path` (a new or empty directory) and opens it.
     public static func create(at path: String) throws -> AnnalsService {
         if storeExists(at: path) { throw ApplicationError("\(path) already holds a store; use it, or give another --store") }
-        return AnnalsService(opened: try ProjectedStore(path: path, create: true))
+        let existed = FileManager.default.fileExists(atPath: path)
+        do {
+            return AnnalsService(opened: try ProjectedStore(path: path, create: true))
+        } catch {
+            // Leave nothing half-made: a folder this call created goes, files it created go.
+            if existed {
+                for name in ["data.mdb", "lock.mdb"] { try? FileManager.default.removeItem(atPath: PathText.join(path, name)) }
+            } else {
+                try? FileManager.default.removeItem(atPath: path)
+            }
+            throw error
+        }
     }
 
     /// Whether `path` holds a store (its data file).

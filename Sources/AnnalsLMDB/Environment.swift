@@ -44,6 +44,9 @@ public final class Environment {
 
     private static let openPaths = Mutex<Set<String>>([])
 
+    /// The free space a new store's files need at least (lock file, meta pages, first commits).
+    static let spaceToCreate = 1 << 20
+
     /// The file in the store directory that holds LMDB's data (beside `lock.mdb`).
     public static let dataFileName = "data.mdb"
 
@@ -79,7 +82,15 @@ public final class Environment {
         self.path = canonical
 
         // Before LMDB maps anything: refuse links, foreign or truncated files (SIGBUS otherwise).
-        _ = try DataFileCheck.inspect(directory: canonical, mayCreate: options.createIfMissing && !options.readOnly)
+        let header = try DataFileCheck.inspect(directory: canonical, mayCreate: options.createIfMissing && !options.readOnly)
+        if !options.readOnly && (header == nil || access(canonical + "/lock.mdb", F_OK) != 0) {
+            // LMDB maps a new lock file and writes through the map: on a full disk that is SIGBUS, not an error.
+            var fs = statvfs()
+            if statvfs(canonical, &fs) == 0, Int(fs.f_bavail) * Int(fs.f_frsize) < Self.spaceToCreate {
+                throw StoreAccessError(.noSpace, path: canonical,
+                                       detail: "no space left on the device holding the store: creating it needs \(Self.spaceToCreate) bytes, \(Int(fs.f_bavail) * Int(fs.f_frsize)) are free; free some space and retry")
+            }
+        }
 
         let inserted = Self.openPaths.withLock { $0.insert(canonical).inserted }
         guard inserted else {
