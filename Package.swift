@@ -7,7 +7,8 @@
 //   AnnalsCore → AnnalsRecords (schemas, edits, importers) → AnnalsMigrations (upcasts, store formats)
 //   → AnnalsProjections (the projection engine, queries) → AnnalsApplication (use cases)
 //   → AnnalsCLI / annals
-// Test support (AnnalsTesting, annals-testhelper) sits beside them and never ships in `annals`.
+// Test support (AnnalsTesting, annals-testhelper) and the fuzz targets (AnnalsFuzzTargets,
+// annals-fuzz) sit beside them and never ship in `annals`.
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -25,6 +26,7 @@ let package = Package(
         .library(name: "AnnalsProjections", targets: ["AnnalsProjections"]),
         .executable(name: "annals", targets: ["annals"]),
         .executable(name: "annals-bench", targets: ["AnnalsBench"]),
+        .executable(name: "annals-fuzz", targets: ["AnnalsFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "4.5.2"),
@@ -102,6 +104,16 @@ let package = Package(
             dependencies: ["AnnalsLMDBLog", "AnnalsCore", "AnnalsProjections", "AnnalsTesting"],
             swiftSettings: strict
         ),
+        .target(
+            name: "AnnalsFuzzTargets",
+            dependencies: ["AnnalsRecords", "AnnalsCore"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "AnnalsFuzz",
+            dependencies: ["AnnalsFuzzTargets"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "AnnalsBench",
             dependencies: ["AnnalsLMDBLog", "CLMDB", "AnnalsCore", "AnnalsLMDB", "AnnalsRecords", "AnnalsProjections", "AnnalsTesting"],
@@ -114,7 +126,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AnnalsRecordsTests",
-            dependencies: ["AnnalsLMDBLog", "AnnalsRecords", "AnnalsCore", "AnnalsTesting"],
+            dependencies: ["AnnalsLMDBLog", "AnnalsRecords", "AnnalsCore", "AnnalsTesting", "AnnalsFuzzTargets"],
             swiftSettings: strict
         ),
         .testTarget(
