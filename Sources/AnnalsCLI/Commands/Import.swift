@@ -11,7 +11,9 @@ struct Import: ParsableCommand {
         A folder imports every corpus file in it. '-' reads JSONL from stdin.
         A record already stored unchanged appends nothing; a changed one gets one correction of exactly the \
         changed fields, with the reason "import of FILE". Bad records are reported with file, line and field and \
-        skipped; the others land, and the exit code is then 1.
+        skipped; the others land, and the exit code is then 1. All or nothing: every file is checked (readable, \
+        a known format, UTF-8) before anything is written, and the import is one transaction, so any other \
+        failure (a bad file, a full disk) writes nothing.
 
         Example: annals import docs/examples/demo-article.txt docs/examples/seed-facts.jsonl --actor "Minh Anh"
         """)
