@@ -16,6 +16,9 @@ struct Session {
     /// opens it without write access: nothing is written, so it works on a read-only copy.
     func open(readOnly: Bool = false) throws -> AnnalsService {
         let service = try AnnalsService.open(at: options.storePath, readOnly: readOnly)
+        if service.readsWithoutLock {
+            FileHandle.standardError.write(Data("annals: reading without the store's lock file (no write access to it); results are exact unless a writer runs meanwhile\n".utf8))
+        }
         // A writable open catches up; a read-only one writes nothing, so it says what it cannot show.
         if readOnly, let behind = try? service.store.lag(), behind > 0 {
             FileHandle.standardError.write(Data(("annals: the projections are \(behind) events behind (written by a tool that keeps only the log); "
