@@ -37,7 +37,7 @@ rows=()
 row() { rows+=("$(printf '%-44s %7s %15s %9s %6s %11s' "$@")"); }
 # A random pause of 0 to $1 milliseconds.
 pause() { sleep "$(awk -v ms="$1" -v r="$RANDOM" 'BEGIN { printf "%.3f", (r % (ms + 1)) / 1000 }')"; }
-# Exit statuses above 128 are signals: a crash, never an answer.
+# Exit statuses above 128 are signals: a crash, never an answer (137 is the kill we sent).
 crashed() { [ "$1" -gt 128 ] && [ "$1" -ne 137 ]; }
 count_events() { "$annals" stats --json --store "$1" 2>/dev/null | sed -n 's/.*"events":\([0-9]*\).*/\1/p'; }
 
@@ -68,14 +68,17 @@ kill_loop() {
     store="$work/$name-$i"
     target="$work/$name-$i-target"
     eval "$setup"
-    eval "$command" >"$work/out" 2>"$work/err" &
+    # exec: the background job becomes the command itself, so the kill hits it, not a subshell.
+    eval "exec $command" >"$work/out" 2>"$work/err" &
     local pid=$!
     pause "$max_pause"
-    if kill -9 "$pid" 2>/dev/null; then kills=$((kills + 1)); fi
+    kill -9 "$pid" 2>/dev/null
     wait "$pid" 2>/dev/null
     status=$?
+    # 137 is our SIGKILL landing mid-run; a run that finished first counts as a run, not a kill.
+    if [ $status -eq 137 ]; then kills=$((kills + 1)); fi
     local verdict
-    verdict="$(eval "$check")"
+    if crashed $status; then verdict="fail: crashed with signal $((status - 128))"; else verdict="$(eval "$check")"; fi
     case "$verdict" in
       ok) ;;
       lost*) lost=$((lost + 1)); echo "$name run $i: $verdict" >&2 ;;
