@@ -50,9 +50,9 @@ public final class AnnalsService {
     /// The store directory's canonical path.
     public var path: String { store.path }
 
-    /// True when this read-only open had no write access to the store's lock file (another user's
-    /// store, read-only media) and reads without LMDB's reader table: a writer running meanwhile
-    /// could disturb a long read.
+    /// True when this read-only open reads without LMDB's reader table (the lock file is missing,
+    /// or not writable: another user's store, read-only media): a writer starting meanwhile could
+    /// disturb a long read.
     public var readsWithoutLock: Bool { store.environment.openedWithoutLock }
 
     /// Closes the store; any later use throws. Closing twice is harmless.

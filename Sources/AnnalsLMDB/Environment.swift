@@ -37,9 +37,9 @@ public final class Environment {
     private let writerThread = Atomic<UInt>(0)
     private var closed = false
     private let remapLock = RemapLock()
-    /// True when a read-only open had no write access to `lock.mdb` (another user's store, or
-    /// read-only media) and reads without LMDB's reader table: a writer running at the same time
-    /// could then change pages under a long read. Callers may want to say so.
+    /// True when a read-only open reads without LMDB's reader table: `lock.mdb` was missing (a read
+    /// creates nothing) or not writable (another user's store, read-only media). A writer starting
+    /// meanwhile could then change pages under a long read. Callers may want to say so.
     public private(set) var openedWithoutLock = false
 
     private static let openPaths = Mutex<Set<String>>([])
@@ -100,7 +100,11 @@ public final class Environment {
             var flags = UInt32(MDB_NOTLS)
             if options.readOnly { flags |= UInt32(MDB_RDONLY) }
             if options.unsafeNoSync { flags |= UInt32(MDB_NOSYNC) }
-            var opened = Self.openHandle(canonical, flags: flags, options: options)
+            // A read never creates anything, not even LMDB's lock file: without one, no process has
+            // the store open, and this read does without it.
+            let lockless = options.readOnly && access(canonical + "/lock.mdb", F_OK) != 0
+            var opened = Self.openHandle(canonical, flags: flags | (lockless ? UInt32(MDB_NOLOCK) : 0), options: options)
+            if lockless, case .success = opened { openedWithoutLock = true }
             if options.readOnly, case .failure(let code) = opened, code.rc == EACCES || code.rc == EROFS {
                 // A reader without write access to lock.mdb (another user's store, read-only
                 // media): read without LMDB's reader table. Nothing can be written this way.

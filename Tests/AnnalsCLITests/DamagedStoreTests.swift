@@ -77,6 +77,20 @@ struct DamagedStoreTests {
         #expect(try snapshot(foreign) == target)
     }
 
+    @Test("a read creates nothing, not even LMDB's lock file of a copied store")
+    func readCreatesNothing() throws {
+        let w = try CLIWorkspace()
+        try w.seed()
+        let copy = w.directory.appending("copy")
+        try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: w.store + "/data.mdb", toPath: copy + "/data.mdb")
+        for arguments in [["verify"], ["stats"], ["audit"], ["show", "event/lang-son-2021-ngo-aid"]] {
+            let result = try w.run(arguments + ["--store", copy])
+            #expect(result.status == 0 && result.stderr.contains("reading without the store's lock file"), "\(arguments): \(result.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: copy) == ["data.mdb"])
+    }
+
     @Test("on read-only media every read works and every write says so")
     func readOnlyMedia() throws {
         let mount: ScratchMount

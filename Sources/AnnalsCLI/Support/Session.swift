@@ -17,7 +17,7 @@ struct Session {
     func open(readOnly: Bool = false) throws -> AnnalsService {
         let service = try AnnalsService.open(at: options.storePath, readOnly: readOnly)
         if service.readsWithoutLock {
-            FileHandle.standardError.write(Data("annals: reading without the store's lock file (no write access to it); results are exact unless a writer runs meanwhile\n".utf8))
+            FileHandle.standardError.write(Data("annals: reading without the store's lock file (missing, or not writable by you); results are exact unless a writer runs meanwhile\n".utf8))
         }
         // A writable open catches up; a read-only one writes nothing, so it says what it cannot show.
         if readOnly, let behind = try? service.store.lag(), behind > 0 {
