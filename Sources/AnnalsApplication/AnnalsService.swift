@@ -33,11 +33,7 @@ public final class AnnalsService {
             return AnnalsService(opened: try ProjectedStore(path: path, create: true))
         } catch {
             // Leave nothing half-made: a folder this call created goes, files it created go.
-            if existed {
-                for name in ["data.mdb", "lock.mdb"] { try? FileManager.default.removeItem(atPath: PathText.join(path, name)) }
-            } else {
-                try? FileManager.default.removeItem(atPath: path)
-            }
+            ProjectedStore.removeCreated(at: path, directoryExisted: existed)
             throw error
         }
     }

@@ -181,9 +181,7 @@ extension AnnalsService {
             throw ApplicationError("the restored log does not verify: \(report.problem.map(String.init(describing:)) ?? "")", kind: .verificationFailed)
         }
         if existed {
-            for name in ["lock.mdb", "data.mdb"] {
-                try FileManager.default.moveItem(atPath: PathText.join(staging, name), toPath: PathText.join(path, name))
-            }
+            try ProjectedStore.moveFiles(from: staging, into: path)
         } else {
             try FileManager.default.moveItem(atPath: staging, toPath: path)
         }

@@ -49,6 +49,10 @@ public final class Environment {
 
     /// The file in the store directory that holds LMDB's data (beside `lock.mdb`).
     public static let dataFileName = "data.mdb"
+    /// LMDB's lock file (its reader table), beside the data file.
+    public static let lockFileName = "lock.mdb"
+    /// Every file LMDB keeps in a store directory.
+    public static let fileNames = [dataFileName, lockFileName]
 
     /// The size of the data file in bytes (what the store takes on disk; LMDB never shrinks it).
     public func fileSize() throws -> Int {

@@ -18,13 +18,8 @@ extension ProjectedStore {
             throw EventLogError.invalidInput(field: "target store", value: path, fix: "restore into a new, empty store directory")
         }
         func removeCreated() {
-            let directory = store.path
             store.environment.close()
-            if directoryExisted {
-                for name in [Environment.dataFileName, "lock.mdb"] { try? FileManager.default.removeItem(atPath: directory + "/" + name) }
-            } else {
-                try? FileManager.default.removeItem(atPath: directory)
-            }
+            Self.removeCreated(at: store.path, directoryExisted: directoryExisted)
         }
         var pending: [RecordedEvent] = []
         func flush() throws {

@@ -9,6 +9,24 @@ extension ProjectedStore {
         FileManager.default.fileExists(atPath: PathText.join(path, Environment.dataFileName))
     }
 
+    /// Removes what creating a store at `path` made: the directory when it did not exist before,
+    /// else only LMDB's files in it. For a create or restore that failed, so running it again works.
+    public static func removeCreated(at path: String, directoryExisted: Bool) {
+        if directoryExisted {
+            for name in Environment.fileNames { try? FileManager.default.removeItem(atPath: PathText.join(path, name)) }
+        } else {
+            try? FileManager.default.removeItem(atPath: path)
+        }
+    }
+
+    /// Moves a closed store's LMDB files from `staging` into the existing directory `path`, the
+    /// data file last: until it arrives, `path` does not look like a store.
+    public static func moveFiles(from staging: String, into path: String) throws {
+        for name in Environment.fileNames.reversed() {
+            try FileManager.default.moveItem(atPath: PathText.join(staging, name), toPath: PathText.join(path, name))
+        }
+    }
+
     /// The map's size and use.
     public func usage() throws -> MapUsage { try environment.usage() }
 
