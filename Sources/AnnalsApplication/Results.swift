@@ -50,6 +50,8 @@ public struct EditView: Encodable, Sendable {
     public let record: String?
     public let version: UInt64
     public let recordedAt: String
+    /// When the edit took effect in the world: the time it was given, else `recordedAt`.
+    public let effectiveAt: String
     public let actor: String
     /// The operating-system account that ran the edit (nil for edits from before it was kept).
     public let account: String?
@@ -64,6 +66,7 @@ public struct EditView: Encodable, Sendable {
         record = entry.record?.rawValue
         version = entry.event.streamVersion
         recordedAt = entry.event.recordedAt.description
+        effectiveAt = entry.event.effectiveAt.description
         actor = entry.event.metadata.actor
         account = entry.event.metadata.account
         kind = entry.kind?.verb ?? entry.event.type
@@ -72,7 +75,7 @@ public struct EditView: Encodable, Sendable {
         link = entry.kind == .linked || entry.kind == .unlinked ? try? JSONValue.parse(entry.event.payload) : nil
     }
 
-    private enum CodingKeys: String, CodingKey { case position, record, version, recordedAt, actor, account, kind, reason, changes, link }
+    private enum CodingKeys: String, CodingKey { case position, record, version, recordedAt, effectiveAt, actor, account, kind, reason, changes, link }
 
     /// Absent record and reason are written as null (readers rely on the keys); an absent link is left out.
     public func encode(to encoder: any Encoder) throws {
@@ -81,6 +84,7 @@ public struct EditView: Encodable, Sendable {
         try container.encode(record.map(JSONValue.string) ?? .null, forKey: .record)
         try container.encode(version, forKey: .version)
         try container.encode(recordedAt, forKey: .recordedAt)
+        try container.encode(effectiveAt, forKey: .effectiveAt)
         try container.encode(actor, forKey: .actor)
         try container.encode(account.map(JSONValue.string) ?? .null, forKey: .account)
         try container.encode(kind, forKey: .kind)

@@ -14,13 +14,18 @@ public struct EventMetadata: Hashable, Sendable {
     /// The operating-system account of the process that appended it, recorded beside the declared
     /// `actor` (which anyone can type): nil in events written before it was kept.
     public var account: String?
+    /// When the change took effect in the world (a report's date, a revision's time), when the
+    /// source says; nil means when it was recorded. Events written before it was kept read as nil.
+    public var effectiveAt: Timestamp?
 
-    public init(actor: String, reason: String? = nil, correlationID: UUID? = nil, causationID: UUID? = nil, account: String? = nil) {
+    public init(actor: String, reason: String? = nil, correlationID: UUID? = nil, causationID: UUID? = nil, account: String? = nil,
+                effectiveAt: Timestamp? = nil) {
         self.actor = actor
         self.reason = reason
         self.correlationID = correlationID
         self.causationID = causationID
         self.account = account
+        self.effectiveAt = effectiveAt
     }
 }
 
@@ -115,6 +120,9 @@ public struct RecordedEvent: Hashable, Sendable {
 
     /// The payload as text.
     public var payloadText: String { String(decoding: payload, as: UTF8.self) }
+
+    /// When the change took effect: the time its source gave, else when it was recorded.
+    public var effectiveAt: Timestamp { metadata.effectiveAt ?? recordedAt }
 }
 
 /// The log's head: its last position (the count, positions being gapless) and the chain's hash.

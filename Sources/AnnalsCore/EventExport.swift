@@ -17,6 +17,7 @@ struct EventExport: Codable {
     var correlationId: UUID?
     var causationId: UUID?
     var account: String?
+    var effectiveAtMicros: Int64?
     var payload: String
     var hash: String
 }
@@ -28,7 +29,7 @@ extension RecordedEvent {
                                  schemaVersion: schemaVersion, recordedAt: recordedAt.description,
                                  recordedAtMicros: recordedAt.microsecondsSinceEpoch, actor: metadata.actor, reason: metadata.reason,
                                  correlationId: metadata.correlationID, causationId: metadata.causationID,
-                                 account: metadata.account, payload: payloadText, hash: hash.hexString)
+                                 account: metadata.account, effectiveAtMicros: metadata.effectiveAt?.microsecondsSinceEpoch, payload: payloadText, hash: hash.hexString)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(export), as: UTF8.self)
@@ -49,7 +50,8 @@ extension RecordedEvent {
         }
         self.init(position: export.position, id: export.id, stream: try StreamID(export.stream), streamVersion: export.version,
                   type: export.type, schemaVersion: export.schemaVersion, payload: Array(export.payload.utf8),
-                  metadata: EventMetadata(actor: export.actor, reason: export.reason, correlationID: export.correlationId, causationID: export.causationId, account: export.account),
+                  metadata: EventMetadata(actor: export.actor, reason: export.reason, correlationID: export.correlationId, causationID: export.causationId, account: export.account,
+                                            effectiveAt: export.effectiveAtMicros.map(Timestamp.init(microsecondsSinceEpoch:))),
                   recordedAt: Timestamp(microsecondsSinceEpoch: export.recordedAtMicros), hash: hash)
     }
 }

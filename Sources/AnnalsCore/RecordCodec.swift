@@ -8,7 +8,7 @@ public import Foundation
 /// record  = format:u8(=1) position:u64 id:16 streamVersion:u64 recordedAt:i64(µs, UTC)
 ///           schemaVersion:u32 flags:u8 stream:str type:str actor:str
 ///           [reason:str if flags&1] [correlation:16 if flags&2] [causation:16 if flags&4]
-///           [account:str if flags&8]
+///           [account:str if flags&8] [effectiveAt:i64 (µs, UTC) if flags&16]
 ///           payload:bytes
 /// str     = length:u32 UTF-8 bytes          bytes = length:u32 bytes
 /// hash    = SHA-256(previous event's hash ‖ record)   (32 zero bytes before position 1)
@@ -42,6 +42,7 @@ package enum RecordCodec {
         if event.metadata.correlationID != nil { flags |= 2 }
         if event.metadata.causationID != nil { flags |= 4 }
         if event.metadata.account != nil { flags |= 8 }
+        if event.metadata.effectiveAt != nil { flags |= 16 }
         out.append(flags)
         out.appendString(stream.rawValue)
         out.appendString(event.type)
@@ -50,6 +51,7 @@ package enum RecordCodec {
         if let id = event.metadata.correlationID { out.appendUUID(id) }
         if let id = event.metadata.causationID { out.appendUUID(id) }
         if let account = event.metadata.account { out.appendString(account) }
+        if let effective = event.metadata.effectiveAt { out.appendBigEndian(UInt64(bitPattern: effective.microsecondsSinceEpoch)) }
         out.appendBigEndian(UInt32(event.payload.count))
         out.append(contentsOf: event.payload)
         return out
@@ -104,6 +106,7 @@ package enum RecordCodec {
         let correlation = flags & 2 != 0 ? try reader.uuid() : nil
         let causation = flags & 4 != 0 ? try reader.uuid() : nil
         let account = flags & 8 != 0 ? try reader.string() : nil
+        let effective = flags & 16 != 0 ? Timestamp(microsecondsSinceEpoch: Int64(bitPattern: try reader.u64())) : nil
         let payload = try reader.lengthPrefixed()
         guard reader.atEnd else {
             throw EventLogError.corruptRecord(position: position, detail: "\(value.count - reader.offset) trailing bytes")
@@ -111,7 +114,8 @@ package enum RecordCodec {
         let streamID = StreamID(trusted: stream)
         return RecordedEvent(position: storedPosition, id: id, stream: streamID, streamVersion: version, type: type,
                              schemaVersion: schemaVersion, payload: payload,
-                             metadata: EventMetadata(actor: actor, reason: reason, correlationID: correlation, causationID: causation, account: account),
+                             metadata: EventMetadata(actor: actor, reason: reason, correlationID: correlation, causationID: causation, account: account,
+                                                     effectiveAt: effective),
                              recordedAt: recordedAt, hash: Array(value[0..<hashSize]))
     }
 }

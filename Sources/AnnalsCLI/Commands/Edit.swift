@@ -18,8 +18,9 @@ func report(_ result: EditResult, session: Session) throws {
     for change in result.changes { session.say("    \(change.field): \(clip(plain(change.old), 60)) → \(clip(plain(change.new), 60))") }
 }
 
-func context(_ write: WriteOptions) throws -> EditContext {
-    EditContext(actor: try write.resolvedActor(), reason: write.reason, correlationID: .random())
+func context(_ write: WriteOptions, _ session: Session) throws -> EditContext {
+    EditContext(actor: try write.resolvedActor(), reason: write.reason, correlationID: .random(),
+                effectiveAt: try write.effective.map { try session.start($0, option: "--effective") })
 }
 
 struct Create: ParsableCommand {
@@ -61,7 +62,7 @@ struct Create: ParsableCommand {
         let session = Session(options: global)
         let service = try session.open()
         defer { service.close() }
-        try report(try service.create(record, context: context(write)), session: session)
+        try report(try service.create(record, context: context(write, session)), session: session)
     }
 }
 
@@ -90,7 +91,7 @@ struct Correct: ParsableCommand {
         let recordID = try Session.recordID(id)
         let service = try session.open()
         defer { service.close() }
-        try report(try service.correct(recordID, setting: fields, expectedVersion: version.expectedVersion, context: context(write)), session: session)
+        try report(try service.correct(recordID, setting: fields, expectedVersion: version.expectedVersion, context: context(write, session)), session: session)
     }
 }
 
@@ -113,7 +114,7 @@ struct Retract: ParsableCommand {
         let recordID = try Session.recordID(id)
         let service = try session.open()
         defer { service.close() }
-        try report(try service.retract(recordID, expectedVersion: version.expectedVersion, context: context(write)), session: session)
+        try report(try service.retract(recordID, expectedVersion: version.expectedVersion, context: context(write, session)), session: session)
     }
 }
 
@@ -136,7 +137,7 @@ struct Restore: ParsableCommand {
         let recordID = try Session.recordID(id)
         let service = try session.open()
         defer { service.close() }
-        try report(try service.restore(recordID, expectedVersion: version.expectedVersion, context: context(write)), session: session)
+        try report(try service.restore(recordID, expectedVersion: version.expectedVersion, context: context(write, session)), session: session)
     }
 }
 
@@ -160,7 +161,7 @@ private func linkOrUnlink(_ global: GlobalOptions, _ write: WriteOptions, _ arti
     let eventID = try Session.recordID(event, expected: .diplomacyEvent)
     let service = try session.open()
     defer { service.close() }
-    let result = try service.link(article: articleID, event: eventID, unlink: unlink, context: context(write))
+    let result = try service.link(article: articleID, event: eventID, unlink: unlink, context: context(write, session))
     if global.json {
         try session.emit(result)
     } else {

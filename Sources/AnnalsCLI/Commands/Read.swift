@@ -37,6 +37,9 @@ struct Show: ParsableCommand {
     @Argument(help: "The record's id.") var id: String
     @Option(name: .customLong("as-of"), help: ArgumentHelp("As the store knew it at this time (recorded-at).", valueName: "time")) var asOf: String?
     @Option(name: .customLong("at"), help: ArgumentHelp("As it was at this log position.", valueName: "position")) var position: UInt64?
+    @Option(name: .customLong("effective"),
+            help: ArgumentHelp("As it stood at this time in its own timeline (each edit at its effective time); with --as-of or --at, as the store believed then.", valueName: "time"))
+    var effective: String?
 
     func validate() throws {
         if asOf != nil && position != nil { throw ValidationError("give --as-of or --at, not both") }
@@ -49,7 +52,10 @@ struct Show: ParsableCommand {
         let store = service.store
         defer { service.close() }
         let state: RecordState?
-        if let asOf {
+        if let effective {
+            let known = try position ?? asOf.map { try store.position(at: session.end($0, option: "--as-of")) } ?? .max
+            state = try store.record(recordID, effective: session.end(effective, option: "--effective"), asOf: known)
+        } else if let asOf {
             state = try store.record(recordID, asOf: session.end(asOf, option: "--as-of"))
         } else if let position {
             state = try store.record(recordID, asOf: position)
@@ -57,8 +63,8 @@ struct Show: ParsableCommand {
             state = try store.record(recordID)
         }
         guard let state else {
-            if asOf != nil || position != nil, try store.record(recordID) != nil {
-                throw CLIError("\(recordID) did not exist yet at \(asOf ?? "position \(position ?? 0)")")
+            if asOf != nil || position != nil || effective != nil, try store.record(recordID) != nil {
+                throw CLIError("\(recordID) did not exist yet at \(effective.map { "\($0) (effective)" } ?? asOf ?? "position \(position ?? 0)")")
             }
             throw RecordError.unknownRecord(id: recordID.rawValue)
         }
@@ -180,16 +186,18 @@ struct Blame: ParsableCommand {
         if global.json {
             for line in lines {
                 session.emit(.object(["field": .string(line.field), "path": .string(line.path), "actor": .string(line.event.metadata.actor),
-                                      "recordedAt": .string(line.event.recordedAt.description), "kind": .string(line.kind.verb),
+                                      "recordedAt": .string(line.event.recordedAt.description),
+                                      "effectiveAt": .string(line.event.effectiveAt.description), "kind": .string(line.kind.verb),
                                       "version": .integer(Int64(line.event.streamVersion)),
                                       "reason": line.event.metadata.reason.map(JSONValue.string) ?? .null]))
             }
             return
         }
-        var table = Table(["field", "set by", "when", "edit", "why"])
+        var table = Table(["field", "set by", "recorded", "effective", "edit", "why"])
         for line in lines {
             table.add([line.path == line.field ? line.field : line.path, line.event.metadata.actor, session.time(line.event.recordedAt),
-                       "v\(line.event.streamVersion) \(line.kind.verb)", clip(line.event.metadata.reason ?? "—", 50)])
+                       line.event.metadata.effectiveAt.map(session.time) ?? "same", "v\(line.event.streamVersion) \(line.kind.verb)",
+                       clip(line.event.metadata.reason ?? "—", 50)])
         }
         session.say(table.render())
     }

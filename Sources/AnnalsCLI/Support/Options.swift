@@ -31,6 +31,9 @@ struct WriteOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Why (required for corrections, retractions and restores).", valueName: "text"))
     var reason: String?
 
+    @Option(name: .long, help: ArgumentHelp("When the change took effect in the world, if not now: a report's date (2022-03-15). Read by show --effective.", valueName: "time"))
+    var effective: String?
+
     /// The actor: the option, else $ANNALS_ACTOR, else the login name; never empty.
     func resolvedActor() throws -> String {
         let candidates = [actor, ProcessInfo.processInfo.environment["ANNALS_ACTOR"], ProcessInfo.processInfo.environment["USER"],

@@ -90,7 +90,9 @@ func who(_ metadata: EventMetadata) -> String {
 /// The lines of one edit for people: a heading, then each field old → new.
 func editLines(_ entry: AuditEntry, session: Session, showRecord: Bool) -> [String] {
     let event = entry.event
-    var heading = "v\(event.streamVersion)  \(session.time(event.recordedAt))  \(who(event.metadata))  \(shown(entry.kind?.verb ?? event.type))"
+    var heading = "v\(event.streamVersion)  \(session.time(event.recordedAt))"
+    if let effective = event.metadata.effectiveAt { heading += " (effective \(session.time(effective)))" }
+    heading += "  \(who(event.metadata))  \(shown(entry.kind?.verb ?? event.type))"
     if showRecord { heading = "#\(event.position)  \(entry.record?.rawValue ?? event.stream.rawValue)  " + heading }
     if let reason = event.metadata.reason { heading += "  — \(shown(reason))" }
     var lines = [heading]

@@ -27,6 +27,23 @@ extension ProjectedStore {
         try replay(id) { $0.recordedAt <= time }
     }
 
+    /// The record as it stood at `time` in its own timeline (each edit at its effective time), as
+    /// the store knew it at log position `position` (default: now). Edits apply in effective-time
+    /// order, ties in log order, so a late, back-dated correction changes the answers for times
+    /// after its effective time, and nothing known only later changes an answer `asOf` an earlier
+    /// position. Nothing takes effect before the record's create: an edit dated earlier counts
+    /// from then. Nil when the record did not exist yet at `time`, or was not known at `position`.
+    public func record(_ id: RecordID, effective time: Timestamp, asOf position: UInt64 = .max) throws -> RecordState? {
+        let known = try readStream(id.streamID).filter { $0.position <= position }
+        guard let created = known.first, created.effectiveAt <= time else { return nil }
+        let start = created.effectiveAt
+        let ordered = known.map { (effective: max($0.effectiveAt, start), event: $0) }
+            .sorted { ($0.effective, $0.event.position) < ($1.effective, $1.event.position) }
+        var state: RecordState?
+        for (effective, event) in ordered where effective <= time { state = try RecordState.apply(event, to: state) }
+        return state
+    }
+
     /// The record's stream folded up to the first event `known` rejects (both axes only grow
     /// along a stream, so the events it accepts are a prefix).
     private func replay(_ id: RecordID, while known: (RecordedEvent) -> Bool) throws -> RecordState? {

@@ -91,7 +91,7 @@ public enum RecordPayload {
     static func event(_ kind: EditKind, of type: RecordType, payload: JSONValue, context: EditContext) -> ProposedEvent {
         ProposedEvent(id: .timeOrdered(), type: kind.eventType(for: type), schemaVersion: currentVersion(of: type), payload: payload.canonicalBytes,
                       metadata: EventMetadata(actor: context.actor, reason: context.reason, correlationID: context.correlationID,
-                                              account: context.account))
+                                              account: context.account, effectiveAt: context.effectiveAt))
     }
 }
 
@@ -117,11 +117,16 @@ public struct EditContext: Sendable {
     /// The operating-system account running the edit, recorded beside `actor` so an audit can
     /// tell a declared name from the account that typed it. Defaults to this process's account.
     public var account: String?
+    /// When the change took effect in the world, when it differs from when it is recorded
+    /// (`--effective`, a source's date); nil means now.
+    public var effectiveAt: Timestamp?
 
-    public init(actor: String, reason: String? = nil, correlationID: UUID? = nil, account: String? = OSAccount.current) {
+    public init(actor: String, reason: String? = nil, correlationID: UUID? = nil, account: String? = OSAccount.current,
+                effectiveAt: Timestamp? = nil) {
         self.actor = actor
         self.reason = reason
         self.correlationID = correlationID
         self.account = account
+        self.effectiveAt = effectiveAt
     }
 }

@@ -81,7 +81,11 @@ public final class ImportRunner {
                     summary.unchanged += 1
                 }
             } else {
-                enqueue(Pending(location: item.location, append: try RecordEditor.planCreate(record, current: nil, context: context), isCreate: true), record.id)
+                // A record comes into the world when its source says: an article when published,
+                // a diplomacy event on its date. (A re-import's correction has no such date.)
+                var created = context
+                created.effectiveAt = record.sourceDate
+                enqueue(Pending(location: item.location, append: try RecordEditor.planCreate(record, current: nil, context: created), isCreate: true), record.id)
             }
         } catch let error as RecordError {
             summary.rejected.append(Rejection(location: item.location, message: error.description))

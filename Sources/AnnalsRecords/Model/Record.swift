@@ -15,6 +15,17 @@ public enum Record: Hashable, Sendable {
 
     public var type: RecordType { id.type }
 
+    /// When the record's source dates it (an article's publication, a diplomacy event's date, at
+    /// the start of its precision): what an import records as its create's effective time.
+    public var sourceDate: Timestamp {
+        let date: RecordDate
+        switch self {
+        case .article(let article): date = article.publishedAt
+        case .diplomacyEvent(let event): date = event.date
+        }
+        return Timestamp(microsecondsSinceEpoch: date.epochSeconds * 1_000_000)
+    }
+
     /// The record as a canonical JSON document, every string in NFC.
     public func document() throws -> JSONValue {
         switch self {
