@@ -17,12 +17,13 @@ public enum Corpora {
 
     /// The corpus formats Annals reads, by file name.
     public enum Kind: Sendable {
-        case dantriJSONL, baomoiJSONL, crawlCSV, icewsTSV, gdeltCSV
+        case dantriJSONL, baomoiJSONL, crawlCSV, icewsTSV, gdeltCSV, wikipediaRevisions
     }
 
     /// The corpus format of a file, from its name or, for CSV and TSV, its header row.
     public static func kind(of path: String) -> Kind? {
         let name = PathText.lastComponent(path)
+        if name.hasSuffix(".Revisions.csv") { return .wikipediaRevisions }
         switch name {
         case "icews_vietnam_events.tsv": return .icewsTSV
         case "events.csv": return .gdeltCSV
@@ -60,6 +61,8 @@ public enum Corpora {
             try TabularFile.records(path: path, delimiter: "\t") { row, fields in
                 try body(ImportItem.reading(SourceLocation(file: name, line: row, unit: "row")) { (try icewsEvent(fields.get()), []) })
             }
+        case .wikipediaRevisions?:
+            for item in try WikipediaRevisions.items(path: path) { try body(item) }
         case .gdeltCSV?:
             try TabularFile.records(path: path) { row, fields in
                 try body(ImportItem.reading(SourceLocation(file: name, line: row, unit: "row")) { (try gdeltEvent(fields.get(), codebook: codebook), []) })

@@ -67,10 +67,13 @@ public final class ImportRunner {
             record = value
         }
         if pendingIDs.contains(record.id) || pendingLinks.contains(where: { $0.1 == record.id || $0.2 == record.id }) { try flush() }
-        let context = EditContext(actor: actor, reason: "import of \(item.location.file)", correlationID: correlationID)
+        let context = item.edit.map { EditContext(actor: $0.actor, reason: $0.reason, correlationID: correlationID, effectiveAt: $0.effectiveAt) }
+            ?? EditContext(actor: actor, reason: "import of \(item.location.file)", correlationID: correlationID)
         do {
             if let current = try editor.state(of: record.id) {
-                if current.retracted {
+                if let sequence = item.edit?.sequence, let stored = current.document["revision"]?.stringValue.flatMap(UInt64.init), stored >= sequence {
+                    summary.unchanged += 1
+                } else if current.retracted {
                     if try current.document != RecordEditor.incomingDocument(record, beside: current) {
                         throw RecordError.invalidState(id: record.id.rawValue, problem: "is retracted", fix: "restore it before importing a changed version")
                     }
@@ -84,7 +87,7 @@ public final class ImportRunner {
                 // A record comes into the world when its source says: an article when published,
                 // a diplomacy event on its date. (A re-import's correction has no such date.)
                 var created = context
-                created.effectiveAt = record.sourceDate
+                created.effectiveAt = item.edit?.effectiveAt ?? record.sourceDate
                 enqueue(Pending(location: item.location, append: try RecordEditor.planCreate(record, current: nil, context: created), isCreate: true), record.id)
             }
         } catch let error as RecordError {
