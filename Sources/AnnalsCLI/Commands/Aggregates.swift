@@ -11,7 +11,12 @@ struct Aggregates: ParsableCommand {
         discussion: """
         Families: articles (year × source × category), views (year), events (year × kind × counterpart), \
         quantity (year × metric × unit, exact sums), edits (year recorded × actor × kind of edit).
+        Two time axes: recorded time (--as-of, --diff: what the store said then) and effective \
+        time (--effective: the records as they stood then in their own timelines, each edit at the \
+        time it took effect; with --as-of, as the store believed then). The edits family exists on \
+        the recorded axis only.
         Example: annals aggregates --metric ngo-aid --as-of 2026-11-01T00:00:00Z
+        Example: annals aggregates --metric ngo-aid --effective 2022-03-31 --as-of 2026-11-01
         """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, csv }
@@ -21,7 +26,13 @@ struct Aggregates: ParsableCommand {
     @Option(help: "Only this family: articles, views, events, quantity, edits.") var family: String?
     @Option(help: "Only quantities of this metric (implies --family quantity).") var metric: String?
     @Option(name: .customLong("as-of"), help: ArgumentHelp("As the store knew them at this time.", valueName: "time")) var asOf: String?
+    @Option(help: ArgumentHelp("The records as they stood at this time in their own timelines (with --as-of: as the store believed then).", valueName: "time"))
+    var effective: String?
     @Option(parsing: .upToNextOption, help: ArgumentHelp("What changed between two times: --diff T1 T2.", valueName: "time")) var diff: [String] = []
+    @Option(help: ArgumentHelp("The axis of --diff: recorded (default: what the store said at T1 and T2) or effective (the records as they stood at T1 and T2).", valueName: "axis"))
+    var axis: Axis = .recorded
+
+    enum Axis: String, ExpressibleByArgument, CaseIterable { case recorded, effective }
     @Option(help: "table (default), json or csv.") var format: Format?
 
     static let families = ["articles", "views", "events", "quantity", "edits"]
@@ -29,6 +40,11 @@ struct Aggregates: ParsableCommand {
     func validate() throws {
         if !diff.isEmpty && diff.count != 2 { throw ValidationError("--diff takes two times: --diff T1 T2") }
         if asOf != nil && !diff.isEmpty { throw ValidationError("give --as-of or --diff, not both") }
+        if effective != nil && !diff.isEmpty { throw ValidationError("give --effective or --diff, not both (--diff T1 T2 --axis effective compares two effective times)") }
+        if axis == .effective && diff.isEmpty { throw ValidationError("--axis applies to --diff; for one effective time give --effective TIME") }
+        if effective != nil || axis == .effective, family == "edits" {
+            throw ValidationError("the edits family counts edits by the year they were recorded; it has no effective-time form")
+        }
         if let family, !Self.families.contains(family) { throw ValidationError("unknown --family \(family): use \(Self.families.joined(separator: ", "))") }
     }
 
@@ -42,31 +58,40 @@ struct Aggregates: ParsableCommand {
         func keep(_ key: AggregateKey) -> Bool { metric == nil || key.dimensions.first == metric }
 
         if diff.count == 2 {
-            let first = try store.position(at: session.end(diff[0], option: "--diff"))
-            let second = try store.position(at: session.end(diff[1], option: "--diff"))
-            let changes = try store.aggregateChanges(from: first, to: second, year: year, family: family).filter { keep($0.key) }
+            let first = try session.end(diff[0], option: "--diff"), second = try session.end(diff[1], option: "--diff")
+            let changes: [AggregateChange]
+            switch axis {
+            case .recorded:
+                changes = try store.aggregateChanges(from: store.position(at: first), to: store.position(at: second), year: year, family: family)
+            case .effective:
+                changes = try store.aggregateChanges(effectiveFrom: first, to: second, year: year, family: family)
+            }
+            let kept = changes.filter { keep($0.key) }
             switch format {
             case .json:
-                changes.forEach { session.emit(.object(["key": keyJSON($0.key), "before": valueJSON($0.before), "after": valueJSON($0.after)])) }
+                kept.forEach { session.emit(.object(["key": keyJSON($0.key), "before": valueJSON($0.before), "after": valueJSON($0.after)])) }
             case .csv:
                 session.say("family,year,dimensions,count_before,sum_before,count_after,sum_after")
-                for c in changes {
+                for c in kept {
                     session.say([c.key.family, String(c.key.year), csv(c.key.dimensions.joined(separator: " / ")), String(c.before.count),
                                  c.before.sum.description, String(c.after.count), c.after.sum.description].joined(separator: ","))
                 }
             case .table:
                 var table = Table(["family", "year", "of", "records", "sum"])
-                for c in changes {
+                for c in kept {
                     table.add([c.key.family, String(c.key.year), c.key.dimensions.joined(separator: " / "), "\(c.before.count) → \(c.after.count)",
                                "\(c.before.sum) → \(c.after.sum)"])
                 }
                 session.say(table.render())
-                session.say("\(changes.count) cell\(changes.count == 1 ? "" : "s") changed between \(diff[0]) and \(diff[1])")
+                session.say("\(kept.count) cell\(kept.count == 1 ? "" : "s") changed between \(diff[0]) and \(diff[1])")
             }
             return
         }
         let rows: [AggregateRow]
-        if let asOf {
+        if let effective {
+            let known = try asOf.map { try store.position(at: session.end($0, option: "--as-of")) } ?? .max
+            rows = try store.aggregates(effective: session.end(effective, option: "--effective"), asOf: known, year: year, family: family)
+        } else if let asOf {
             rows = try store.aggregates(asOf: session.end(asOf, option: "--as-of"), year: year, family: family)
         } else {
             rows = try store.aggregates(year: year, family: family)

@@ -12,7 +12,9 @@ extension ProjectionName {
 /// so an aggregate as of any position is the totals less what came after it.
 struct AggregatesProjection: Projection {
     let name = ProjectionName.aggregates
-    let version: UInt32 = 2  // 2: the history is keyed by position, one event per event
+    /// 2: the history is keyed by position, one event per event; 3: `views` counts only records
+    /// with a view count.
+    let version: UInt32 = 3
     let tables = [ProjectionTable(name: "totals"), ProjectionTable(name: "deltas")]
 
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {

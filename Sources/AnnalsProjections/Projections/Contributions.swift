@@ -86,9 +86,10 @@ enum Contributions {
         case .article:
             guard let year = year("publishedAt") else { return [:] }
             add(AggregateKey(family: "articles", year: year, [document["source"]?.stringValue ?? none, document["category"]?.stringValue ?? none]))
-            var views = Int64(0)
-            if case .integer(let count)? = document["viewCount"]?["count"] { views = count }
-            add(AggregateKey(family: "views", year: year, []), sum: ExactDecimal(Decimal(views)))
+            // Only records that carry a view count are behind the sum.
+            if case .integer(let views)? = document["viewCount"]?["count"] {
+                add(AggregateKey(family: "views", year: year, []), sum: ExactDecimal(Decimal(views)))
+            }
         case .diplomacyEvent:
             guard let year = year("date"), let kind = document["kind"]?.stringValue else { return [:] }
             var names: Set<String> = []

@@ -57,8 +57,17 @@ extension ProjectedStore {
 
     /// Cells that differ between two log positions.
     public func aggregateChanges(from first: UInt64, to second: UInt64, year: Int? = nil, family: String? = nil) throws -> [AggregateChange] {
-        let before = Dictionary(uniqueKeysWithValues: try aggregates(asOf: first, year: year, family: family).map { ($0.key, $0.value) })
-        let after = Dictionary(uniqueKeysWithValues: try aggregates(asOf: second, year: year, family: family).map { ($0.key, $0.value) })
+        Self.changes(try aggregates(asOf: first, year: year, family: family), try aggregates(asOf: second, year: year, family: family))
+    }
+
+    /// Cells that differ between two effective times (records as they stood then, as known now).
+    public func aggregateChanges(effectiveFrom first: Timestamp, to second: Timestamp, year: Int? = nil, family: String? = nil) throws -> [AggregateChange] {
+        Self.changes(try aggregates(effective: first, year: year, family: family), try aggregates(effective: second, year: year, family: family))
+    }
+
+    static func changes(_ first: [AggregateRow], _ second: [AggregateRow]) -> [AggregateChange] {
+        let before = Dictionary(uniqueKeysWithValues: first.map { ($0.key, $0.value) })
+        let after = Dictionary(uniqueKeysWithValues: second.map { ($0.key, $0.value) })
         return Set(before.keys).union(after.keys).sorted().compactMap { key in
             let old = before[key] ?? .zero, new = after[key] ?? .zero
             return old == new ? nil : AggregateChange(key: key, before: old, after: new)

@@ -34,7 +34,13 @@ extension ProjectedStore {
     /// position. Nothing takes effect before the record's create: an edit dated earlier counts
     /// from then. Nil when the record did not exist yet at `time`, or was not known at `position`.
     public func record(_ id: RecordID, effective time: Timestamp, asOf position: UInt64 = .max) throws -> RecordState? {
-        let known = try readStream(id.streamID).filter { $0.position <= position }
+        try Self.state(of: readStream(id.streamID), effective: time, asOf: position)
+    }
+
+    /// A stream's events folded in effective-time order (ties in log order) up to `time`, leaving
+    /// out events after log position `position`; edits dated before the create count from it.
+    static func state(of stream: [RecordedEvent], effective time: Timestamp, asOf position: UInt64) throws -> RecordState? {
+        let known = stream.filter { $0.position <= position }
         guard let created = known.first, created.effectiveAt <= time else { return nil }
         let start = created.effectiveAt
         let ordered = known.map { (effective: max($0.effectiveAt, start), event: $0) }
