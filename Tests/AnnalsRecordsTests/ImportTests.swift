@@ -103,10 +103,11 @@ struct ImportTests {
         let runner = ImportRunner(editor: w.editor, actor: "corpus-import")
         try Corpora.read(path: RepositoryFiles.shared("data/icews_vietnam/icews_vietnam_events.tsv"), codebook: nil) { try runner.add($0) }
         let summary = try runner.finish()
-        #expect(summary.created == 2570 && summary.rejected.isEmpty, "\(summary.line) \(summary.rejected.prefix(3))")
+        // 2,570 rows, 18 facts in both datasets: 2,552 records (CorpusMappingTests has the rest).
+        #expect(summary.created == 2552 && summary.rejected.isEmpty, "\(summary.line) \(summary.rejected.prefix(3))")
         let visit = try diplomacyEvent("event/icews/icews05-15-valid-47", in: w)
         #expect(visit.kind.rawValue == "visit" && visit.cameoCode == "042" && visit.date.description == "2005-11-11")
-        #expect(visit.counterparts.first?.name == "Raúl Castro")
+        #expect(visit.counterparts.first?.name == "Raúl Castro" && visit.provenance == ["ICEWS05-15 valid line 47"])
     }
 
     @Test("GDELT rows import with their codebook descriptions",

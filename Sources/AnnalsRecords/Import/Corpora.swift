@@ -58,9 +58,7 @@ public enum Corpora {
                 try body(ImportItem.reading(SourceLocation(file: name, line: row, unit: "row")) { (try crawlArticle(fields.get(), file: name), []) })
             }
         case .icewsTSV?:
-            try TabularFile.records(path: path, delimiter: "\t") { row, fields in
-                try body(ImportItem.reading(SourceLocation(file: name, line: row, unit: "row")) { (try icewsEvent(fields.get()), []) })
-            }
+            for item in try icewsEvents(path: path) { try body(item) }
         case .wikipediaRevisions?:
             for item in try WikipediaRevisions.items(path: path) { try body(item) }
         case .gdeltCSV?:
@@ -75,13 +73,15 @@ public enum Corpora {
     // MARK: - Articles
 
     /// vi_news_dantri_unc: `{doc_id, source, url, published_date, category, title, paragraphs}`.
+    /// The category is the corpus's (`business`), the URL's first segment only where it has none.
     static func dantriArticle(_ v: JSONValue) throws -> Record {
         let url = try required(v, "url")
         let link = try ArticleURL(url)
         var paragraphs: [String] = []
         if case .array(let items)? = v["paragraphs"] { paragraphs = items.compactMap(\.stringValue).filter { $0.contains { !$0.isWhitespace } } }
         return .article(Article(id: try RecordID("article/\(link.source)/\(link.number)"), source: link.source, url: url,
-                                category: link.category, title: try required(v, "title"),
+                                category: v["category"]?.stringValue.flatMap { $0.isEmpty ? nil : slug($0) } ?? link.category,
+                                title: try required(v, "title"),
                                 publishedAt: try RecordDate(try required(v, "published_date")), paragraphs: paragraphs))
     }
 
@@ -120,31 +120,71 @@ public enum Corpora {
 
     // MARK: - Diplomacy events
 
-    /// icews_vietnam: `dataset split line_no source_actor event_text target_actor event_date cameo_code_guess`.
-    static func icewsEvent(_ f: [String: String]) throws -> Record {
+    /// icews_vietnam: `dataset split line_no source_actor event_text target_actor event_date
+    /// cameo_code_guess`, read whole (2,570 rows) so that a fact both datasets hold is one record:
+    /// rows with the same source, event label, target and date are the same fact (ICEWS14 is a
+    /// subset of ICEWS05-15). The record takes the id of the fact's first row and names every row
+    /// in `provenance`.
+    static func icewsEvents(path: String) throws -> [ImportItem] {
+        let name = PathText.lastComponent(path)
+        // In file order: a row that cannot be read, or the first row of a fact.
+        var entries: [Result<[String], RecordError>] = [], locations: [SourceLocation] = []
+        var rowsOfFact: [[String]: [[String: String]]] = [:]
+        try TabularFile.records(path: path, delimiter: "\t") { row, fields in
+            let location = SourceLocation(file: name, line: row, unit: "row")
+            switch fields {
+            case .failure(let error):
+                entries.append(.failure(error))
+                locations.append(location)
+            case .success(let f):
+                let fact = ["source_actor", "event_text", "target_actor", "event_date"].map { f[$0] ?? "" }
+                if rowsOfFact[fact] == nil {
+                    entries.append(.success(fact))
+                    locations.append(location)
+                }
+                rowsOfFact[fact, default: []].append(f)
+            }
+        }
+        return zip(entries, locations).map { entry, location in
+            ImportItem.reading(location) { (try icewsEvent(rowsOfFact[try entry.get()] ?? []), []) }
+        }
+    }
+
+    /// One ICEWS fact from its rows (the first gives the id). Classified by its CAMEO code (the
+    /// row's, or the code of an ICEWS label the codebook words differently), from Vietnam's side:
+    /// the counterpart is the side that is not Vietnamese, and aid a foreign actor gives a
+    /// Vietnamese one is `aid-received`.
+    static func icewsEvent(_ rows: [[String: String]]) throws -> Record {
+        let f = rows[0]
         let dataset = (f["dataset"] ?? "").lowercased(), split = f["split"] ?? "", line = f["line_no"] ?? ""
         let source = f["source_actor"] ?? "", target = f["target_actor"] ?? "", text = f["event_text"] ?? ""
-        let code = f["cameo_code_guess"].flatMap { $0.isEmpty ? nil : $0 }
-        let counterpart = source.lowercased().contains("vietnam") ? target : source
+        let code = f["cameo_code_guess"].flatMap { $0.isEmpty ? nil : $0 } ?? CAMEOKinds.icewsLabels[text]
+        let towardHome = isVietnamese(target) && !isVietnamese(source)
+        let counterpart = towardHome ? source : target
         return .diplomacyEvent(DiplomacyEvent(
             id: try RecordID("event/icews/\(dataset)-\(split)-\(line)"),
-            kind: try EventKind(code.map(CAMEOCodebook.kind) ?? kindFromText(text)),
+            kind: try EventKind(code.map { CAMEOKinds.kind(for: $0, towardHome: towardHome) } ?? "other"),
             title: "\(source): \(text) (\(target))", date: try RecordDate(f["event_date"] ?? ""),
             participants: [source, target].filter { !$0.isEmpty },
-            counterparts: counterpart.isEmpty ? [] : [Counterpart(name: counterpart)],
-            description: text, cameoCode: code))
+            counterparts: counterpart.isEmpty ? [] : [Self.counterpart(counterpart, place: Countries.classify(name: counterpart))],
+            description: text, cameoCode: code,
+            provenance: rows.map { "\($0["dataset"] ?? "") \($0["split"] ?? "") line \($0["line_no"] ?? "")" }))
     }
 
-    /// The kind for ICEWS wording that has no codebook match.
-    static func kindFromText(_ text: String) -> String {
-        let lower = text.lowercased()
-        if lower.contains("intent") { return "pledge" }
-        if lower.contains("aid") { return "aid-given" }
-        if lower.contains("meet") { return "meeting" }
-        return "other"
+    /// Whether an ICEWS actor is Vietnamese: the corpus's own rule ("Vietnam" in the name).
+    static func isVietnamese(_ actor: String) -> Bool { actor.lowercased().contains("vietnam") }
+
+    static func counterpart(_ name: String, place: Countries.Place?) -> Counterpart {
+        switch place {
+        case .country(let code)?: return Counterpart(name: name, countryCode: code)
+        case .region(let code)?: return Counterpart(name: name, region: code)
+        case nil: return Counterpart(name: name)
+        }
     }
 
-    /// gdelt1 events.csv: the GDELT 1.0 columns after `source_file`.
+    /// gdelt1 events.csv: the GDELT 1.0 columns after `source_file`. Actor country codes are
+    /// CAMEO's (`CHN`, `EUR`): countries become ISO alpha-2, regions stay regions. The acting side
+    /// (Actor1) is seen giving, except that aid to Vietnam from another country is received.
     static func gdeltEvent(_ f: [String: String], codebook: CAMEOCodebook?) throws -> Record {
         func value(_ key: String) -> String? { f[key].flatMap { $0 == "NA" || $0.isEmpty ? nil : $0 } }
         let id = value("GLOBALEVENTID") ?? ""
@@ -156,13 +196,17 @@ public enum Corpora {
         let date = try RecordDate("\(day.prefix(4))-\(day.dropFirst(4).prefix(2))-\(day.suffix(2))")
         let actor1 = value("Actor1Name") ?? value("Actor1CountryCode") ?? "?"
         let actor2 = value("Actor2Name") ?? value("Actor2CountryCode") ?? "?"
+        let towardHome = value("Actor2CountryCode") == "VNM" && value("Actor1CountryCode") != "VNM"
+        let other = towardHome ? (actor1, value("Actor1CountryCode")) : (actor2, value("Actor2CountryCode"))
         let description = codebook?.describe(code) ?? "CAMEO \(code)"
+        var provenance = ["GDELT 1.0 event \(id)"]
+        if let url = value("SOURCEURL") { provenance[0] += ": \(url)" }
         return .diplomacyEvent(DiplomacyEvent(
-            id: try RecordID("event/gdelt/\(id)"), kind: try EventKind(CAMEOCodebook.kind(for: code)),
+            id: try RecordID("event/gdelt/\(id)"), kind: try EventKind(CAMEOKinds.kind(for: code, towardHome: towardHome)),
             title: "\(actor1): \(description) (\(actor2))", date: date, place: value("ActionGeo_FullName"),
             participants: [actor1, actor2],
-            counterparts: [Counterpart(name: actor2, countryCode: value("Actor2CountryCode").flatMap { $0.count == 3 ? $0 : nil })],
-            description: description, cameoCode: code.isEmpty ? nil : code))
+            counterparts: [counterpart(other.0, place: other.1.flatMap(Countries.classify(cameo:)))],
+            description: description, cameoCode: code.isEmpty ? nil : code, provenance: provenance))
     }
 
     /// A category name as a slug: the RSS file writes "Thế giới" where the others write "the-gioi".

@@ -16,12 +16,16 @@ public struct DiplomacyEvent: Hashable, Sendable, Codable {
     public var description: String?
     /// The CAMEO code when the event came from ICEWS or GDELT.
     public var cameoCode: String?
+    /// Where the event is recorded outside Annals, one entry per source row: "ICEWS05-15 valid
+    /// line 2907", "GDELT 1.0 event 249012345". A fact found in two datasets names both. Nil when
+    /// the record names none (records entered by hand, and those stored before the field existed).
+    public var provenance: [String]?
     /// Articles that report it; changed only by link and unlink.
     public var sourceArticles: [RecordID]
 
     public init(id: RecordID, kind: EventKind, title: String, date: RecordDate, place: String? = nil, organizer: String? = nil,
                 participants: [String] = [], counterparts: [Counterpart] = [], quantities: [Quantity] = [],
-                description: String? = nil, cameoCode: String? = nil, sourceArticles: [RecordID] = []) {
+                description: String? = nil, cameoCode: String? = nil, provenance: [String]? = nil, sourceArticles: [RecordID] = []) {
         self.id = id
         self.kind = kind
         self.title = title
@@ -33,20 +37,26 @@ public struct DiplomacyEvent: Hashable, Sendable, Codable {
         self.quantities = quantities
         self.description = description
         self.cameoCode = cameoCode
+        self.provenance = provenance
         self.sourceArticles = sourceArticles
     }
 }
 
-/// The party on the other side of a diplomacy event.
+/// The party on the other side of a diplomacy event: seen from Vietnam in Vietnam-centred data
+/// (see `docs/records.md`, "Perspective").
 public struct Counterpart: Hashable, Sendable, Codable {
     /// As the source writes it: "Quảng Tây (Trung Quốc)".
     public var name: String
-    /// ISO 3166-1 alpha-2 or alpha-3 code, when known: "CN".
+    /// The country it belongs to, as an ISO 3166-1 alpha-2 code (`CN`), when known. Never a region.
     public var countryCode: String?
+    /// A region or group that is not one country, as a CAMEO region code (`EUR`, `WST`), when the
+    /// side is one (`Countries.regions`).
+    public var region: String?
 
-    public init(name: String, countryCode: String? = nil) {
+    public init(name: String, countryCode: String? = nil, region: String? = nil) {
         self.name = name
         self.countryCode = countryCode
+        self.region = region
     }
 }
 

@@ -63,6 +63,7 @@ public enum Record: Hashable, Sendable {
                   "a record holds at most \(RecordSchema.maxRecordBytes) bytes of JSON; split the text or leave out what is not the record's")
         let record = try decode(normalized, as: type)
         try record.checkLimits()
+        try record.checkVocabulary()
         return record
     }
 
@@ -88,9 +89,34 @@ public enum Record: Hashable, Sendable {
             for (i, counterpart) in e.counterparts.enumerated() {
                 try limit(counterpart.name, "counterparts[\(i)].name", RecordSchema.maxKeyTextBytes)
             }
+            for (i, entry) in (e.provenance ?? []).enumerated() { try limit(entry, "provenance[\(i)]", RecordSchema.maxLineBytes) }
             for (i, quantity) in e.quantities.enumerated() {
                 try limit(quantity.metric, "quantities[\(i)].metric", RecordSchema.maxKeyTextBytes)
                 try limit(quantity.unit, "quantities[\(i)].unit", RecordSchema.maxKeyTextBytes)
+            }
+        }
+    }
+
+    /// Checks the codes of an input record against their vocabularies: a counterpart's country is
+    /// an ISO 3166-1 alpha-2 code and its region a CAMEO region code (`Countries`). Stored records
+    /// are not held to it, so events stored with other codes stay readable.
+    func checkVocabulary() throws {
+        guard case .diplomacyEvent(let e) = self else { return }
+        for (i, counterpart) in e.counterparts.enumerated() {
+            if let code = counterpart.countryCode, !Countries.alpha2.contains(code) {
+                let fix: String
+                if let alpha2 = Countries.alpha2(forAlpha3: code) {
+                    fix = "countries are ISO 3166-1 alpha-2 codes: use \(alpha2)"
+                } else if Countries.regions[code] != nil {
+                    fix = "\(code) is a region, not a country: give it as counterparts[\(i)].region"
+                } else {
+                    fix = "use an ISO 3166-1 alpha-2 code such as CN or VN"
+                }
+                throw RecordError.invalidField(field: "counterparts[\(i)].countryCode", value: code, fix: fix)
+            }
+            if let region = counterpart.region, Countries.regions[region] == nil {
+                throw RecordError.invalidField(field: "counterparts[\(i)].region", value: region,
+                                               fix: "use a CAMEO region code: \(Countries.regions.keys.sorted().joined(separator: ", "))")
             }
         }
     }
@@ -128,7 +154,11 @@ public enum Record: Hashable, Sendable {
                 try text(counterpart.name, "counterparts[\(i)].name", "name the counterpart as the source writes it")
                 if let code = counterpart.countryCode {
                     try check((2...3).contains(code.count) && code.allSatisfy { $0.isASCII && $0.isUppercase },
-                              "counterparts[\(i)].countryCode", code, "use an ISO 3166 code such as CN or VNM")
+                              "counterparts[\(i)].countryCode", code, "use an ISO 3166-1 alpha-2 code such as CN or VN")
+                }
+                if let region = counterpart.region {
+                    try check(region.count == 3 && region.allSatisfy { $0.isASCII && $0.isUppercase },
+                              "counterparts[\(i)].region", region, "use a CAMEO region code such as EUR or SEA")
                 }
             }
             for (i, quantity) in e.quantities.enumerated() {
@@ -140,6 +170,7 @@ public enum Record: Hashable, Sendable {
                 try check((2...4).contains(code.count) && code.allSatisfy { $0.isASCII && $0.isNumber }, "cameoCode", code,
                           "CAMEO codes are 2 to 4 digits, kept as text (\"043\")")
             }
+            for (i, entry) in (e.provenance ?? []).enumerated() { try text(entry, "provenance[\(i)]", "remove the empty provenance entry") }
             for (i, id) in e.sourceArticles.enumerated() {
                 try check(id.type == .article, "sourceArticles[\(i)]", id.rawValue, "a diplomacy event cites article/… ids")
             }

@@ -20,9 +20,9 @@ public enum RecordSchema {
     static let diplomacyEvent: [String: Shape] = [
         "id": .value, "kind": .value, "title": .value, "date": .value, "place": .value, "organizer": .value,
         "participants": .list(.value),
-        "counterparts": .list(.object(["name": .value, "countryCode": .value])),
+        "counterparts": .list(.object(["name": .value, "countryCode": .value, "region": .value])),
         "quantities": .list(.object(["metric": .value, "value": .value, "unit": .value])),
-        "description": .value, "cameoCode": .value, "sourceArticles": .list(.value),
+        "description": .value, "cameoCode": .value, "provenance": .list(.value), "sourceArticles": .list(.value),
     ]
 
     /// The fields no edit may change: the id is the stream, the type is fixed by the id, links
