@@ -15,6 +15,9 @@ public enum Operation: Sendable, Equatable {
     case remove(path: Path)
     /// Replaces text values found in `values` by their mapping; others stay.
     case map(path: Path, values: [String: String])
+    /// Moves the key at the path's end to its sibling `to` when its text value is one of `values`
+    /// (a region code out of `countryCode` into `region`).
+    case move(path: Path, to: String, values: Set<String>)
     /// Splits each counterpart written as text, "Name (Country)", into `{"name", "countryCode"}`,
     /// keeping the text as the name and looking the country up in `table`; fills a missing
     /// `countryCode` of counterparts already split the same way.
@@ -38,13 +41,18 @@ public enum Operation: Sendable, Equatable {
         case "map":
             guard case .object(let table)? = value["values"] else { throw bad(name, "needs \"values\": {\"old\": \"new\"}") }
             return .map(path: path, values: table.compactMapValues(\.stringValue))
+        case "move":
+            guard let to = value["to"]?.stringValue, case .array(let list)? = value["values"], path.endsInKey else {
+                throw bad(name, "needs \"to\", \"values\": [\"…\"] and a path ending in a key")
+            }
+            return .move(path: path, to: to, values: Set(list.compactMap(\.stringValue)))
         case "split":
             guard value["rule"]?.stringValue == "name-and-country", case .object(let table)? = value["table"] else {
                 throw bad(name, "needs \"rule\": \"name-and-country\" and a \"table\" of country names to codes")
             }
             return .splitCountry(path: path, table: table.compactMapValues(\.stringValue))
         default:
-            throw bad(name, "use rename, add, remove, map or split")
+            throw bad(name, "use rename, add, remove, map, move or split")
         }
     }
 
@@ -70,6 +78,12 @@ public enum Operation: Sendable, Equatable {
             return path.updateValues(payload) { value in
                 guard let text = value.stringValue, let mapped = values[text] else { return value }
                 return .string(mapped)
+            }
+        case let .move(path, to, values):
+            return path.updateContainers(payload) { members, key in
+                guard let text = members[key]?.stringValue, values.contains(text) else { return }
+                members[key] = nil
+                members[to] = .string(text)
             }
         case let .splitCountry(path, table):
             return path.updateValues(payload) { value in Self.splitCountry(value, table) }

@@ -9,9 +9,10 @@
 //   fill STORE COUNT                           append COUNT events of ~1 KB in batches of 1000
 //   scan STORE                                 iterate the whole log; prints the count and how much
 //                                              anonymous memory grew meanwhile
-//   legacy-events STORE 1|2                    write diplomacy events in schema 1 (counterparts as text,
-//                                              Vietnamese unit names) or 2 (Vietnamese unit names): the
-//                                              source of the migration fixtures, exported with annals export
+//   legacy-events STORE 1|2|3                  write diplomacy events in schema 1 (counterparts as text,
+//                                              Vietnamese unit names), 2 (Vietnamese unit names) or 3
+//                                              (CAMEO country and region codes): the source of the
+//                                              migration fixtures, exported with annals export
 //   rebuild-and-die STORE CHUNK                start a rebuild of every projection and SIGKILL itself
 //                                              after its first chunk
 //   tamper STORE rewrite POS | truncate POS | append | past-head
@@ -125,6 +126,16 @@ do {
             ])
             try log.append(to: StreamID("event/legacy-vaccine-2021"), expected: .exactly(1), [
                 event("DiplomacyEventCorrected", 1, #"{"changes":[{"field":"counterparts","new":["Quảng Tây (Trung Quốc)","Lào"],"old":["Quảng Tây (Trung Quốc)"]}]}"#),
+            ])
+        } else if args[2] == "3" {
+            // As GDELT imports stored them before 0005: CAMEO's alpha-3 and region codes.
+            try log.append(to: StreamID("event/gdelt/legacy-1"), expected: .noStream, [
+                event("DiplomacyEventCreated", 3, #"{"record":{"cameoCode":"036","counterparts":[{"countryCode":"CHN","name":"CHINA"}],"date":"2012-05-01","description":"Express intent to meet or negotiate","id":"event/gdelt/legacy-1","kind":"meeting","participants":["GEORGIA","CHINA"],"quantities":[],"sourceArticles":[],"title":"GEORGIA: Express intent to meet or negotiate (CHINA)"}}"#),
+                event("DiplomacyEventCorrected", 3, #"{"changes":[{"field":"counterparts","new":[{"countryCode":"EUR","name":"EUROPE"}],"old":[{"countryCode":"CHN","name":"CHINA"}]}]}"#),
+            ])
+            try log.append(to: StreamID("event/gdelt/legacy-2"), expected: .noStream, [
+                event("DiplomacyEventCreated", 3, #"{"record":{"cameoCode":"040","counterparts":[{"countryCode":"ROM","name":"BUCHAREST"},{"countryCode":"WST","name":"NATO"}],"date":"2012-06-01","description":"Consult, not specified below","id":"event/gdelt/legacy-2","kind":"meeting","participants":["GEORGIA","BUCHAREST"],"quantities":[],"sourceArticles":[],"title":"GEORGIA: Consult, not specified below (BUCHAREST)"}}"#),
+                event("DiplomacyEventCorrected", 3, #"{"changes":[{"field":"counterparts[0].countryCode","new":"TUR","old":"ROM"}]}"#),
             ])
         } else {
             try log.append(to: StreamID("event/legacy-ngo-aid-2021"), expected: .noStream, [

@@ -40,7 +40,7 @@ struct MigrationTests {
         for type in RecordType.allCases {
             #expect(RecordPayload.currentVersion(of: type) == migrations.currentVersion(of: type), "\(type)")
         }
-        #expect(migrations.currentVersion(of: .diplomacyEvent) == 3)
+        #expect(migrations.currentVersion(of: .diplomacyEvent) == 4)
     }
 
     @Test("0002: counterparts written as text become name and country code, in creates and corrections")
@@ -54,7 +54,7 @@ struct MigrationTests {
         #expect(try document(store, "event/legacy-beds-2021")["counterparts"]?.description
                 == #"[{"countryCode":"CN","name":"Tập đoàn mía đường Đông Á (Nam Ninh, Quảng Tây, Trung Quốc)"}]"#)
         let correction = try #require(try store.readStream(StreamID("event/legacy-vaccine-2021")).last)
-        #expect(correction.schemaVersion == 3)
+        #expect(correction.schemaVersion == 4)
         #expect(try RecordPayload.changes(in: JSONValue.parse(correction.payload)).first?.new?.description.contains(#""countryCode":"LA""#) == true)
         // Stored events are never rewritten: the raw bytes still carry schema 1 and the chain verifies.
         let raw = try #require(try store.log.event(at: 1))
@@ -72,12 +72,32 @@ struct MigrationTests {
         #expect(quantities == ["2021 ngo-aid/USD 1108742", "2021 ngo-aid-pledged/USD 50000"])
     }
 
+    @Test("0005: CAMEO country codes become ISO alpha-2 and region codes move to region, in creates and corrections")
+    func countryVocabulary() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try restored("0005-countries-schema3.jsonl", into: directory)
+        defer { store.environment.close() }
+        // Created with CHINA (CHN), corrected to EUROPE (EUR): a region, never a country.
+        #expect(try document(store, "event/gdelt/legacy-1")["counterparts"]?.description == #"[{"name":"EUROPE","region":"EUR"}]"#)
+        let history = try store.readStream(StreamID("event/gdelt/legacy-1"))
+        #expect(try RecordPayload.changes(in: JSONValue.parse(history[1].payload)).first?.old?.description == #"[{"countryCode":"CN","name":"CHINA"}]"#)
+        // CAMEO's own code ROM is Romania's RO; a correction of the code alone is mapped too.
+        #expect(try document(store, "event/gdelt/legacy-2")["counterparts"]?.description
+                == #"[{"countryCode":"TR","name":"BUCHAREST"},{"name":"NATO","region":"WST"}]"#)
+        let correction = try #require(try store.readStream(StreamID("event/gdelt/legacy-2")).last)
+        #expect(correction.schemaVersion == 4 && correction.payloadText.contains(#""old":"RO""#))
+        // Stored bytes keep schema 3 and the chain verifies.
+        #expect(try store.log.event(at: 1)?.payloadText.contains(#""countryCode":"CHN""#) == true)
+        #expect(try store.verify().isValid)
+    }
+
     @Test("a chain of two upcasts: a schema-1 create goes through 0002 and then 0003")
     func chain() throws {
         let upcaster = try Upcaster.embedded()
         let line = try #require(LineReader(path: "\(fixtures)/0002-counterparts-schema1.jsonl").first { $0.contains("legacy-beds") })
         let event = try upcaster.upcast(RecordedEvent(exportLine: line))
-        #expect(event.schemaVersion == 3)
+        #expect(event.schemaVersion == 4)
         let record = try #require(try JSONValue.parse(event.payload)["record"])
         #expect(record["quantities"]?.description == #"[{"metric":"hospital-beds","unit":"beds","value":"200"}]"#)
         #expect(record["counterparts"]?.description.contains(#""countryCode":"CN""#) == true)
@@ -131,7 +151,7 @@ struct MigrationTests {
                                    recordedAt: Timestamp(microsecondsSinceEpoch: 0), hash: [])
         let error = #expect(throws: RecordError.self) { _ = try Upcaster.embedded().upcast(future) }
         let message = error?.description ?? ""
-        #expect(message.contains("position 7") && message.contains("DiplomacyEventCreated v9") && message.contains("up to version 3"))
+        #expect(message.contains("position 7") && message.contains("DiplomacyEventCreated v9") && message.contains("up to version 4"))
     }
 
     @Test("migration files with mistakes are refused naming the file and field")

@@ -12,7 +12,9 @@ extension ProjectionName {
 /// projection, which is why it is part of every rebuild.
 struct RecordsProjection: Projection {
     let name = ProjectionName.records
-    let version: UInt32 = 2  // 2: the state holds the record's number
+    /// 2: the state holds the record's number; 3: states read through upcast 0005 (alpha-2
+    /// countries, regions apart).
+    let version: UInt32 = 3
     let tables = [ProjectionTable(name: "state"), ProjectionTable(name: "by-year")]
 
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {

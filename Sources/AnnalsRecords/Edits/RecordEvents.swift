@@ -45,11 +45,11 @@ public enum EditKind: String, Sendable, Codable, CaseIterable {
 /// - `…Linked`, `…Unlinked`: `{"article": "article/…", "event": "event/…"}`, on both records' streams
 public enum RecordPayload {
     /// The schema version this code writes for a record type's events: articles 1; diplomacy
-    /// events 3 (2: counterparts as {name, countryCode}; 3: short unit names).
+    /// events 4 (2: counterparts as {name, countryCode}; 3: short unit names; 4: alpha-2 countries, regions apart).
     public static func currentVersion(of type: RecordType) -> UInt32 {
         switch type {
         case .article: return 1
-        case .diplomacyEvent: return 3
+        case .diplomacyEvent: return 4
         }
     }
 
