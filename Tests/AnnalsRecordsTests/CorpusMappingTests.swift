@@ -30,6 +30,40 @@ struct CorpusMappingTests {
         return rows
     }
 
+    /// Rows in a corpus file: non-empty lines of JSONL, data rows of CSV and TSV.
+    func rowCount(_ path: String) throws -> Int {
+        if path.hasSuffix(".jsonl") { return LineReader(path: path).filter { !$0.isEmpty }.count }
+        return try rows(path, delimiter: path.hasSuffix(".tsv") ? "\t" : ",").count
+    }
+
+    @Test("per corpus: rows in the files, records, edits, and rejected rows with their reasons",
+          arguments: [("vi_news_dantri_unc", 1000, 1000, [String: Int]()),
+                      ("vi_news_baomoi_vmds", 628, 628, [:]),
+                      ("vi_news_crawl_2026", 5706, 4946, ["dantri_html_categories_vi.csv: invalid publishedAt": 759,
+                                                          "rss_feed_articles_backup.csv: invalid publishedAt": 1]),
+                      ("icews_vietnam", 2570, 2552, [:]),
+                      ("gdelt1_georgia_cooperation_2011_2013", 7298, 7298, [:])])
+    func corpusCounts(_ folder: String, rows: Int, records: Int, rejected: [String: Int]) throws {
+        let w = try Workspace()
+        let files = try Corpora.files(inFolder: RepositoryFiles.shared("data/\(folder)"))
+        let codebook = try codebook()
+        #expect(try files.reduce(0) { $0 + (try rowCount($1)) } == rows)
+        let runner = ImportRunner(editor: w.editor, actor: "corpus-import", batchSize: 1000)
+        for file in files { try Corpora.read(path: file, codebook: codebook) { try runner.add($0) } }
+        let summary = try runner.finish()
+        #expect(summary.created == records && summary.corrected == 0, "\(summary.line)")
+        var edits = 0
+        try w.log.forEachEvent { _ in edits += 1; return true }
+        #expect(edits == records, "one create per record")
+        var reasons: [String: Int] = [:]
+        for rejection in summary.rejected {
+            let reason = rejection.message.split(separator: " \"").first.map(String.init) ?? rejection.message
+            reasons["\(rejection.location.file): \(reason)", default: 0] += 1
+        }
+        #expect(reasons == rejected)
+        #expect(summary.created + summary.rejected.count == rows - (folder == "icews_vietnam" ? 18 : 0), "every row is a record, a rejection or (ICEWS) a second source of one")
+    }
+
     @Test("the table in docs/records.md covers every CAMEO code the corpora use, with the codebook's wording and the rules' kind")
     func cameoTable() throws {
         let codebook = try codebook()
