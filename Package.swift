@@ -6,7 +6,7 @@
 //   CLMDB (C shim) → AnnalsLMDB (safe wrapper) → AnnalsLMDBLog (the hash-chained log in LMDB)
 //   AnnalsCore → AnnalsRecords (schemas, edits, importers) → AnnalsMigrations (upcasts, store formats)
 //   → AnnalsProjections (the projection engine, queries) → AnnalsApplication (use cases)
-//   → AnnalsCLI / annals
+//   → AnnalsServer (HTTP on Hummingbird) → AnnalsCLI / annals
 // Test support (AnnalsTesting, annals-testhelper) and the fuzz targets (AnnalsFuzzTargets,
 // annals-fuzz) sit beside them and never ship in `annals`.
 import PackageDescription
@@ -33,6 +33,12 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift.git", exact: "2.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", exact: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -77,15 +83,35 @@ let package = Package(
         ),
         .target(
             name: "AnnalsApplication",
-            dependencies: ["AnnalsProjections", "AnnalsMigrations", "AnnalsRecords", "AnnalsLMDBLog", "AnnalsCore", "AnnalsLMDB"],
-            // AnnalsLMDB only for `Failure`, which names its error types to classify them.
+            dependencies: [
+                "AnnalsProjections", "AnnalsMigrations", "AnnalsRecords", "AnnalsLMDBLog", "AnnalsCore", "AnnalsLMDB",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            ],
+            // AnnalsLMDB only for `Failure`, which names its error types to classify them;
+            // HummingbirdBcrypt (C bcrypt, no server) for the users' token hashes.
+            swiftSettings: strict
+        ),
+        .target(
+            name: "AnnalsServer",
+            dependencies: [
+                "AnnalsApplication", "AnnalsProjections", "AnnalsRecords", "AnnalsCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Browser"],
             swiftSettings: strict
         ),
         .target(
             name: "AnnalsCLI",
             dependencies: [
-                "AnnalsApplication", "AnnalsProjections", "AnnalsRecords", "AnnalsCore",
+                "AnnalsApplication", "AnnalsServer", "AnnalsProjections", "AnnalsRecords", "AnnalsCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -146,6 +172,11 @@ let package = Package(
         .testTarget(
             name: "AnnalsCLITests",
             dependencies: ["AnnalsLMDBLog", "annals", "AnnalsTesting", "AnnalsCore", "AnnalsLMDB"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AnnalsServerTests",
+            dependencies: ["annals", "AnnalsTesting", "AnnalsCore"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -13,6 +13,11 @@ extension AnnalsService {
         EditResult(try editor.correct(id, setting: assignments, expectedVersion: expectedVersion, context: context), edit: "corrected")
     }
 
+    /// Corrects fields given as JSON values (nil removes an optional field), as the server does.
+    public func correct(_ id: RecordID, values: [(FieldPath, JSONValue?)], expectedVersion: UInt64?, context: EditContext) throws -> EditResult {
+        EditResult(try editor.correct(id, set: values, expectedVersion: expectedVersion, context: context), edit: "corrected")
+    }
+
     public func retract(_ id: RecordID, expectedVersion: UInt64?, context: EditContext) throws -> EditResult {
         EditResult(try editor.retract(id, expectedVersion: expectedVersion, context: context), edit: "retracted")
     }

@@ -121,3 +121,41 @@ public struct LinkResult: Encodable, Sendable {
     public let edit: String
     public let position: UInt64
 }
+
+/// One field of `blame`: who last set it, when (both times), in which edit and why.
+public struct BlameView: Encodable, Sendable {
+    public let field: String
+    public let path: String
+    public let actor: String
+    public let recordedAt: String
+    public let effectiveAt: String
+    public let kind: String
+    public let version: UInt64
+    public let reason: String?
+
+    public init(_ line: BlameLine) {
+        field = line.field
+        path = line.path
+        actor = line.event.metadata.actor
+        recordedAt = line.event.recordedAt.description
+        effectiveAt = line.event.effectiveAt.description
+        kind = line.kind.verb
+        version = line.event.streamVersion
+        reason = line.event.metadata.reason
+    }
+
+    /// Written with every key, reason null when none (what `blame --json` prints per line).
+    private enum CodingKeys: String, CodingKey { case field, path, actor, recordedAt, effectiveAt, kind, version, reason }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(field, forKey: .field)
+        try container.encode(path, forKey: .path)
+        try container.encode(actor, forKey: .actor)
+        try container.encode(recordedAt, forKey: .recordedAt)
+        try container.encode(effectiveAt, forKey: .effectiveAt)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(version, forKey: .version)
+        try container.encode(reason, forKey: .reason)
+    }
+}

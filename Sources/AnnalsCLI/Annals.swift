@@ -17,7 +17,7 @@ public struct Annals: ParsableCommand {
             Init.self, Import.self, Create.self, Correct.self, Retract.self, Restore.self, Link.self, Unlink.self,
             Show.self, List.self, Find.self, History.self, Blame.self, Audit.self, Aggregates.self,
             Rebuild.self, Replay.self, Verify.self, Stats.self, Export.self, ImportLog.self, Backup.self, Migrate.self, CheckUpcasts.self,
-            Key.self, CheckpointCommand.self,
+            Key.self, CheckpointCommand.self, User.self, Serve.self,
         ]
     )
 

@@ -184,13 +184,7 @@ struct Blame: ParsableCommand {
         defer { service.close() }
         let lines = try store.blame(recordID)
         if global.json {
-            for line in lines {
-                session.emit(.object(["field": .string(line.field), "path": .string(line.path), "actor": .string(line.event.metadata.actor),
-                                      "recordedAt": .string(line.event.recordedAt.description),
-                                      "effectiveAt": .string(line.event.effectiveAt.description), "kind": .string(line.kind.verb),
-                                      "version": .integer(Int64(line.event.streamVersion)),
-                                      "reason": line.event.metadata.reason.map(JSONValue.string) ?? .null]))
-            }
+            for line in lines { try session.emit(BlameView(line)) }
             return
         }
         var table = Table(["field", "set by", "recorded", "effective", "edit", "why"])

@@ -1,3 +1,4 @@
+import AnnalsApplication
 import AnnalsCore
 import AnnalsRecords
 import Foundation
@@ -17,13 +18,11 @@ enum TimeFormat {
     /// microsecond of that day, minute or second ("as of 2022-02-01" includes all of that day);
     /// without, the first. The option's name goes into the error.
     static func moment(_ text: String, option: String, zone: String?, end: Bool = false) throws -> Timestamp {
-        guard let date = try? RecordDate(text), date.precision >= .day else {
-            throw CLIError("\(option) \"\(text)\" is not a time: give 2022-02-01, 2022-02-01T10:00:00+07:00 or 2022-02-01T03:00:00Z", code: .usage)
+        let offset = try zone.map { try Self.zone($0) } ?? 0
+        guard let moment = QueryTime.moment(text, zoneOffset: offset, end: end) else {
+            throw CLIError(QueryTime.problem(text, option: option), code: .usage)
         }
-        var seconds = date.epochSeconds
-        if date.offsetSeconds == nil { seconds -= Int64(try zone.map { try Self.zone($0) } ?? 0) }
-        let unit: Int64 = date.precision == .day ? 86_400 : date.precision == .minute ? 60 : 1
-        return Timestamp(microsecondsSinceEpoch: seconds * 1_000_000 + (end ? unit * 1_000_000 - 1 : 0))
+        return moment
     }
 
     /// ISO 8601 in the display zone, to the second: `2022-01-22T08:58:32+07:00`.

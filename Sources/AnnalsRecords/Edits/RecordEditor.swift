@@ -177,8 +177,8 @@ public struct RecordEditor {
     }
 
     @discardableResult
-    public func correct(_ id: RecordID, set assignments: [(FieldPath, JSONValue?)], context: EditContext) throws -> Outcome {
-        let (append, changes) = try Self.planCorrection(existing(id), set: assignments, context: context)
+    public func correct(_ id: RecordID, set assignments: [(FieldPath, JSONValue?)], expectedVersion: UInt64? = nil, context: EditContext) throws -> Outcome {
+        let (append, changes) = try Self.planCorrection(existing(id, expectedVersion: expectedVersion), set: assignments, context: context)
         return try outcome(id, log.append([append]), changes)
     }
 

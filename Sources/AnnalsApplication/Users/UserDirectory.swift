@@ -1,0 +1,165 @@
+public import AnnalsCore
+public import AnnalsRecords
+import Foundation
+import HummingbirdBcrypt
+
+/// What a user of the server may do. Each role is a set of permissions; see `Role.permissions`.
+public enum Role: String, Sendable, CaseIterable, Codable {
+    case reader, editor, auditor, admin
+
+    /// readers read records and aggregates; editors also edit, and read a record's history and
+    /// blame; auditors read everything, every user's edits included (history, blame, audit), but
+    /// do not edit; admins may do all of it and manage users, rebuild, verify and checkpoint.
+    public var permissions: Set<Permission> {
+        switch self {
+        case .reader: return [.read]
+        case .editor: return [.read, .edit, .history]
+        case .auditor: return [.read, .history, .audit]
+        case .admin: return Set(Permission.allCases)
+        }
+    }
+}
+
+/// One thing a role may do.
+public enum Permission: String, Sendable, CaseIterable {
+    case read, edit, history, audit, admin
+}
+
+/// A user of the server, as its events in the log leave it.
+public struct UserAccount: Sendable, Equatable {
+    public let name: String
+    public let role: Role
+    public let disabled: Bool
+    /// The bcrypt hash of the token's secret part; it changes when the token is reset.
+    public let tokenHash: String
+    public let addedAt: Timestamp
+    public let addedBy: String
+    /// The version of the user's stream: the expected version of the next change.
+    public let version: UInt64
+
+    /// Whether `token` (`NAME.SECRET`) is this user's current token: one bcrypt check, tens of
+    /// milliseconds, needing nothing of the store.
+    public func accepts(token: String) -> Bool {
+        guard let dot = token.lastIndex(of: "."), token[..<dot] == name[...] else { return false }
+        return Bcrypt.verify(String(token[token.index(after: dot)...]), hash: tokenHash)
+    }
+}
+
+/// Users live in the log, one stream each (`user/NAME`): `UserAdded`, `UserRoleChanged`,
+/// `UserDisabled`, `UserEnabled` and `UserTokenReset` events, appended with the acting admin as
+/// the actor, so `audit` shows who granted what and when. Only a bcrypt hash (cost 10) of a
+/// token's secret is kept; the token (`NAME.SECRET`, 256 random bits) is shown once.
+public enum UserEvents {
+    public static let types = ["UserAdded", "UserRoleChanged", "UserDisabled", "UserEnabled", "UserTokenReset"]
+    static let bcryptCost: UInt8 = 10
+
+    /// User names: 1 to 64 of `a-z 0-9 . _ -`, starting with a letter or digit.
+    static func checkName(_ name: String) throws {
+        let allowed = name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D }
+        guard (1...64).contains(name.utf8.count), allowed, let first = name.utf8.first, first != 0x2E, first != 0x5F, first != 0x2D else {
+            throw ApplicationError("invalid user name \"\(name)\": use 1 to 64 of a-z, 0-9, '.', '_', '-', starting with a letter or digit")
+        }
+    }
+
+    static func stream(_ name: String) throws -> StreamID { try StreamID("user/\(name)") }
+
+    /// A new token for `name` and the hash to store.
+    static func newToken(for name: String) -> (token: String, hash: String) {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let secret = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        return ("\(name).\(secret)", Bcrypt.hash(secret, cost: bcryptCost))
+    }
+
+    /// The user's state from its stream; nil when it has no events.
+    static func fold(_ events: [RecordedEvent]) throws -> UserAccount? {
+        guard let first = events.first, first.type == "UserAdded" else { return nil }
+        var role = Role.reader, disabled = false, hash = "", name = ""
+        for event in events {
+            let payload = try JSONValue.parse(event.payload)
+            switch event.type {
+            case "UserAdded":
+                name = payload["name"]?.stringValue ?? ""
+                role = payload["role"]?.stringValue.flatMap(Role.init(rawValue:)) ?? .reader
+                hash = payload["tokenHash"]?.stringValue ?? ""
+            case "UserRoleChanged": role = payload["role"]?.stringValue.flatMap(Role.init(rawValue:)) ?? role
+            case "UserDisabled": disabled = true
+            case "UserEnabled": disabled = false
+            case "UserTokenReset": hash = payload["tokenHash"]?.stringValue ?? hash
+            default: break
+            }
+        }
+        return UserAccount(name: name, role: role, disabled: disabled, tokenHash: hash, addedAt: first.recordedAt,
+                           addedBy: first.metadata.actor, version: events.last?.streamVersion ?? 0)
+    }
+}
+
+extension AnnalsService {
+    /// Adds a user with a role; returns the account and its token, which is not stored and cannot
+    /// be shown again. Refused when the name is taken.
+    public func addUser(_ name: String, role: Role, context: EditContext) throws -> (account: UserAccount, token: String) {
+        try UserEvents.checkName(name)
+        if try user(named: name) != nil { throw ApplicationError("user \(name) already exists; use user role, user disable or user reset-token") }
+        let (token, hash) = UserEvents.newToken(for: name)
+        try appendUserEvent(name, "UserAdded", ["name": .string(name), "role": .string(role.rawValue), "tokenHash": .string(hash)],
+                            expected: .noStream, context: context)
+        return (try requireUser(name), token)
+    }
+
+    /// Changes a user's role.
+    public func setRole(of name: String, to role: Role, context: EditContext) throws -> UserAccount {
+        let account = try requireUser(name)
+        try appendUserEvent(name, "UserRoleChanged", ["role": .string(role.rawValue)], expected: .exactly(account.version), context: context)
+        return try requireUser(name)
+    }
+
+    /// Disables (or enables again) a user: from the next request on, its token is refused.
+    public func setDisabled(_ name: String, _ disabled: Bool, context: EditContext) throws -> UserAccount {
+        let account = try requireUser(name)
+        guard account.disabled != disabled else { return account }
+        try appendUserEvent(name, disabled ? "UserDisabled" : "UserEnabled", [:], expected: .exactly(account.version), context: context)
+        return try requireUser(name)
+    }
+
+    /// Gives a user a new token; the old one stops working.
+    public func resetToken(of name: String, context: EditContext) throws -> (account: UserAccount, token: String) {
+        let account = try requireUser(name)
+        let (token, hash) = UserEvents.newToken(for: name)
+        try appendUserEvent(name, "UserTokenReset", ["tokenHash": .string(hash)], expected: .exactly(account.version), context: context)
+        return (try requireUser(name), token)
+    }
+
+    /// The user's current account, nil when there is none.
+    public func user(named name: String) throws -> UserAccount? {
+        guard (try? UserEvents.checkName(name)) != nil else { return nil }
+        return try UserEvents.fold(store.readStream(UserEvents.stream(name)))
+    }
+
+    /// Every user, by name (read through the log's index of event types).
+    public func users() throws -> [UserAccount] {
+        let indexed = try store.environment.read { txn in try store.log.positions(ofTypes: ["UserAdded"], from: 1, through: .max, limit: .max, in: txn) }
+        guard let positions = indexed else { throw ApplicationError("this store has no index of event types; run annals migrate") }
+        return try positions.compactMap { try store.event(at: $0) }
+            .compactMap { event in try event.stream.rawValue.hasPrefix("user/") ? user(named: String(event.stream.rawValue.dropFirst(5))) : nil }
+            .sorted { $0.name < $1.name }
+    }
+
+    /// The user a token belongs to, when the token is right and the user is enabled; nil
+    /// otherwise. Costs one bcrypt check: callers cache what it proves.
+    public func authenticate(token: String) throws -> UserAccount? {
+        guard let dot = token.lastIndex(of: "."), let account = try user(named: String(token[..<dot])), !account.disabled else { return nil }
+        return account.accepts(token: token) ? account : nil
+    }
+
+    private func requireUser(_ name: String) throws -> UserAccount {
+        guard let account = try user(named: name) else { throw ApplicationError("no user \(name); see annals user list") }
+        return account
+    }
+
+    private func appendUserEvent(_ name: String, _ type: String, _ payload: [String: JSONValue], expected: ExpectedVersion, context: EditContext) throws {
+        let metadata = EventMetadata(actor: context.actor, reason: context.reason, correlationID: context.correlationID, account: context.account)
+        _ = try store.append([StreamAppend(stream: UserEvents.stream(name), expected: expected,
+                                           events: [ProposedEvent(type: type, payload: JSONValue.object(payload).canonicalBytes, metadata: metadata)])])
+    }
+}

@@ -1,0 +1,77 @@
+import AnnalsApplication
+import AnnalsServer
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `annals serve`: the HTTP API and the history browser over the store.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the store over HTTP: the JSON API (docs/openapi.yaml), a live log, and the history browser at /.",
+        discussion: """
+        Every request but the page needs Authorization: Bearer TOKEN (annals user add NAME --role ROLE). \
+        The actor of an edit is the authenticated user. Logs one line per request on stderr; stops \
+        gracefully on SIGTERM or SIGINT. The CLI keeps working on the same store meanwhile.
+        Example: annals serve --port 8080, then open http://127.0.0.1:8080/
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: "Address to bind (default 127.0.0.1: this machine only).") var host = "127.0.0.1"
+    @Option(help: "Port (0: any free one; the one chosen is printed).") var port = 8080
+    @Option(help: "Largest request body accepted, in bytes.") var maxBody = ServerConfiguration.defaultMaxBodyBytes
+    @Option(help: "Seconds a request may take to send its body.") var requestTimeout: Double = 30
+
+    func validate() throws {
+        if !(0...65535).contains(port) { throw ValidationError("--port \(port) is not a port: use 0 to 65535") }
+        if maxBody < 1024 { throw ValidationError("--max-body \(maxBody) is too small: give at least 1024 bytes") }
+        if !(requestTimeout > 0) { throw ValidationError("--request-timeout must be more than 0 seconds") }
+    }
+
+    func run() throws {
+        let path = global.storePath
+        // Opened once here so a missing or stale store is one error line before anything listens.
+        let service = try AnnalsService.open(at: path)
+        let noUsers = try service.users().isEmpty
+        service.close()
+        if noUsers {
+            FileHandle.standardError.write(Data("annals: this store has no users yet, so every API call will be refused; add one with annals user add NAME --role admin\n".utf8))
+        }
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "annals.serve")
+        logger.logLevel = .info
+        let configuration = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBody, requestTimeoutSeconds: requestTimeout)
+        let outcome = ServeOutcome()
+        let done = DispatchSemaphore(value: 0)
+        let host = self.host
+        Task {
+            do {
+                try await AnnalsServer.run(storePath: path, configuration: configuration, logger: logger) { port in
+                    FileHandle.standardOutput.write(Data("annals: serving \(path) on http://\(host):\(port)/\n".utf8))
+                }
+            } catch {
+                outcome.fail(error)
+            }
+            done.signal()
+        }
+        done.wait()
+        if let error = outcome.error { throw error }
+    }
+}
+
+/// How the server task ended, handed to the waiting command.
+private final class ServeOutcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failure: (any Error)?
+
+    func fail(_ error: any Error) {
+        lock.lock()
+        failure = error
+        lock.unlock()
+    }
+
+    var error: (any Error)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return failure
+    }
+}

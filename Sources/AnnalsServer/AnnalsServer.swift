@@ -1,0 +1,47 @@
+import AnnalsApplication
+import Foundation
+import Hummingbird
+public import Logging
+import NIOCore
+
+/// `annals serve`: the store over HTTP, JSON in and out (described in `docs/openapi.yaml`), with
+/// the actor of every edit the authenticated user, a live log subscription, and the history
+/// browser at `/`. The CLI keeps working beside it (LMDB serialises writers across processes).
+public enum AnnalsServer {
+    /// Serves the store at `path` until SIGTERM or SIGINT, then stops accepting, lets requests in
+    /// flight finish (an acknowledged edit is a synced commit) and closes the store.
+    /// `onListening` gets the bound port once the server accepts connections.
+    public static func run(storePath path: String, configuration: ServerConfiguration, logger: Logger,
+                           onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        let gate = try StoreGate(path: path)
+        let router = Router(context: APIContext.self)
+        router.addMiddleware {
+            RequestLog(logger: logger)
+            ErrorMiddleware()
+        }
+        BrowserRoutes().register(router)
+        let authenticated = router.group().add(middleware: AuthMiddleware(gate: gate, proven: ProvenTokens(), failures: FailedLogins()))
+        func group(_ permission: Permission) -> RouterGroup<APIContext> {
+            authenticated.group().add(middleware: RequirePermission(permission: permission))
+        }
+        RecordRoutes(gate: gate, configuration: configuration)
+            .register(readers: group(.read), editors: group(.edit), historians: group(.history))
+        AuditRoutes(gate: gate).register(readers: group(.read), auditors: group(.audit))
+        LogStream(gate: gate).register(auditors: group(.audit))
+        AdminRoutes(gate: gate, configuration: configuration).register(admins: group(.admin))
+
+        let app = Application(
+            router: router,
+            server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "annals"),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? configuration.port) },
+            logger: logger)
+        do {
+            try await app.runService()
+        } catch {
+            await gate.close()
+            throw error
+        }
+        await gate.close()
+    }
+}

@@ -1,0 +1,82 @@
+import AnnalsApplication
+import AnnalsCore
+import Hummingbird
+
+/// What admins do: manage users (each change an event in the log, by the admin), verify and
+/// rebuild.
+struct AdminRoutes {
+    let gate: StoreGate
+    let configuration: ServerConfiguration
+
+    func register(admins: RouterGroup<APIContext>) {
+        admins.get("/users") { _, _ in try JSONResponse.make(UserList(users: try await gate.run { try $0.users().map(UserView.init) })) }
+        admins.post("/users") { request, context in try await addUser(request, context) }
+        admins.post("/users/:name/role") { request, context in try await changeUser(request, context, action: "role") }
+        admins.post("/users/:name/disable") { request, context in try await changeUser(request, context, action: "disable") }
+        admins.post("/users/:name/enable") { request, context in try await changeUser(request, context, action: "enable") }
+        admins.post("/users/:name/reset-token") { request, context in try await changeUser(request, context, action: "reset-token") }
+        admins.post("/verify") { _, _ in
+            let result = try await gate.run { try $0.verify() }
+            return try JSONResponse.make(result, status: result.problem == nil ? .ok : .conflict)
+        }
+        admins.post("/rebuild") { _, _ in try JSONResponse.make(try await gate.run { try $0.rebuild(wait: false) }) }
+    }
+
+    /// `POST /users` `{"name": "lan", "role": "editor", "reason": …}` → 201 with the token, shown once.
+    func addUser(_ request: Request, _ context: APIContext) async throws -> Response {
+        let body = try await RequestBody.json(request, configuration)
+        let edit = try context.editContext(body)
+        guard let name = body["name"]?.stringValue else { throw APIError.badRequest("give the user's \"name\"") }
+        let role = try Self.role(body)
+        let (account, token) = try await gate.run { try $0.addUser(name, role: role, context: edit) }
+        return try JSONResponse.make(NewToken(user: UserView(account), token: token), status: .created)
+    }
+
+    func changeUser(_ request: Request, _ context: APIContext, action: String) async throws -> Response {
+        let name = try context.parameters.require("name")
+        let body = try await RequestBody.json(request, configuration)
+        let edit = try context.editContext(body)
+        switch action {
+        case "role":
+            let role = try Self.role(body)
+            return try JSONResponse.make(UserView(try await gate.run { try $0.setRole(of: name, to: role, context: edit) }))
+        case "reset-token":
+            let (account, token) = try await gate.run { try $0.resetToken(of: name, context: edit) }
+            return try JSONResponse.make(NewToken(user: UserView(account), token: token))
+        default:
+            let disable = action == "disable"
+            return try JSONResponse.make(UserView(try await gate.run { try $0.setDisabled(name, disable, context: edit) }))
+        }
+    }
+
+    static func role(_ body: JSONValue) throws -> Role {
+        guard let text = body["role"]?.stringValue, let role = Role(rawValue: text) else {
+            throw APIError.badRequest("give \"role\": one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return role
+    }
+}
+
+/// A user as the API shows it (never the token hash).
+struct UserView: Encodable, Sendable {
+    let name: String
+    let role: String
+    let disabled: Bool
+    let addedAt: String
+    let addedBy: String
+
+    init(_ account: UserAccount) {
+        name = account.name
+        role = account.role.rawValue
+        disabled = account.disabled
+        addedAt = account.addedAt.description
+        addedBy = account.addedBy
+    }
+}
+
+struct UserList: Encodable, Sendable { let users: [UserView] }
+struct NewToken: Encodable, Sendable {
+    let user: UserView
+    /// Shown once: only a bcrypt hash of it is kept.
+    let token: String
+}

@@ -1,0 +1,61 @@
+import AnnalsApplication
+import AnnalsCore
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ServiceLifecycle
+
+/// `GET /log?from=POSITION`: the log as Server-Sent Events, each event as it commits, as
+/// `id: POSITION` and `data: EXPORT-LINE` (the line `annals export` writes: as stored, hash
+/// included, so a subscriber can check the chain). A
+/// client that reconnects with `Last-Event-ID` resumes after that position. Each subscriber reads
+/// the log at its own pace, at most 100 events per read, and writes wait for the client
+/// (backpressure): a slow reader is never dropped and holds at most one batch in memory.
+struct LogStream {
+    let gate: StoreGate
+    static let batch = 100
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+
+    func register(auditors: RouterGroup<APIContext>) {
+        auditors.get("/log") { request, _ in try await subscribe(request) }
+    }
+
+    func subscribe(_ request: Request) async throws -> Response {
+        let start: UInt64
+        if let last = request.headers[LogStream.lastEventID] {
+            guard let position = UInt64(last.trimmingCharacters(in: .whitespaces)) else {
+                throw APIError.badRequest("Last-Event-ID \(last) is not a log position")
+            }
+            start = position + 1
+        } else {
+            start = max(1, UInt64(try request.intQuery("from") ?? 1))
+        }
+        let gate = self.gate
+        let body = ResponseBody { writer in
+            var next = start, idle = 0
+            // Tell the client how long to wait before reconnecting.
+            try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+            // Ends when the client goes (a write fails), or the server shuts down.
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                let from = next
+                let lines = try await gate.run { service in
+                    try service.store.log.readLog(from: from, limit: LogStream.batch).map { ($0.position, try $0.exportLine()) }
+                }
+                for (position, line) in lines {
+                    try await writer.write(ByteBuffer(string: "id: \(position)\ndata: \(line)\n\n"))
+                    next = position + 1
+                }
+                if lines.count < LogStream.batch {
+                    idle += 1
+                    // A comment now and then finds a client that went away.
+                    if idle % 20 == 0 { try await writer.write(ByteBuffer(string: ": waiting at \(next)\n\n")) }
+                    try await Task.sleep(for: .milliseconds(100))
+                } else {
+                    idle = 0
+                }
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)
+    }
+}

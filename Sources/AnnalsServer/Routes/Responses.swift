@@ -1,0 +1,82 @@
+import AnnalsApplication
+import AnnalsCore
+import AnnalsRecords
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// JSON answers, encoded as the CLI's `--json` (keys sorted, slashes unescaped).
+enum JSONResponse {
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var fields = headers
+        fields[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+    /// A record's version as an entity tag: `"3"`.
+    static func etag(_ version: UInt64) -> String { "\"\(version)\"" }
+}
+
+/// Reading what a request names: the record id after a route's prefix, query values, times.
+extension Request {
+    /// The record id a catch-all route names (`/records/article/baolangson.vn/476767`).
+    func recordID(_ context: APIContext) throws -> RecordID {
+        let id = context.parameters.getCatchAll().joined(separator: "/")
+        do { return try RecordID(id) } catch {
+            throw APIError.badRequest("\(error)")
+        }
+    }
+
+    /// A query value, when given and not empty.
+    func query(_ name: String) -> String? {
+        uri.queryParameters[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func intQuery(_ name: String) throws -> Int? {
+        guard let text = query(name) else { return nil }
+        guard let value = Int(text), value >= 0 else { throw APIError.badRequest("\(name) \"\(text)\" is not a whole number of zero or more") }
+        return value
+    }
+
+    /// A time query (`as-of`, `since`, `effective`), UTC unless it has an offset; `end` takes the
+    /// last moment of the day, minute or second it names.
+    func timeQuery(_ name: String, end: Bool) throws -> Timestamp? {
+        guard let text = query(name) else { return nil }
+        guard let moment = QueryTime.moment(text, end: end) else { throw APIError.badRequest(QueryTime.problem(text, option: name)) }
+        return moment
+    }
+
+    /// The version an edit expects, from `If-Match: "3"` (428 when missing: an edit must say which
+    /// version it read).
+    func expectedVersion() throws -> UInt64 {
+        guard let header = headers[.ifMatch] else {
+            throw APIError(.preconditionRequired, "if-match-required",
+                           "give If-Match with the version you read (the ETag of GET /records/ID), so an edit made meanwhile is not overwritten")
+        }
+        let text = header.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/"))
+        guard let version = UInt64(text) else { throw APIError.badRequest("If-Match \(header) is not a record version such as \"3\"") }
+        return version
+    }
+}
+
+/// The edit context of a request: the actor is the authenticated user, never a field of the
+/// request; the reason and effective time come from the body.
+extension APIContext {
+    func editContext(_ body: JSONValue) throws -> EditContext {
+        guard let user else { throw APIError.unauthorized("give Authorization: Bearer TOKEN") }
+        if body["actor"] != nil || body["account"] != nil {
+            throw APIError.badRequest("the actor of an edit is the authenticated user (\(user.name)); remove \"actor\" from the body")
+        }
+        var effective: Timestamp?
+        if let text = body["effective"]?.stringValue {
+            guard let moment = QueryTime.moment(text) else { throw APIError.badRequest(QueryTime.problem(text, option: "effective")) }
+            effective = moment
+        }
+        if let reason = body["reason"], reason.stringValue == nil, reason != .null {
+            throw APIError.badRequest("invalid field \"reason\": give the reason as text")
+        }
+        return EditContext(actor: user.name, reason: body["reason"]?.stringValue, correlationID: .random(), effectiveAt: effective)
+    }
+}

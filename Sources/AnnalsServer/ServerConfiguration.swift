@@ -1,0 +1,25 @@
+/// How `annals serve` listens and what it accepts.
+public struct ServerConfiguration: Sendable {
+    public static let defaultMaxBodyBytes = 2 << 20
+
+    /// Address to bind: 127.0.0.1 unless told otherwise.
+    public var host: String
+    /// Port; 0 picks a free one (printed when listening).
+    public var port: Int
+    /// The largest request body accepted; larger ones get 413. A record is at most 1 MiB of JSON.
+    public var maxBodyBytes: Int
+    /// How long a request may take, reading its body included, before it gets 503: a slow client
+    /// cannot hold the write path.
+    public var requestTimeoutSeconds: Double
+    /// Connections idle this long are closed.
+    public var idleTimeoutSeconds: Double
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = defaultMaxBodyBytes,
+                requestTimeoutSeconds: Double = 30, idleTimeoutSeconds: Double = 60) {
+        self.host = host
+        self.port = port
+        self.maxBodyBytes = maxBodyBytes
+        self.requestTimeoutSeconds = requestTimeoutSeconds
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+    }
+}

@@ -1,0 +1,245 @@
+import AnnalsTesting
+import Foundation
+import Testing
+
+/// `annals serve`, the real binary on a real store: every route's happy path and its refusals,
+/// proven actors, optimistic concurrency, limits, and a graceful stop.
+@Suite("annals serve", .serialized)
+struct ServerTests {
+    let aid = "event/lang-son-2021-ngo-aid"
+
+    @Test("every route answers its role, and refuses no token (401), a wrong role (403) and a disabled user at once (401)")
+    func authorization() throws {
+        let w = try ServerWorkspace()
+        try w.start()
+        // (method, path, body, the least role allowed)
+        let routes: [(String, String, Any?, String)] = [
+            ("GET", "/records/\(aid)", nil, "reader"), ("GET", "/records?type=event", nil, "reader"), ("GET", "/search?q=lang+son", nil, "reader"),
+            ("GET", "/aggregates?family=quantity", nil, "reader"), ("GET", "/stats", nil, "reader"),
+            ("GET", "/history/\(aid)", nil, "editor"), ("GET", "/blame/\(aid)", nil, "editor"),
+            ("GET", "/audit?limit=5", nil, "auditor"), ("GET", "/users", nil, "admin"), ("POST", "/verify", nil, "admin"),
+        ]
+        let order = ["reader": 0, "editor": 1, "auditor": 2, "admin": 3]
+        let users = ["minh": "reader", "lan": "editor", "kiem-toan": "auditor", "quan-tri": "admin"]
+        var allowed = 0
+        for (method, path, _, least) in routes {
+            #expect(try w.probe.request(method, path).status == 401, "\(path) without a token")
+            for (user, role) in users {
+                let status = try w.probe.request(method, path, token: w.token(user)).status
+                // Auditors read history but do not edit; editors do not read the audit.
+                let may = least == "editor" && role == "auditor" ? true : order[role]! >= order[least]!
+                #expect(may ? status == 200 : status == 403, "\(method) \(path) as \(role): \(status)")
+                if may { allowed += 1 }
+            }
+        }
+        #expect(allowed == 30)
+        // Wrong tokens are refused, each later one from the same client answered more slowly.
+        var waits: [Double] = []
+        for attempt in 0..<4 {
+            let start = Date()
+            #expect(try w.probe.request("GET", "/stats", token: attempt == 0 ? "minh.wrong" : "nobody.\(attempt)").status == 401)
+            waits.append(Date().timeIntervalSince(start))
+        }
+        #expect(waits[3] >= 0.75 && waits[3] > waits[0], "\(waits)")
+        // Edits: a reader and an auditor may not.
+        for user in ["minh", "kiem-toan"] {
+            let refused = try w.probe.request("PATCH", "/records/\(aid)", token: w.token(user), headers: ["If-Match": "\"1\""],
+                                               json: ["set": ["place": "Lạng Sơn (tỉnh)"], "reason": "thử"])
+            #expect(refused.status == 403 && refused.errorCode == "forbidden", "\(refused.text)")
+        }
+        // Disabled through the CLI while the server runs: refused from the next request.
+        #expect(try w.get("/records/\(aid)", as: "lan").status == 200)
+        try w.cli(["user", "disable", "lan", "--reason", "nghỉ việc"])
+        let disabled = try w.get("/records/\(aid)", as: "lan")
+        #expect(disabled.status == 401 && disabled.errorCode == "unauthorized")
+        // A reset token replaces the old one at once.
+        let old = w.token("minh")
+        let reset = try w.probe.request("POST", "/users/minh/reset-token", token: w.token("quan-tri"), json: ["reason": "lộ token"])
+        #expect(reset.status == 200)
+        let fresh = try #require(reset.json["token"] as? String)
+        #expect(try w.probe.request("GET", "/stats", token: old).status == 401)
+        #expect(try w.probe.request("GET", "/stats", token: fresh).status == 200)
+        // Every user change is an event by the admin who made it.
+        let audit = try w.cli(["audit", "--json"])
+        #expect(audit.contains("\"actor\":\"quan-tri\"") && audit.contains("UserTokenReset") && audit.contains("UserDisabled"), "\(audit.prefix(600))")
+    }
+
+    @Test("records: read with ETag and the past, list, search without diacritics, create, correct with If-Match, retract, restore, link")
+    func records() throws {
+        let w = try ServerWorkspace()
+        try w.start()
+        let editor = w.token("lan")
+        let shown = try w.get("/records/\(aid)", as: "minh")
+        #expect(shown.status == 200 && shown.headers["etag"] == "\"2\"", "\(shown.headers)")
+        #expect(((shown.json["record"] as? [String: Any])?["quantities"] as? [[String: Any]])?.first?["value"] as? String == "1108742")
+        #expect(try w.get("/records/event/none", as: "minh").status == 404)
+        let events = try w.get("/records?type=event&year=2021&kind=aid-received", as: "minh")
+        #expect((events.json["records"] as? [Any])?.count == 3, "\(events.text.prefix(300))")
+        let found = try w.get("/search?q=hoi+nghi+ngoai+giao", as: "minh")
+        #expect((found.json["records"] as? [[String: Any]])?.contains { $0["id"] as? String == "article/baolangson.vn/476767" } == true)
+
+        // Create: 201, the actor is the token's user.
+        let created = try w.probe.request("POST", "/records", token: editor, json: [
+            "type": "event", "reason": "họp báo",
+            "record": ["id": "event/2023-03-14-border-talks", "kind": "meeting", "title": "Hội đàm biên giới", "date": "2023-03-14"],
+        ])
+        #expect(created.status == 201 && created.headers["location"] == "/records/event/2023-03-14-border-talks", "\(created.text)")
+        let spoofed = try w.probe.request("POST", "/records", token: editor, json: [
+            "type": "event", "actor": "someone-else", "record": ["id": "event/x", "kind": "meeting", "title": "X", "date": "2023"],
+        ])
+        #expect(spoofed.status == 400 && spoofed.text.contains("authenticated user"))
+
+        // Correct: If-Match required (428), stale (412 with the current version), right (200).
+        let body: [String: Any] = ["set": ["quantities[0].value": "1108745"], "reason": "Báo cáo quyết toán", "effective": "2022-03-15"]
+        #expect(try w.probe.request("PATCH", "/records/\(aid)", token: editor, json: body).status == 428)
+        let stale = try w.probe.request("PATCH", "/records/\(aid)", token: editor, headers: ["If-Match": "\"1\""], json: body)
+        #expect(stale.status == 412 && stale.headers["etag"] == "\"2\"" && (stale.json["error"] as? [String: Any])?["currentVersion"] as? Int == 2)
+        let corrected = try w.probe.request("PATCH", "/records/\(aid)", token: editor, headers: ["If-Match": "\"2\""], json: body)
+        #expect(corrected.status == 200 && corrected.headers["etag"] == "\"3\"", "\(corrected.text)")
+        // Both time axes.
+        #expect(try w.get("/records/\(aid)?effective=2022-03-01", as: "minh").text.contains("1108742"))
+        #expect(try w.get("/records/\(aid)?effective=2022-04-01", as: "minh").text.contains("1108745"))
+        #expect(try w.get("/records/\(aid)?at=1", as: "minh").status == 404)
+        let invalid = try w.probe.request("PATCH", "/records/\(aid)", token: editor, headers: ["If-Match": "\"3\""], json: ["set": ["palce": "x"], "reason": "thử"])
+        #expect(invalid.status == 400 && invalid.text.contains("did you mean"), "\(invalid.text)")
+
+        // Retract and restore with If-Match; link and unlink.
+        let retracted = try w.probe.request("POST", "/retract/\(aid)", token: editor, headers: ["If-Match": "\"3\""], json: ["reason": "trùng"])
+        #expect(retracted.status == 200 && retracted.headers["etag"] == "\"4\"")
+        #expect(try w.probe.request("POST", "/retract/\(aid)", token: editor, headers: ["If-Match": "\"4\""], json: ["reason": "lại"]).status == 409)
+        #expect(try w.probe.request("POST", "/restore/\(aid)", token: editor, headers: ["If-Match": "\"4\""], json: ["reason": "nhầm"]).status == 200)
+        let link = ["article": "article/baolangson.vn/476767", "event": "event/2023-03-14-border-talks", "reason": "cùng bài"]
+        #expect(try w.probe.request("POST", "/links", token: editor, json: link).status == 200)
+        #expect(try w.probe.request("POST", "/unlinks", token: editor, json: link).status == 200)
+
+        // History, blame and audit name the authenticated user.
+        let history = try w.get("/history/\(aid)", as: "lan")
+        let edits = try #require(history.json["edits"] as? [[String: Any]])
+        #expect(edits.map { $0["kind"] as? String } == ["create", "link", "correct", "retract", "restore"])
+        #expect(edits[2]["actor"] as? String == "lan" && edits[2]["effectiveAt"] as? String == "2022-03-15T00:00:00.000000Z")
+        let blame = try w.get("/blame/\(aid)", as: "kiem-toan")
+        #expect((blame.json["fields"] as? [[String: Any]])?.contains { $0["field"] as? String == "quantities" && $0["actor"] as? String == "lan" } == true)
+        let audit = try w.get("/audit?actor=lan", as: "kiem-toan")
+        // create, correct, retract, restore, and a link and an unlink on both records' streams.
+        #expect((audit.json["edits"] as? [[String: Any]])?.count == 8, "\(audit.text.prefix(400))")
+        #expect(try w.cli(["verify"]).contains("agree"))
+    }
+
+    @Test("aggregates on both axes and their change between two times; stats; verify and rebuild for admins")
+    func aggregatesAndAdmin() throws {
+        let w = try ServerWorkspace()
+        try w.start()
+        let rows = try #require(try w.get("/aggregates?metric=ngo-aid", as: "minh").json["rows"] as? [[String: Any]])
+        #expect(rows.map { "\($0["year"] ?? "") \($0["sum"] ?? "")" } == ["2020 115913", "2021 1108742"])
+        let changed = try w.probe.request("PATCH", "/records/\(aid)", token: w.token("lan"), headers: ["If-Match": "\"2\""],
+                                          json: ["set": ["quantities[0].value": "1108745"], "reason": "quyết toán", "effective": "2022-03-15"])
+        #expect(changed.status == 200)
+        let before = try #require(try w.get("/aggregates?metric=ngo-aid&year=2021&effective=2022-03-01", as: "minh").json["rows"] as? [[String: Any]])
+        #expect(before.first?["sum"] as? String == "1108742")
+        let diff = try #require(try w.get("/aggregates?metric=ngo-aid&from=2022-03-01&to=2022-04-01&axis=effective", as: "minh").json["changes"] as? [[String: Any]])
+        #expect(diff.count == 1 && (diff.first?["after"] as? [String: Any])?["sum"] as? String == "1108745")
+        #expect(try w.get("/aggregates?family=edits&effective=2022-01-01", as: "minh").status == 400)
+        #expect(try w.get("/stats", as: "minh").json["events"] as? Int ?? 0 > 10)
+        let verified = try w.probe.request("POST", "/verify", token: w.token("quan-tri"))
+        #expect(verified.status == 200 && verified.json["ok"] as? Bool == true, "\(verified.text)")
+        #expect(try w.probe.request("POST", "/rebuild", token: w.token("quan-tri")).status == 200)
+        #expect(try w.probe.request("POST", "/rebuild", token: w.token("kiem-toan")).status == 403)
+        // Users added over the API work at once.
+        let added = try w.probe.request("POST", "/users", token: w.token("quan-tri"), json: ["name": "hoa", "role": "reader", "reason": "phóng viên mới"])
+        #expect(added.status == 201)
+        #expect(try w.probe.request("GET", "/stats", token: try #require(added.json["token"] as? String)).status == 200)
+        #expect(try w.probe.request("POST", "/users", token: w.token("quan-tri"), json: ["name": "hoa", "role": "reader"]).status == 400)
+    }
+
+    @Test("limits and errors: 413, malformed JSON, unknown routes, every error a JSON body without internals; one log line per request")
+    func limitsAndErrors() throws {
+        let w = try ServerWorkspace()
+        try w.start(["--max-body", "2048"])
+        let big = try w.probe.request("POST", "/records", token: w.token("lan"), body: Data(repeating: 0x20, count: 4096))
+        #expect(big.status == 413 && big.errorCode == "too-large", "\(big.status) \(big.text)")
+        let malformed = try w.probe.request("POST", "/records", token: w.token("lan"), body: Data("{\"type\": ".utf8))
+        #expect(malformed.status == 400 && malformed.errorCode == "malformed-json")
+        for path in ["/nope", "/history", "/records/event/none/more"] {
+            let missing = try w.get(path, as: "quan-tri")
+            #expect(missing.status == 404 && missing.errorCode != nil, "\(path): \(missing.status) \(missing.text)")
+        }
+        let badTime = try w.get("/records/\(aid)?as-of=yesterday", as: "minh")
+        #expect(badTime.status == 400 && badTime.text.contains("is not a time"))
+        for response in [big, malformed, badTime] {
+            #expect(!response.text.contains(w.store) && !response.text.contains(".swift"), "\(response.text)")
+        }
+        #expect(w.stop() == 0)
+        let lines = w.log().split(separator: "\n").filter { $0.contains("method=") }
+        #expect(lines.count >= 6)
+        #expect(lines.contains { $0.contains("method=GET") && $0.contains("status=400") && $0.contains("user=minh") && $0.contains("route=/records/**") })
+    }
+
+    @Test("two clients correct the same version at once: exactly one wins, the other gets 412")
+    func ifMatchRace() throws {
+        let w = try ServerWorkspace()
+        try w.start()
+        for round in 0..<5 {
+            let version = try #require(Int((try w.get("/records/\(aid)", as: "lan").headers["etag"] ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "\""))))
+            let statuses = StatusList()
+            let probe = w.probe, token = w.token("lan"), aid = self.aid
+            DispatchQueue.concurrentPerform(iterations: 2) { client in
+                let status = (try? probe.request("PATCH", "/records/\(aid)", token: token, headers: ["If-Match": "\"\(version)\""],
+                                                   json: ["set": ["quantities[0].value": "\(1_108_800 + round * 2 + client)"], "reason": "đua \(round)"]).status) ?? 0
+                statuses.add(status)
+            }
+            #expect(statuses.sorted == [200, 412], "round \(round): \(statuses.sorted)")
+        }
+        let history = try #require(try w.get("/history/\(aid)", as: "lan").json["edits"] as? [[String: Any]])
+        #expect(history.filter { $0["kind"] as? String == "correct" }.count == 5)
+    }
+
+    @Test("SIGTERM stops the server gracefully; every acknowledged edit is in the log")
+    func gracefulStop() throws {
+        let w = try ServerWorkspace()
+        try w.start()
+        var acknowledged = 0
+        for index in 0..<20 {
+            let response = try w.probe.request("POST", "/records", token: w.token("lan"), json: [
+                "type": "event", "reason": "nhập", "record": ["id": "event/stop-\(index)", "kind": "meeting", "title": "Họp \(index)", "date": "2024"],
+            ])
+            if response.status == 201 { acknowledged += 1 }
+        }
+        #expect(acknowledged == 20)
+        #expect(w.stop() == 0)
+        let listed = try w.cli(["list", "event", "--year", "2024", "--json"])
+        #expect(listed.split(separator: "\n").count == acknowledged)
+        #expect(try w.cli(["verify"]).contains("agree"))
+    }
+
+    @Test("the page, its files and the API description are the repository's files")
+    func assets() throws {
+        let w = try ServerWorkspace(seeded: false)
+        try w.start()
+        let page = try w.probe.request("GET", "/")
+        #expect(page.status == 200 && page.headers["content-type"]?.hasPrefix("text/html") == true && page.text.contains("<title>Annals"))
+        for (path, file) in [("/app.js", "Sources/AnnalsServer/Browser/app.js"), ("/style.css", "Sources/AnnalsServer/Browser/style.css"),
+                             ("/openapi.yaml", "docs/openapi.yaml"), ("/index.html", "Sources/AnnalsServer/Browser/index.html")] {
+            let served = try w.probe.request("GET", path)
+            let source = try String(contentsOfFile: RepositoryFiles.path(file), encoding: .utf8)
+            #expect(served.status == 200 && served.text == source, "\(path) differs from \(file): run tools/embed-browser.sh")
+        }
+    }
+}
+
+/// Statuses collected from concurrent requests.
+final class StatusList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var statuses: [Int] = []
+
+    func add(_ status: Int) {
+        lock.lock()
+        statuses.append(status)
+        lock.unlock()
+    }
+
+    var sorted: [Int] {
+        lock.lock()
+        defer { lock.unlock() }
+        return statuses.sorted()
+    }
+}

@@ -1,0 +1,98 @@
+import AnnalsTesting
+import Foundation
+import Testing
+
+/// A store in a temporary directory, its users, and the real `annals serve` over it on a free
+/// loopback port.
+final class ServerWorkspace {
+    let directory: TemporaryDirectory
+    let annals = BuiltProgram("annals")
+    var store: String { directory.appending("store") }
+    private(set) var process: Process?
+    private(set) var probe = HTTPProbe(port: 0)
+    /// The server's stderr: one log line per request.
+    var logPath: String { directory.appending("serve.log") }
+    /// Tokens by user name, for the users `start` adds.
+    private(set) var tokens: [String: String] = [:]
+
+    init(seeded: Bool = true) throws {
+        directory = try TemporaryDirectory(prefix: "annals-serve")
+        try cli(["init"])
+        if seeded {
+            try cli(["import", RepositoryFiles.path("docs/examples/demo-article.txt"), RepositoryFiles.path("docs/examples/seed-facts.jsonl")])
+        }
+        for (name, role) in [("quan-tri", "admin"), ("lan", "editor"), ("minh", "reader"), ("kiem-toan", "auditor")] {
+            tokens[name] = try addUser(name, role: role)
+        }
+    }
+
+    deinit {
+        if let process, process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        directory.remove()
+    }
+
+    /// Runs the CLI on the store; requires exit 0 and returns stdout.
+    @discardableResult
+    func cli(_ arguments: [String], actor: String = "cli-admin") throws -> String {
+        let result = try annals.run(arguments + ["--store", store], environment: ["ANNALS_ACTOR": actor, "CI": "true"])
+        guard result.status == 0 else { throw ConformanceFailure("annals \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)") }
+        return result.stdout
+    }
+
+    /// Adds a user through the CLI and returns its token.
+    func addUser(_ name: String, role: String) throws -> String {
+        let output = try cli(["user", "add", name, "--role", role, "--json"])
+        guard let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], let token = object["token"] as? String else {
+            throw ConformanceFailure("user add printed no token: \(output)")
+        }
+        return token
+    }
+
+    func token(_ name: String) -> String { tokens[name] ?? "" }
+
+    /// Starts `annals serve --port 0` and waits for the port it prints.
+    func start(_ extra: [String] = []) throws {
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: annals.path)
+        process.arguments = ["serve", "--store", store, "--port", "0"] + extra
+        process.environment = ProcessInfo.processInfo.environment.merging(["CI": "true"]) { $1 }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        // "annals: serving STORE on http://127.0.0.1:PORT/"
+        var line = Data()
+        while !line.contains(0x0A) {
+            let byte = out.fileHandleForReading.readData(ofLength: 1)
+            guard !byte.isEmpty else { throw ConformanceFailure("annals serve exited before listening: \(try String(contentsOfFile: logPath, encoding: .utf8))") }
+            line += byte
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard let portText = text.split(separator: ":").last?.split(separator: "/").first, let port = Int(portText) else {
+            throw ConformanceFailure("annals serve printed no port: \(text)")
+        }
+        probe = HTTPProbe(port: port)
+    }
+
+    /// Sends SIGTERM and waits for the server to exit; returns its exit status.
+    @discardableResult
+    func stop() -> Int32 {
+        guard let process else { return -1 }
+        process.terminate()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    func get(_ path: String, as user: String) throws -> HTTPProbe.Response {
+        try probe.request("GET", path, token: token(user))
+    }
+
+    func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+}
