@@ -21,7 +21,7 @@ struct LogStreamTests {
         #expect(seen == Array(1...7))
         // Meanwhile, edits land.
         for index in 0..<12 {
-            let created = try w.probe.request("POST", "/records", token: w.token("lan"), json: [
+            let created = try w.request("POST", "/records", token: w.token("lan"), json: [
                 "type": "event", "reason": "luồng", "record": ["id": "event/stream-\(index)", "kind": "meeting", "title": "Tin \(index)", "date": "2024"],
             ])
             #expect(created.status == 201)

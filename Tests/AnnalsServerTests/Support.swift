@@ -90,8 +90,26 @@ final class ServerWorkspace {
         return process.terminationStatus
     }
 
-    func get(_ path: String, as user: String) throws -> HTTPProbe.Response {
-        try probe.request("GET", path, token: token(user))
+    /// The API description the server serves, to check every answer against.
+    private var validator: OpenAPIValidator?
+    /// Responses checked against it.
+    private(set) var validated = 0
+
+    /// Sends a request and checks the answer against the API description (an issue per mismatch).
+    func request(_ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:],
+                 json: Any? = nil, body: Data? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> HTTPProbe.Response {
+        let response = try probe.request(method, path, token: token, headers: headers, json: json, body: body)
+        if validator == nil { validator = try OpenAPIValidator(json: try probe.request("GET", "/openapi.json").body) }
+        for problem in validator?.problems(method: method, path: path, status: response.status, contentType: response.headers["content-type"],
+                                           body: response.body) ?? [] {
+            Issue.record("not as docs/openapi.yaml says: \(problem)", sourceLocation: sourceLocation)
+        }
+        validated += 1
+        return response
+    }
+
+    func get(_ path: String, as user: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> HTTPProbe.Response {
+        try request("GET", path, token: token(user), sourceLocation: sourceLocation)
     }
 
     func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
