@@ -93,10 +93,13 @@ async function aggregates(event) {
   if (event) event.preventDefault();
   show();
   try {
-    const family = $("family").value;
-    const rows = (await api("/aggregates?family=" + family)).rows;
+    // Sums only where they add up: views, and one metric of the quantities; records otherwise.
+    const metric = $("metric").value.trim();
+    const query = metric ? "metric=" + encodeURIComponent(metric) : "family=" + $("family").value;
+    const summed = metric !== "" || $("family").value === "views";
+    const rows = (await api("/aggregates?" + query)).rows;
     const years = new Map();
-    for (const row of rows) years.set(row.year, (years.get(row.year) || 0) + (family === "quantity" || family === "views" ? Number(row.sum) : row.count));
+    for (const row of rows) years.set(row.year, (years.get(row.year) || 0) + (summed ? Number(row.sum) : row.count));
     const max = Math.max(1, ...years.values());
     const chart = $("chart");
     chart.replaceChildren();
@@ -111,7 +114,7 @@ async function aggregates(event) {
     const body = $("changes").tBodies[0];
     body.replaceChildren();
     if ($("from").value && $("to").value) {
-      const changes = (await api("/aggregates?family=" + family + "&from=" + $("from").value + "&to=" + $("to").value)).changes;
+      const changes = (await api("/aggregates?" + query + "&from=" + $("from").value + "&to=" + $("to").value)).changes;
       for (const change of changes) {
         const row = element("tr");
         row.append(element("td", change.year + " " + change.dimensions.join(" / ")),
@@ -183,6 +186,7 @@ document.addEventListener("DOMContentLoaded", () => {
         <option value="articles">articles</option><option value="events">events</option>
         <option value="quantity">quantity</option><option value="views">views</option><option value="edits">edits</option>
       </select></label>
+      <label>Metric <input id="metric" size="14" placeholder="ngo-aid"></label>
       <label>From <input id="from" type="date"></label>
       <label>To <input id="to" type="date"></label>
       <button type="submit">Show</button>
@@ -206,10 +210,10 @@ section { background: #fff; border: 1px solid #d8dde3; border-radius: 6px; paddi
 #results li, #timeline li { margin: 0.4em 0; }
 #results a { cursor: pointer; color: #0b5cad; text-decoration: underline; }
 #timeline li { border-left: 3px solid #0b5cad; padding-left: 0.6em; }
-.diff { font-family: monospace; font-size: 0.9em; }
+.diff { font-size: 0.9em; }
 .old { color: #a4161a; text-decoration: line-through; }
 .new { color: #1b7f3b; }
-pre { white-space: pre-wrap; word-break: break-word; background: #f3f5f7; padding: 0.6em; }
+pre { font-family: inherit; white-space: pre-wrap; word-break: break-word; background: #f3f5f7; padding: 0.6em; }
 #version-bar button { margin: 0 0.2em 0.3em 0; }
 #version-bar button.current { font-weight: bold; background: #17324d; color: #fff; }
 #chart { display: flex; align-items: flex-end; gap: 0.4em; height: 12em; border-bottom: 1px solid #999; margin: 0.8em 0; }

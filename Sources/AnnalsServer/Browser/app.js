@@ -86,10 +86,13 @@ async function aggregates(event) {
   if (event) event.preventDefault();
   show();
   try {
-    const family = $("family").value;
-    const rows = (await api("/aggregates?family=" + family)).rows;
+    // Sums only where they add up: views, and one metric of the quantities; records otherwise.
+    const metric = $("metric").value.trim();
+    const query = metric ? "metric=" + encodeURIComponent(metric) : "family=" + $("family").value;
+    const summed = metric !== "" || $("family").value === "views";
+    const rows = (await api("/aggregates?" + query)).rows;
     const years = new Map();
-    for (const row of rows) years.set(row.year, (years.get(row.year) || 0) + (family === "quantity" || family === "views" ? Number(row.sum) : row.count));
+    for (const row of rows) years.set(row.year, (years.get(row.year) || 0) + (summed ? Number(row.sum) : row.count));
     const max = Math.max(1, ...years.values());
     const chart = $("chart");
     chart.replaceChildren();
@@ -104,7 +107,7 @@ async function aggregates(event) {
     const body = $("changes").tBodies[0];
     body.replaceChildren();
     if ($("from").value && $("to").value) {
-      const changes = (await api("/aggregates?family=" + family + "&from=" + $("from").value + "&to=" + $("to").value)).changes;
+      const changes = (await api("/aggregates?" + query + "&from=" + $("from").value + "&to=" + $("to").value)).changes;
       for (const change of changes) {
         const row = element("tr");
         row.append(element("td", change.year + " " + change.dimensions.join(" / ")),

@@ -1,0 +1,52 @@
+import AnnalsTesting
+import Foundation
+import Testing
+
+/// The history browser in a real headless browser: Debian's chromium, driven through Selenium by
+/// `Tests/Browser/history_browser.py`, against the real server. Screenshots of each step are kept
+/// in `.build/test-output/browser/`.
+@Suite("The history browser in headless Chromium", .serialized)
+struct BrowserTests {
+    static let screenshots = RepositoryFiles.path(".build/test-output/browser")
+
+    /// What is missing to drive a browser, or nil when everything is there.
+    static let missing: String? = {
+        for (path, package) in [("/usr/bin/chromium", "chromium"), ("/usr/bin/chromedriver", "chromium-driver")]
+        where !FileManager.default.isExecutableFile(atPath: path) {
+            return "SKIPPED: \(path) is missing (apt-get install \(package); tools/setup.sh --server-tests does it)"
+        }
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        probe.arguments = ["python3", "-c", "import selenium"]
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return "SKIPPED: python3 is missing" }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0 ? nil : "SKIPPED: Python's selenium is missing (pip install selenium; tools/setup.sh --server-tests does it)"
+    }()
+
+    @Test("search without diacritics, open a record, read its timeline, view it as of version 1, draw the aggregates",
+          .enabled(if: missing == nil, Comment(rawValue: missing ?? "")))
+    func browse() throws {
+        let w = try ServerWorkspace()
+        try w.start()
+        let corrected = try w.request("PATCH", "/records/event/lang-son-2021-ngo-aid", token: w.token("lan"), headers: ["If-Match": "\"2\""],
+                                      json: ["set": ["quantities[0].value": "1108745"], "reason": "Báo cáo quyết toán", "effective": "2022-03-15"])
+        #expect(corrected.status == 200)
+        try? FileManager.default.removeItem(atPath: Self.screenshots)
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        run.arguments = ["python3", RepositoryFiles.path("Tests/Browser/history_browser.py"), "http://127.0.0.1:\(w.probe.port)",
+                         w.token("kiem-toan"), Self.screenshots]
+        let output = Pipe()
+        run.standardOutput = output
+        run.standardError = output
+        try run.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.waitUntilExit()
+        #expect(run.terminationStatus == 0, "\(text)")
+        let shots = (try? FileManager.default.contentsOfDirectory(atPath: Self.screenshots)) ?? []
+        #expect(shots.filter { $0.hasSuffix(".png") }.count >= 5, "\(shots)")
+        print("browser screenshots: \(Self.screenshots) (\(shots.sorted().joined(separator: ", ")))")
+    }
+}
