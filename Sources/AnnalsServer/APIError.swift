@@ -52,6 +52,15 @@ public struct APIError: HTTPResponseError {
             case .invalidState, .nothingChanged: return APIError(.conflict, "invalid-state", error.description)
             default: return APIError(.badRequest, "invalid-field", error.description)
             }
+        case let error as EventLogError:
+            switch error {
+            case .invalidInput: return APIError(.badRequest, "invalid-field", error.description)
+            case .wrongExpectedVersion: return APIError(.preconditionFailed, "conflict", error.description)
+            case .eventIdReused, .partialDuplicate: return APIError(.conflict, "duplicate", error.description)
+            default:
+                logger.error("store error: \(error.description)")
+                return APIError(.internalServerError, "store", "the store could not be read or written; the detail is in the server's log")
+            }
         case let error as HTTPError:
             switch error.status {
             case .notFound: return APIError(.notFound, "not-found", "no such route; see the API description at /openapi.yaml")
@@ -79,13 +88,21 @@ public struct APIError: HTTPResponseError {
     }
 }
 
-/// Turns every error into its JSON answer.
+/// Turns every error into its JSON answer; a known path asked with another method is 405.
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = APIContext
+    let routes = RouteTable()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            if let methods = routes.methods(for: request.uri.path), !methods.contains(request.method.rawValue) {
+                var refusal = APIError(.methodNotAllowed, "method-not-allowed", "\(request.uri.path) takes \(methods.joined(separator: ", ")), not \(request.method.rawValue)")
+                refusal.headers[.allow] = methods.joined(separator: ", ")
+                return try refusal.response(from: request, context: context)
+            }
+            return try APIError.from(error, logger: context.logger).response(from: request, context: context)
         } catch {
             return try APIError.from(error, logger: context.logger).response(from: request, context: context)
         }

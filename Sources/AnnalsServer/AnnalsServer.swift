@@ -20,7 +20,7 @@ public enum AnnalsServer {
             ErrorMiddleware()
         }
         BrowserRoutes().register(router)
-        let authenticated = router.group().add(middleware: AuthMiddleware(gate: gate, proven: ProvenTokens(), failures: FailedLogins()))
+        let authenticated = router.group().add(middleware: AuthMiddleware(gate: gate, proven: ProvenTokens(), failures: FailedLogins(maximum: configuration.maxLoginDelayMilliseconds)))
         func group(_ permission: Permission) -> RouterGroup<APIContext> {
             authenticated.group().add(middleware: RequirePermission(permission: permission))
         }

@@ -6,8 +6,8 @@ import Hummingbird
 /// Proves who is calling: `Authorization: Bearer TOKEN`, checked against the user's bcrypt hash in
 /// the log (the first time a token is seen; then a SHA-256 of it is remembered). The user's
 /// current state is read on every request, so a disabled user or a reset token is refused at
-/// once. Failed attempts are slowed per client: each one in the last minute adds a delay before
-/// the answer (100 ms doubling, at most 5 s).
+/// once. Failed attempts are slowed per client: each one in the last minute doubles the delay
+/// before the answer (100 ms, 200 ms, … at most `ServerConfiguration.maxLoginDelayMilliseconds`).
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = APIContext
     let gate: StoreGate
@@ -59,6 +59,10 @@ actor ProvenTokens {
 /// Failed logins per client in the last minute, and the delay the next failure waits.
 actor FailedLogins {
     private var failures: [String: [Date]] = [:]
+    /// The longest wait, in milliseconds; 0 answers at once.
+    let maximum: Int
+
+    init(maximum: Int) { self.maximum = maximum }
 
     /// Records a failure; returns the delay in milliseconds before answering it.
     func record(_ client: String) -> Int {
@@ -67,7 +71,7 @@ actor FailedLogins {
         recent.append(now)
         failures[client] = recent
         if failures.count > 10_000 { failures = failures.filter { $0.value.contains { now.timeIntervalSince($0) < 60 } } }
-        return min(5_000, 100 << min(recent.count - 1, 6))
+        return min(maximum, 100 << min(recent.count - 1, 6))
     }
 }
 

@@ -13,13 +13,17 @@ public struct ServerConfiguration: Sendable {
     public var requestTimeoutSeconds: Double
     /// Connections idle this long are closed.
     public var idleTimeoutSeconds: Double
+    /// The longest a failed login waits before its answer (each failure from a client in the last
+    /// minute doubles the wait from 100 ms); 0 answers at once.
+    public var maxLoginDelayMilliseconds: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = defaultMaxBodyBytes,
-                requestTimeoutSeconds: Double = 30, idleTimeoutSeconds: Double = 60) {
+                requestTimeoutSeconds: Double = 30, idleTimeoutSeconds: Double = 60, maxLoginDelayMilliseconds: Int = 5_000) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.requestTimeoutSeconds = requestTimeoutSeconds
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.maxLoginDelayMilliseconds = maxLoginDelayMilliseconds
     }
 }

@@ -164,6 +164,9 @@ struct ServerTests {
             let missing = try w.probe.request("GET", path, token: w.token("quan-tri"))
             #expect(missing.status == 404 && missing.errorCode != nil, "\(path): \(missing.status) \(missing.text)")
         }
+        // Found by the fuzzer: a reason the log refuses is the caller's mistake (400), not the store's.
+        let escaped = try w.request("POST", "/users/minh/role", token: w.token("quan-tri"), json: ["role": "editor", "reason": "a\u{1B}[2Jb"])
+        #expect(escaped.status == 400 && escaped.text.contains("control characters"), "\(escaped.text)")
         let badTime = try w.get("/records/\(aid)?as-of=yesterday", as: "minh")
         #expect(badTime.status == 400 && badTime.text.contains("is not a time"))
         for response in [big, malformed, badTime] {

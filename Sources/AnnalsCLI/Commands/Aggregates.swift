@@ -35,7 +35,7 @@ struct Aggregates: ParsableCommand {
     enum Axis: String, ExpressibleByArgument, CaseIterable { case recorded, effective }
     @Option(help: "table (default), json or csv.") var format: Format?
 
-    static let families = ["articles", "views", "events", "quantity", "edits"]
+    static let families = AggregateKey.families
 
     func validate() throws {
         if !diff.isEmpty && diff.count != 2 { throw ValidationError("--diff takes two times: --diff T1 T2") }

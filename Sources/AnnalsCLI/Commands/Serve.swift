@@ -20,11 +20,14 @@ struct Serve: ParsableCommand {
     @Option(help: "Port (0: any free one; the one chosen is printed).") var port = 8080
     @Option(help: "Largest request body accepted, in bytes.") var maxBody = ServerConfiguration.defaultMaxBodyBytes
     @Option(help: "Seconds a request may take to send its body.") var requestTimeout: Double = 30
+    @Option(help: "The longest a failed login waits before its answer, in milliseconds (each failure from a client in the last minute doubles the wait from 100 ms); 0 answers at once.")
+    var loginDelayMax = 5_000
 
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port \(port) is not a port: use 0 to 65535") }
         if maxBody < 1024 { throw ValidationError("--max-body \(maxBody) is too small: give at least 1024 bytes") }
         if !(requestTimeout > 0) { throw ValidationError("--request-timeout must be more than 0 seconds") }
+        if loginDelayMax < 0 { throw ValidationError("--login-delay-max must be 0 or more milliseconds") }
     }
 
     func run() throws {
@@ -39,7 +42,8 @@ struct Serve: ParsableCommand {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "annals.serve")
         logger.logLevel = .info
-        let configuration = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBody, requestTimeoutSeconds: requestTimeout)
+        let configuration = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBody, requestTimeoutSeconds: requestTimeout,
+                                                maxLoginDelayMilliseconds: loginDelayMax)
         let outcome = ServeOutcome()
         let done = DispatchSemaphore(value: 0)
         let host = self.host

@@ -62,6 +62,9 @@ public struct AggregateKey: Hashable, Sendable, Comparable {
     }
 
     public static func < (a: AggregateKey, b: AggregateKey) -> Bool { keyPrecedes(a.bytes, b.bytes) }
+
+    /// Every family, as queries name them.
+    public static let families = ["articles", "views", "events", "quantity", "edits"]
 }
 
 /// What one record adds to the per-year aggregates, keyed by the record's own year. A retracted

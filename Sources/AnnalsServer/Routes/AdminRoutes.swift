@@ -36,6 +36,10 @@ struct AdminRoutes {
         let name = try context.parameters.require("name")
         let body = try await RequestBody.json(request, configuration)
         let edit = try context.editContext(body)
+        // An admin cannot lock themselves out over the API (the CLI on the server's machine can).
+        if name == context.user?.name, action != "enable" {
+            throw APIError(.conflict, "self", "an admin cannot \(action == "role" ? "change the role of" : action) their own account over the API; ask another admin, or use annals user on the server's machine")
+        }
         switch action {
         case "role":
             let role = try Self.role(body)

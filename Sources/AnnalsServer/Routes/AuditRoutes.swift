@@ -27,7 +27,7 @@ struct AuditRoutes {
         let record = try request.query("record").map { text in
             do { return try RecordID(text) } catch { throw APIError.badRequest("\(error)") }
         }
-        let filter = AuditFilter(actor: request.query("actor"), record: record, since: try request.timeQuery("since", end: false),
+        let filter = AuditFilter(actor: try request.query("actor"), record: record, since: try request.timeQuery("since", end: false),
                                  until: try request.timeQuery("until", end: true), kind: kind,
                                  limit: min(try request.intQuery("limit") ?? 100, 10_000))
         let edits = try await gate.run { try $0.store.audit(filter).map(EditView.init) }
@@ -38,12 +38,15 @@ struct AuditRoutes {
     /// (effective axis, with `as-of`: as believed then); `from=T1&to=T2` what changed between two
     /// times, `axis=recorded|effective`.
     func aggregates(_ request: Request) async throws -> Response {
-        let year = try request.intQuery("year"), metric = request.query("metric")
-        let family = metric != nil ? "quantity" : request.query("family")
+        let year = try request.intQuery("year"), metric = try request.query("metric")
+        let family = metric != nil ? "quantity" : try request.query("family")
+        if let family, !AggregateKey.families.contains(family) {
+            throw APIError.badRequest("unknown family \"\(family)\": use \(AggregateKey.families.joined(separator: ", "))")
+        }
         let asOf = try request.timeQuery("as-of", end: true), effective = try request.timeQuery("effective", end: true)
         let from = try request.timeQuery("from", end: true), to = try request.timeQuery("to", end: true)
         let effectiveAxis: Bool
-        switch request.query("axis") ?? "recorded" {
+        switch try request.query("axis") ?? "recorded" {
         case "recorded": effectiveAxis = false
         case "effective": effectiveAxis = true
         case let other: throw APIError.badRequest("axis \"\(other)\": use recorded or effective")

@@ -45,20 +45,20 @@ struct RecordRoutes {
     /// counterpart, retracted (true, false, all), limit (default 100, at most 1,000).
     func list(_ request: Request) async throws -> Response {
         let type: RecordType
-        switch request.query("type") {
+        switch try request.query("type") {
         case "article"?: type = .article
         case "event"?: type = .diplomacyEvent
         default: throw APIError.badRequest("give type=article or type=event")
         }
         let retracted: Bool?
-        switch request.query("retracted") ?? "false" {
+        switch try request.query("retracted") ?? "false" {
         case "false": retracted = false
         case "true": retracted = true
         case "all": retracted = nil
         case let other: throw APIError.badRequest("retracted \"\(other)\": use true, false or all")
         }
-        let filter = RecordFilter(year: try request.intQuery("year"), source: request.query("source"), category: request.query("category"),
-                                  kind: request.query("kind"), counterpart: request.query("counterpart"), retracted: retracted,
+        let filter = RecordFilter(year: try request.intQuery("year"), source: try request.query("source"), category: try request.query("category"),
+                                  kind: try request.query("kind"), counterpart: try request.query("counterpart"), retracted: retracted,
                                   limit: min(try request.intQuery("limit") ?? 100, 1_000))
         let views = try await gate.run { try $0.store.list(type, filter: filter).map(RecordView.init) }
         return try JSONResponse.make(RecordList(records: views))
@@ -66,7 +66,7 @@ struct RecordRoutes {
 
     /// `GET /search?q=hoi nghi` — every word, without diacritics; `limit` as for lists.
     func search(_ request: Request) async throws -> Response {
-        guard let text = request.query("q") else { throw APIError.badRequest("give q, the words to find (diacritics optional)") }
+        guard let text = try request.query("q") else { throw APIError.badRequest("give q, the words to find (diacritics optional)") }
         let limit = min(try request.intQuery("limit") ?? 100, 1_000)
         let views = try await gate.run { try $0.store.find(text, limit: limit).map(RecordView.init) }
         return try JSONResponse.make(RecordList(records: views))

@@ -29,13 +29,16 @@ extension Request {
         }
     }
 
-    /// A query value, when given and not empty.
-    func query(_ name: String) -> String? {
-        uri.queryParameters[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    /// A query value, when given; given empty or twice, 400.
+    func query(_ name: String) throws -> String? {
+        let values = uri.queryParameters.getAll(name)
+        if values.count > 1 { throw APIError.badRequest("give \(name) once, not \(values.count) times") }
+        if values.first?.isEmpty == true { throw APIError.badRequest("\(name) is empty: give a value, or leave it out") }
+        return values.first
     }
 
     func intQuery(_ name: String) throws -> Int? {
-        guard let text = query(name) else { return nil }
+        guard let text = try query(name) else { return nil }
         guard let value = Int(text), value >= 0 else { throw APIError.badRequest("\(name) \"\(text)\" is not a whole number of zero or more") }
         return value
     }
@@ -43,7 +46,7 @@ extension Request {
     /// A time query (`as-of`, `since`, `effective`), UTC unless it has an offset; `end` takes the
     /// last moment of the day, minute or second it names.
     func timeQuery(_ name: String, end: Bool) throws -> Timestamp? {
-        guard let text = query(name) else { return nil }
+        guard let text = try query(name) else { return nil }
         guard let moment = QueryTime.moment(text, end: end) else { throw APIError.badRequest(QueryTime.problem(text, option: name)) }
         return moment
     }
@@ -69,12 +72,16 @@ extension APIContext {
         if body["actor"] != nil || body["account"] != nil {
             throw APIError.badRequest("the actor of an edit is the authenticated user (\(user.name)); remove \"actor\" from the body")
         }
+        guard case .object = body else { throw APIError.badRequest("the body must be a JSON object") }
         var effective: Timestamp?
-        if let text = body["effective"]?.stringValue {
+        switch body["effective"] {
+        case nil: break
+        case .string(let text)?:
             guard let moment = QueryTime.moment(text) else { throw APIError.badRequest(QueryTime.problem(text, option: "effective")) }
             effective = moment
+        default: throw APIError.badRequest("invalid field \"effective\": give the time as text, such as 2022-03-15")
         }
-        if let reason = body["reason"], reason.stringValue == nil, reason != .null {
+        if let reason = body["reason"], reason.stringValue == nil {
             throw APIError.badRequest("invalid field \"reason\": give the reason as text")
         }
         return EditContext(actor: user.name, reason: body["reason"]?.stringValue, correlationID: .random(), effectiveAt: effective)
