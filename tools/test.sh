@@ -3,7 +3,7 @@
 # size (no timing is asserted: speed is the benchmark's business), and runs the whole test suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash tools/setup.sh
+bash tools/setup.sh --server-tests
 swift build --build-tests
 swift build --product annals-bench
 echo "annals-bench smoke run (debug build, tiny size; the figures mean nothing here):"
