@@ -176,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AnnalsServerTests",
-            dependencies: ["annals", "AnnalsTesting", "AnnalsCore"],
+            dependencies: ["annals", "AnnalsTestHelper", "AnnalsTesting", "AnnalsCore"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -15,6 +15,8 @@
 //                                              migration fixtures, exported with annals export
 //   rebuild-and-die STORE CHUNK                start a rebuild of every projection and SIGKILL itself
 //                                              after its first chunk
+//   load PORT read|edit SECONDS TOKEN…         clients (one per token) against annals serve; prints
+//                                              requests/s, latency percentiles and acknowledged edits
 //   tamper STORE rewrite POS | truncate POS | append | past-head
 //                                              change the log behind annals' back, hashes, indexes
 //                                              and head made consistent (past-head leaves the head)
@@ -152,6 +154,11 @@ do {
             kill(getpid(), SIGKILL)
         })
         fail("the rebuild finished before its first chunk; give a smaller chunk")
+    case ("load", let count) where count >= 5:
+        guard let port = Int(args[1]), let seconds = Double(args[3]), ["read", "edit"].contains(args[2]) else {
+            fail("load PORT read|edit SECONDS TOKEN…")
+        }
+        say(LoadRun.run(port: port, mode: args[2], seconds: seconds, tokens: Array(args[4...])))
     case ("tamper", 3), ("tamper", 4):
         let tamper = try Tamper(path: args[1])
         switch (args[2], args.count == 4 ? UInt64(args[3]) : nil) {

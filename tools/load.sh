@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The load check of annals serve on a release build: 8 clients (each its own editor) from a second
+# process on loopback, SECONDS of reads (a record and a search by turns) and then SECONDS of edits
+# (each client correcting its own record with If-Match), then a check that every acknowledged edit
+# is in the log once, by its own user, and annals verify. Prints requests/s and latency
+# percentiles as JSON lines. Usage: bash tools/load.sh [SECONDS, default 30]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-30}"
+bash tools/setup.sh
+swift build -c release --product annals >/dev/null
+swift build -c release --product AnnalsTestHelper >/dev/null
+annals=.build/release/annals
+helper=.build/release/AnnalsTestHelper
+work=$(mktemp -d)
+trap 'kill "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+export ANNALS_STORE="$work/store" ANNALS_ACTOR=load-check CI=true
+$annals init >/dev/null
+$annals import docs/examples/demo-article.txt docs/examples/seed-facts.jsonl >/dev/null
+tokens=()
+for i in 1 2 3 4 5 6 7 8; do
+  tokens+=("$($annals user add "bien-tap-$i" --role editor --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')")
+done
+$annals serve --port 0 > "$work/serve.out" 2> "$work/serve.log" &
+server=$!
+for _ in $(seq 50); do grep -q serving "$work/serve.out" 2>/dev/null && break; sleep 0.1; done
+port=$(sed -E 's#.*:([0-9]+)/$#\1#' "$work/serve.out")
+echo "annals serve (release) on port $port; $(nproc) cores; 8 clients, ${seconds} s each"
+$helper load "$port" read "$seconds" "${tokens[@]}"
+$helper load "$port" edit "$seconds" "${tokens[@]}" | tee "$work/edit.json" | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+print(json.dumps({k: v for k, v in r.items() if k != "records"}), "acknowledged corrections:", sum(r["records"].values()))'
+kill -TERM "$server"; wait "$server" || true
+python3 - "$work/edit.json" "$annals" <<'PY'
+import json, subprocess, sys
+records = json.load(open(sys.argv[1]))["records"]
+problems = 0
+for rid, acknowledged in records.items():
+    client = int(rid.split("-")[1])
+    lines = subprocess.run([sys.argv[2], "history", rid, "--json"], capture_output=True, text=True, check=True).stdout.splitlines()
+    edits = [json.loads(line) for line in lines]
+    actors = {e["actor"] for e in edits}
+    if len(edits) != acknowledged + 1 or actors != {f"bien-tap-{client + 1}"}:
+        problems += 1
+        print(f"{rid}: {len(edits)} versions for {acknowledged} acknowledged corrections, actors {actors}")
+print(f"{len(records)} records checked: {problems} with a lost, duplicated or misattributed edit")
+sys.exit(1 if problems else 0)
+PY
+$annals verify
