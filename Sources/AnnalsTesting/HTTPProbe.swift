@@ -47,6 +47,19 @@ public struct HTTPProbe: Sendable {
         return Response(status: status, headers: fields, body: data)
     }
 
+    /// Sends a request that promises `declared` body bytes but sends only `sent` of them, then
+    /// waits for the answer (a slow or stalled client).
+    public func stalledRequest(_ method: String, _ path: String, token: String, declared: Int, sent: Int, timeout: Double = 30) throws -> Response {
+        let connection = try Connection(port: port, timeout: timeout)
+        defer { connection.close() }
+        let head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(declared)\r\nContent-Type: application/json\r\n"
+            + "Authorization: Bearer \(token)\r\n\r\n"
+        try connection.send(Data(head.utf8) + Data(repeating: 0x20, count: sent))
+        let (status, fields) = try connection.readHead()
+        let body = try fields["content-length"].flatMap(Int.init).map { try connection.read(count: $0) } ?? Data()
+        return Response(status: status, headers: fields, body: body)
+    }
+
     /// Opens `GET path` as an event stream and calls `event` with each event's id and data until it
     /// returns false, the stream ends, or `timeout` seconds pass with nothing read. Returns the status.
     @discardableResult

@@ -178,6 +178,29 @@ struct ServerTests {
         #expect(lines.contains { $0.contains("method=GET") && $0.contains("status=400") && $0.contains("user=minh") && $0.contains("route=/records/**") })
     }
 
+    @Test("a client that stalls mid-body gets 503 after the request timeout and holds no one else up")
+    func stalledClient() throws {
+        let w = try ServerWorkspace()
+        try w.start(["--request-timeout", "1"])
+        let probe = w.probe, token = w.token("lan")
+        let stalled = StatusList()
+        let thread = Thread {
+            let answer = try? probe.stalledRequest("POST", "/records", token: token, declared: 400, sent: 20)
+            stalled.add(answer?.status ?? 0)
+        }
+        let start = Date()
+        thread.start()
+        Thread.sleep(forTimeInterval: 0.2)
+        // Meanwhile an edit goes through at once.
+        let created = try w.request("POST", "/records", token: token, json: [
+            "type": "event", "reason": "song song", "record": ["id": "event/while-stalled", "kind": "meeting", "title": "Họp", "date": "2024"],
+        ])
+        #expect(created.status == 201 && Date().timeIntervalSince(start) < 1)
+        while stalled.sorted.isEmpty && Date().timeIntervalSince(start) < 10 { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(stalled.sorted == [503], "\(stalled.sorted)")
+        #expect(Date().timeIntervalSince(start) < 5)
+    }
+
     @Test("two clients correct the same version at once: exactly one wins, the other gets 412")
     func ifMatchRace() throws {
         let w = try ServerWorkspace()
