@@ -39,6 +39,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-http-types.git", exact: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -92,6 +93,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "AnnalsPostgres",
+            dependencies: [
+                "AnnalsCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "AnnalsServer",
             dependencies: [
                 "AnnalsApplication", "AnnalsProjections", "AnnalsRecords", "AnnalsCore",
@@ -127,7 +138,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AnnalsTestHelper",
-            dependencies: ["AnnalsLMDBLog", "AnnalsCore", "AnnalsProjections", "AnnalsTesting"],
+            dependencies: ["AnnalsLMDBLog", "AnnalsCore", "AnnalsProjections", "AnnalsPostgres", "AnnalsTesting"],
             swiftSettings: strict
         ),
         .target(
@@ -177,6 +188,11 @@ let package = Package(
         .testTarget(
             name: "AnnalsServerTests",
             dependencies: ["annals", "AnnalsTestHelper", "AnnalsTesting", "AnnalsCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "AnnalsPostgresTests",
+            dependencies: ["AnnalsPostgres", "AnnalsCore", "AnnalsLMDBLog", "AnnalsTesting"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -2,7 +2,8 @@
 # Installs what Annals needs beyond the Swift toolchain: LMDB's C library and headers
 # (Debian's liblmdb-dev) and pkg-config, which SwiftPM uses to find them. With --server-tests,
 # also what the server's tests drive: Debian's chromium and chromium-driver (the history browser
-# test), Python's selenium and schemathesis from PyPI (the browser script and the API fuzzer).
+# test), Python's selenium and schemathesis from PyPI (the browser script and the API fuzzer), and
+# Debian's postgresql (the tests start private clusters of it for the PostgreSQL log).
 # Idempotent: installs only what is missing. A server-test tool that cannot be installed is
 # reported here and its tests say SKIPPED with the reason.
 set -euo pipefail
@@ -36,6 +37,10 @@ if [ "${1:-}" = "--server-tests" ]; then
   if ! { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; }; then
     echo "annals setup: installing chromium and chromium-driver (the history browser test)" >&2
     apt_install chromium chromium-driver || echo "annals setup: chromium could not be installed; the browser test will say SKIPPED" >&2
+  fi
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    echo "annals setup: installing postgresql (the PostgreSQL log's tests start private clusters)" >&2
+    apt_install postgresql || echo "annals setup: postgresql could not be installed; its tests will say SKIPPED" >&2
   fi
   if ! python3 -c "import selenium" 2>/dev/null || ! command -v schemathesis >/dev/null 2>&1; then
     echo "annals setup: installing selenium and schemathesis from PyPI (the browser test and the API fuzzer)" >&2

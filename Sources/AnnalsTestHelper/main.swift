@@ -25,6 +25,7 @@
 import AnnalsCore
 import AnnalsLMDBLog
 import AnnalsLMDB
+import AnnalsPostgres
 import AnnalsProjections
 import AnnalsTesting
 import Foundation
@@ -159,6 +160,12 @@ do {
             fail("load PORT read|edit SECONDS TOKEN…")
         }
         say(LoadRun.run(port: port, mode: args[2], seconds: seconds, tokens: Array(args[4...])))
+    case ("pg-smoke", 2):
+        guard let target = try PostgresTarget(args[1]) else { fail("pg-smoke postgres://USER@HOST:PORT/DB") }
+        let log = PostgresEventLog(target)
+        say("migrated \(try log.migrate())")
+        try log.append(to: StreamID("smoke/1"), expected: .any, [EventFactory.event(1)])
+        say("head \(try log.head().position)")
     case ("tamper", 3), ("tamper", 4):
         let tamper = try Tamper(path: args[1])
         switch (args[2], args.count == 4 ? UInt64(args[3]) : nil) {

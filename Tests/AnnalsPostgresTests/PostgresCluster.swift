@@ -1,0 +1,89 @@
+import AnnalsTesting
+import Foundation
+
+/// A private PostgreSQL cluster for the tests: Debian's server binaries, `initdb` into a temporary
+/// directory, `pg_ctl` on a free loopback port, trust authentication for the user `annals`. As
+/// root it runs as the `postgres` account (the server refuses root). Stopped when released.
+final class PostgresCluster: @unchecked Sendable {
+    let directory: String
+    let port: Int
+    private let bin: String
+    private let asPostgres: Bool
+
+    /// Why no cluster can be started here, or nil.
+    static let missing: String? = binaries == nil ? "SKIPPED: no PostgreSQL server binaries (apt-get install postgresql; tools/setup.sh --server-tests does it)" : nil
+
+    static let binaries: String? = {
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).sorted { (Int($0) ?? 0) > (Int($1) ?? 0) }
+        return versions.map { "\(root)/\($0)/bin" }.first { FileManager.default.isExecutableFile(atPath: "\($0)/initdb") }
+    }()
+
+    init() throws {
+        guard let bin = Self.binaries else { throw ConformanceFailure(Self.missing ?? "") }
+        self.bin = bin
+        asPostgres = getuid() == 0
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("annals-pg-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        port = Self.freePort()
+        if asPostgres { try run("/bin/chown", ["-R", "postgres:postgres", directory], asPostgres: false) }
+        try run("\(bin)/initdb", ["-D", "\(directory)/data", "-A", "trust", "-U", "annals", "--no-sync", "-E", "UTF8"])
+        try run("\(bin)/pg_ctl", ["-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-o",
+                                  "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
+    }
+
+    deinit {
+        _ = try? run("\(bin)/pg_ctl", ["-D", "\(directory)/data", "-m", "immediate", "-w", "stop"])
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Creates an empty database and returns its address.
+    func database(_ name: String) throws -> String {
+        try run("\(bin)/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "annals", "-d", "postgres", "-v", "ON_ERROR_STOP=1",
+                                "-c", "CREATE DATABASE \"\(name)\""])
+        return "postgres://annals@127.0.0.1:\(port)/\(name)"
+    }
+
+    /// Runs a tool to completion with posix_spawn and waitpid (Foundation's Process loses the
+    /// exit of a tool whose children, here the server pg_ctl starts, live on), its output in a file.
+    @discardableResult
+    private func run(_ tool: String, _ arguments: [String], asPostgres: Bool? = nil) throws -> String {
+        let command = (asPostgres ?? self.asPostgres) ? ["/usr/sbin/runuser", "-u", "postgres", "--", tool] + arguments : [tool] + arguments
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("annals-pg-tool-\(UUID().uuidString.prefix(8)).out").path
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = command.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, environ)
+        guard spawned == 0 else { throw ConformanceFailure("cannot start \(command[0]): error \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        let exit = (status >> 8) & 0xFF
+        guard status & 0x7F == 0, exit == 0 else {
+            throw ConformanceFailure("\(command.joined(separator: " ")) ended with status \(status): \(text.suffix(800))")
+        }
+        return text
+    }
+
+    /// A port nothing listens on now.
+    private static func freePort() -> Int {
+        let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(sock) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var bound = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(sock, $0, &length) } }
+        return Int(UInt16(bigEndian: bound.sin_port))
+    }
+}
