@@ -17,6 +17,8 @@
 //                                              after its first chunk
 //   load PORT read|edit SECONDS TOKEN…         clients (one per token) against annals serve; prints
 //                                              requests/s, latency percentiles and acknowledged edits
+//   pg-smoke postgres://USER@HOST:PORT/DB      migrate a PostgreSQL log and append one event to it
+//                                              from a plain thread (how the CLI will call it)
 //   tamper STORE rewrite POS | truncate POS | append | past-head
 //                                              change the log behind annals' back, hashes, indexes
 //                                              and head made consistent (past-head leaves the head)
