@@ -33,6 +33,8 @@ struct APIFuzzTests {
         run.standardOutput = output
         run.standardError = output
         run.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
+        // schemathesis keeps a cache in its working directory: the workspace's, not the repository.
+        run.currentDirectoryURL = URL(fileURLWithPath: w.directory.path)
         try run.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         run.waitUntilExit()
