@@ -78,3 +78,30 @@ public enum Helper {
 private final class ErrorBuffer: @unchecked Sendable {
     var data = Data()
 }
+
+/// Runs any command line to completion: its exit status and its stdout and stderr together, as a
+/// person at a terminal would see them. For the tools the tests drive (a script, a browser
+/// driver, a fuzzer, a command as another user).
+public enum ToolRun {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let output: String
+    }
+
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                           directory: String? = nil) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: text)
+    }
+}

@@ -130,16 +130,8 @@ struct DamagedStoreTests {
         #expect(ScratchMount.run(["chmod", "-R", "a+rX,go-w", shared.path]) == 0)
         #expect(ScratchMount.run(["chmod", "a+rx", FileManager.default.temporaryDirectory.path]) == 0)
         let before = try snapshot(store)
-        let read = Process()
-        read.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-        read.arguments = ["-u", "nobody", "--", binary, "verify", "--store", store]
-        let out = Pipe()
-        read.standardOutput = out
-        read.standardError = out
-        try read.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        read.waitUntilExit()
-        #expect(read.terminationStatus == 0 && text.contains("verified 16 events"), "\(text)")
+        let read = try ToolRun.run("/usr/sbin/runuser", ["-u", "nobody", "--", binary, "verify", "--store", store])
+        #expect(read.status == 0 && read.output.contains("verified 16 events"), "\(read.output)")
         #expect(try snapshot(store) == before)
     }
 

@@ -8,41 +8,26 @@ import Testing
 /// longer, unseeded. No answer may be a 5xx.
 @Suite("The API fuzzed from docs/openapi.yaml", .serialized)
 struct APIFuzzTests {
-    static let missing: String? = {
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["schemathesis", "--version"]
-        probe.standardOutput = FileHandle.nullDevice
-        probe.standardError = FileHandle.nullDevice
-        guard (try? probe.run()) != nil else { return "SKIPPED: schemathesis is missing (pip install schemathesis; tools/setup.sh --server-tests does it)" }
-        probe.waitUntilExit()
-        return probe.terminationStatus == 0 ? nil : "SKIPPED: schemathesis is missing (pip install schemathesis; tools/setup.sh --server-tests does it)"
-    }()
+    static let missing: String? = (try? ToolRun.run("/usr/bin/env", ["schemathesis", "--version"]))?.status == 0
+        ? nil : "SKIPPED: schemathesis is missing (pip install schemathesis; tools/setup.sh --server-tests does it)"
 
     @Test("schemathesis finds no failure and the server answers no 5xx", .enabled(if: missing == nil, Comment(rawValue: missing ?? "")))
     func fuzz() throws {
         let w = try ServerWorkspace()
         try w.start(["--login-delay-max", "0"])
         let report = w.directory.appending("junit.xml")
-        let run = Process()
-        run.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        run.arguments = ["schemathesis", "run", "http://127.0.0.1:\(w.probe.port)/openapi.yaml", "-H", "Authorization: Bearer \(w.token("quan-tri"))",
-                         "--checks", "all", "--exclude-checks", "positive_data_acceptance", "--suppress-health-check", "all",
-                         "--max-examples", "20", "--workers", "2", "--seed", "1", "--report", "junit", "--report-junit-path", report]
-        let output = Pipe()
-        run.standardOutput = output
-        run.standardError = output
-        run.environment = ProcessInfo.processInfo.environment.merging(["NO_COLOR": "1"]) { $1 }
-        // schemathesis keeps a cache in its working directory: the workspace's, not the repository.
-        run.currentDirectoryURL = URL(fileURLWithPath: w.directory.path)
-        try run.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        run.waitUntilExit()
+        let run = try ToolRun.run("/usr/bin/env", ["schemathesis", "run", "http://127.0.0.1:\(w.probe.port)/openapi.yaml",
+                                                        "-H", "Authorization: Bearer \(w.token("quan-tri"))",
+                                                        "--checks", "all", "--exclude-checks", "positive_data_acceptance", "--suppress-health-check", "all",
+                                                        "--max-examples", "20", "--workers", "2", "--seed", "1", "--report", "junit", "--report-junit-path", report],
+                                      // schemathesis keeps a cache in its working directory: the workspace's, not the repository.
+                                      environment: ["NO_COLOR": "1"], directory: w.directory.path)
+        let text = run.output
         let junit = (try? String(contentsOfFile: report, encoding: .utf8)) ?? ""
         let tests = Int(junit.firstMatch(of: /tests="(\d+)"/)?.1 ?? "") ?? 0
         let failures = Int(junit.firstMatch(of: /failures="(\d+)"/)?.1 ?? "") ?? -1
         let errors = Int(junit.firstMatch(of: /errors="(\d+)"/)?.1 ?? "") ?? -1
-        print("schemathesis: \(tests) operations, \(failures) failures, \(errors) errors (exit \(run.terminationStatus))")
+        print("schemathesis: \(tests) operations, \(failures) failures, \(errors) errors (exit \(run.status))")
         #expect(tests >= 20, "schemathesis tested \(tests) operations: \(text.suffix(2000))")
         #expect(failures == 0, "\(text.suffix(4000))")
         // The tool's own crashes (it has had some in its coverage phase) are reported, not blamed on the API.

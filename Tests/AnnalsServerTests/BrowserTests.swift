@@ -15,14 +15,8 @@ struct BrowserTests {
         where !FileManager.default.isExecutableFile(atPath: path) {
             return "SKIPPED: \(path) is missing (apt-get install \(package); tools/setup.sh --server-tests does it)"
         }
-        let probe = Process()
-        probe.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        probe.arguments = ["python3", "-c", "import selenium"]
-        probe.standardOutput = FileHandle.nullDevice
-        probe.standardError = FileHandle.nullDevice
-        guard (try? probe.run()) != nil else { return "SKIPPED: python3 is missing" }
-        probe.waitUntilExit()
-        return probe.terminationStatus == 0 ? nil : "SKIPPED: Python's selenium is missing (pip install selenium; tools/setup.sh --server-tests does it)"
+        return (try? ToolRun.run("/usr/bin/env", ["python3", "-c", "import selenium"]))?.status == 0
+            ? nil : "SKIPPED: Python's selenium is missing (pip install selenium; tools/setup.sh --server-tests does it)"
     }()
 
     @Test("search without diacritics, open a record, read its timeline, view it as of version 1, draw the aggregates",
@@ -34,17 +28,9 @@ struct BrowserTests {
                                       json: ["set": ["quantities[0].value": "1108745"], "reason": "Báo cáo quyết toán", "effective": "2022-03-15"])
         #expect(corrected.status == 200)
         try? FileManager.default.removeItem(atPath: Self.screenshots)
-        let run = Process()
-        run.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        run.arguments = ["python3", RepositoryFiles.path("Tests/Browser/history_browser.py"), "http://127.0.0.1:\(w.probe.port)",
-                         w.token("kiem-toan"), Self.screenshots]
-        let output = Pipe()
-        run.standardOutput = output
-        run.standardError = output
-        try run.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        run.waitUntilExit()
-        #expect(run.terminationStatus == 0, "\(text)")
+        let run = try ToolRun.run("/usr/bin/env", ["python3", RepositoryFiles.path("Tests/Browser/history_browser.py"),
+                                                        "http://127.0.0.1:\(w.probe.port)", w.token("kiem-toan"), Self.screenshots])
+        #expect(run.status == 0, "\(run.output)")
         let shots = (try? FileManager.default.contentsOfDirectory(atPath: Self.screenshots)) ?? []
         #expect(shots.filter { $0.hasSuffix(".png") }.count >= 5, "\(shots)")
         print("browser screenshots: \(Self.screenshots) (\(shots.sorted().joined(separator: ", ")))")
