@@ -50,7 +50,6 @@ public struct UserAccount: Sendable, Equatable {
 /// the actor, so `audit` shows who granted what and when. Only a bcrypt hash (cost 10) of a
 /// token's secret is kept; the token (`NAME.SECRET`, 256 random bits) is shown once.
 public enum UserEvents {
-    public static let types = ["UserAdded", "UserRoleChanged", "UserDisabled", "UserEnabled", "UserTokenReset"]
     static let bcryptCost: UInt8 = 10
 
     /// User names: 1 to 64 of `a-z 0-9 . _ -`, starting with a letter or digit.
@@ -143,13 +142,6 @@ extension AnnalsService {
         return try positions.compactMap { try store.event(at: $0) }
             .compactMap { event in try event.stream.rawValue.hasPrefix("user/") ? user(named: String(event.stream.rawValue.dropFirst(5))) : nil }
             .sorted { $0.name < $1.name }
-    }
-
-    /// The user a token belongs to, when the token is right and the user is enabled; nil
-    /// otherwise. Costs one bcrypt check: callers cache what it proves.
-    public func authenticate(token: String) throws -> UserAccount? {
-        guard let dot = token.lastIndex(of: "."), let account = try user(named: String(token[..<dot])), !account.disabled else { return nil }
-        return account.accepts(token: token) ? account : nil
     }
 
     private func requireUser(_ name: String) throws -> UserAccount {
