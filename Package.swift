@@ -85,10 +85,11 @@ let package = Package(
         .target(
             name: "AnnalsApplication",
             dependencies: [
-                "AnnalsProjections", "AnnalsMigrations", "AnnalsRecords", "AnnalsLMDBLog", "AnnalsCore", "AnnalsLMDB",
+                "AnnalsProjections", "AnnalsMigrations", "AnnalsRecords", "AnnalsLMDBLog", "AnnalsPostgres", "AnnalsCore", "AnnalsLMDB",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
             // AnnalsLMDB only for `Failure`, which names its error types to classify them;
+            // AnnalsPostgres for the shared log a follower's edits go to;
             // HummingbirdBcrypt (C bcrypt, no server) for the users' token hashes.
             swiftSettings: strict
         ),
@@ -99,6 +100,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

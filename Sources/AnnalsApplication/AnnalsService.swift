@@ -1,6 +1,7 @@
 public import AnnalsCore
 public import AnnalsProjections
 public import AnnalsRecords
+import AnnalsPostgres
 import Foundation
 
 /// An open Annals store and the use cases over it: what the command line (and, later, the HTTP
@@ -12,17 +13,38 @@ public final class AnnalsService {
     public let store: ProjectedStore
     /// The editor: edits are checked against the records projection's current states.
     public let editor: RecordEditor
+    /// Where edits go: the store itself, or, on a follower's store, the shared log it follows.
+    public let writer: any EventLog
+    /// On a follower's store opened for writing: what keeps it up with the shared log.
+    public let follower: LogFollower?
 
-    /// Wraps a store this layer opened itself.
-    init(opened store: ProjectedStore) {
+    /// Wraps a store this layer opened itself. A follower's store opened for writing sends its
+    /// edits to the shared log (connecting only when the first edit is made).
+    init(opened store: ProjectedStore) throws {
         self.store = store
-        editor = RecordEditor(log: store, states: store)
+        if !store.environment.options.readOnly, let address = try store.replicaSource() {
+            let follower = LogFollower(store: store, source: try SharedLog.connect(address), address: address)
+            let shared = SharedLogWriter(follower: follower)
+            self.follower = follower
+            writer = shared
+            editor = RecordEditor(log: shared, states: shared)
+        } else {
+            follower = nil
+            writer = store
+            editor = RecordEditor(log: store, states: store)
+        }
+    }
+
+    /// Runs `body`, whose appends go through `writer`, as one unit: one LMDB transaction on a
+    /// store of its own; on a follower, each append is its own transaction of the shared log.
+    func asOneWrite<R>(_ body: () throws -> R) throws -> R {
+        follower == nil ? try store.atomically(body) : try body()
     }
 
     /// Opens the store at `path`; a missing store is an error and nothing is created. With
     /// `readOnly` nothing in the store is written (it may be a read-only copy) and every edit fails.
     public static func open(at path: String, readOnly: Bool = false, clock: @escaping @Sendable () -> Timestamp = Timestamp.now) throws -> AnnalsService {
-        AnnalsService(opened: try ProjectedStore(path: path, create: false, readOnly: readOnly, clock: clock))
+        try AnnalsService(opened: try ProjectedStore(path: path, create: false, readOnly: readOnly, clock: clock))
     }
 
     /// Creates an empty store at `path` (a new or empty directory) and opens it.
@@ -30,7 +52,7 @@ public final class AnnalsService {
         if storeExists(at: path) { throw ApplicationError("\(path) already holds a store; use it, or give another --store") }
         let existed = FileManager.default.fileExists(atPath: path)
         do {
-            return AnnalsService(opened: try ProjectedStore(path: path, create: true))
+            return try AnnalsService(opened: try ProjectedStore(path: path, create: true))
         } catch {
             // Leave nothing half-made: a folder this call created goes, files it created go.
             ProjectedStore.removeCreated(at: path, directoryExisted: existed)
@@ -51,6 +73,10 @@ public final class AnnalsService {
     /// disturb a long read.
     public var readsWithoutLock: Bool { store.environment.openedWithoutLock }
 
-    /// Closes the store; any later use throws. Closing twice is harmless.
-    public func close() { store.close() }
+    /// Closes the store (and the connection to the shared log); any later use throws. Closing
+    /// twice is harmless.
+    public func close() {
+        (follower?.source as? PostgresEventLog)?.close()
+        store.close()
+    }
 }

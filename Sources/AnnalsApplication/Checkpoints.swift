@@ -73,18 +73,28 @@ public struct BackupHead: Codable, Sendable, Equatable {
 extension AnnalsService {
     /// A signed checkpoint of the log's head now.
     public func checkpoint(key: CheckpointKey) throws -> Checkpoint {
-        let head = try store.head()
-        guard let first = try store.log.event(at: 1) else {
-            throw ApplicationError("the store is empty: there is no head to checkpoint yet")
-        }
-        return try Checkpoint.sign(head: head, firstHash: first.hash, key: key)
+        try Self.checkpoint(of: store.log, key: key)
     }
 
     /// Checks each checkpoint against the log: signed by `trustedKey`, of this store, its head still
     /// at its position. A mismatch names the position and what was found there.
     public func check(_ checkpoints: [(file: String, checkpoint: Checkpoint)], trustedKey: String) throws -> [CheckpointReport] {
+        try Self.check(checkpoints, against: store.log, trustedKey: trustedKey)
+    }
+
+    /// A signed statement of `log`'s head. A store and the shared log it follows have the same
+    /// first event, so a checkpoint signed on either is checked the same way on both.
+    static func checkpoint(of log: any EventLog, key: CheckpointKey) throws -> Checkpoint {
+        let head = try log.head()
+        guard let first = try log.event(at: 1) else {
+            throw ApplicationError("the store is empty: there is no head to checkpoint yet")
+        }
+        return try Checkpoint.sign(head: head, firstHash: first.hash, key: key)
+    }
+
+    static func check(_ checkpoints: [(file: String, checkpoint: Checkpoint)], against log: any EventLog, trustedKey: String) throws -> [CheckpointReport] {
         try checkpoints.map { file, checkpoint in
-            let finding = try checkpoint.check(against: store.log, trustedKey: trustedKey)
+            let finding = try checkpoint.check(against: log, trustedKey: trustedKey)
             let problem: String? = switch finding {
             case .matches: nil
             case .badSignature: "its signature does not verify: the checkpoint file was altered"

@@ -1,5 +1,6 @@
 import AnnalsCore
 import AnnalsLMDB
+import AnnalsPostgres
 import AnnalsProjections
 import AnnalsRecords
 
@@ -31,6 +32,7 @@ public struct Failure: Sendable, Equatable {
         case let error as ProjectionError: (message, kind) = (error.description, .error)
         case let error as JSONError: (message, kind) = (error.description, .error)
         case let error as StoreAccessError: (message, kind) = (error.description, .error)
+        case let error as PostgresLogError: (message, kind) = ("the shared log: \(error)", .error)
         case let error as LMDBError: (message, kind) = ("the store could not be read or written: \(error)", .error)
         default: return nil
         }

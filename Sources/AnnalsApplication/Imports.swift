@@ -29,7 +29,9 @@ extension AnnalsService {
     /// unchanged appends nothing; a changed one gets one correction of exactly the changed fields.
     ///
     /// All or nothing: every input is checked (exists, a format Annals reads, its codebook) before
-    /// anything is written, and the whole import is one write transaction. Records refused on their
+    /// anything is written, and the whole import is one write transaction (on a follower's store,
+    /// one transaction of the shared log per batch: a failed import keeps the batches before it,
+    /// and running it again appends only what is still missing). Records refused on their
     /// own (a bad field) are listed in the result and skipped; any other failure (a file that
     /// cannot be read, a full disk) writes nothing at all. Other writers wait while it runs.
     public func importFiles(_ inputs: [String], actor: String, batchSize: Int = 1000, codebook: String? = nil) throws -> ImportResult {
@@ -42,7 +44,7 @@ extension AnnalsService {
             paths += isFolder.boolValue ? try Corpora.files(inFolder: input) : [input]
         }
         let readers = try paths.map { try Self.reader(for: $0, codebook: codebook) }
-        let summary = try store.atomically {
+        let summary = try asOneWrite {
             let runner = ImportRunner(editor: editor, actor: actor, batchSize: batchSize)
             for read in readers { try read(runner) }
             return try runner.finish()

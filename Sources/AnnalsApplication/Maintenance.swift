@@ -198,6 +198,6 @@ extension AnnalsService {
                 return true
             }
         }
-        return AnnalsService(opened: replayed)
+        return try AnnalsService(opened: replayed)
     }
 }

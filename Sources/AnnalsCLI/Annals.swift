@@ -7,7 +7,8 @@ public struct Annals: ParsableCommand {
         commandName: "annals",
         abstract: "Keep news articles and diplomacy events with every edit: who changed what, from what, to what, when and why.",
         discussion: """
-        The store is one LMDB directory (--store, $ANNALS_STORE, else ./annals-store). Every write is \
+        The store is one LMDB directory (--store, $ANNALS_STORE, else ./annals-store), or a follower \
+        of a shared PostgreSQL log (annals follow). Every write is \
         an immutable, hash-chained event; projections give current state, per-year aggregates and the past.
 
         Exit codes: 0 ok, 1 error, 2 usage, 3 conflict (another edit landed first; reload and retry), \
@@ -17,7 +18,7 @@ public struct Annals: ParsableCommand {
             Init.self, Import.self, Create.self, Correct.self, Retract.self, Restore.self, Link.self, Unlink.self,
             Show.self, List.self, Find.self, History.self, Blame.self, Audit.self, Aggregates.self,
             Rebuild.self, Replay.self, Verify.self, Stats.self, Export.self, ImportLog.self, Backup.self, Migrate.self, CheckUpcasts.self,
-            Key.self, CheckpointCommand.self, User.self, Serve.self,
+            Key.self, CheckpointCommand.self, User.self, Serve.self, Follow.self,
         ]
     )
 

@@ -15,54 +15,62 @@ import PostgresNIO
 ///
 /// Call it from threads that may block (it waits for postgres-nio's async calls), not from tasks.
 public final class PostgresEventLog: EventLog, @unchecked Sendable {
-    private let client: PostgresClient
-    private let runner: Task<Void, Never>
+    private let link: ServerLink
     private let logger: Logger
     private let clock: @Sendable () -> Timestamp
     public let target: PostgresTarget
 
-    /// Connects to `target` (nothing is read or written yet). `clock` gives recorded-at times; they
-    /// never go backwards along the log.
+    /// A log at `target`; it connects when first used, and again after the connection broke.
+    /// `clock` gives recorded-at times; they never go backwards along the log.
     public init(_ target: PostgresTarget, clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {
         self.target = target
-        let configuration = PostgresClient.Configuration(host: target.host, port: target.port, username: target.user,
-                                                         password: target.password, database: target.database, tls: .disable)
-        let client = PostgresClient(configuration: configuration)
-        self.client = client
-        runner = Task { await client.run() }
         logger = Logger(label: "annals.postgres")
+        link = ServerLink(target, logger: logger)
         self.clock = clock
     }
 
-    deinit { runner.cancel() }
+    deinit { link.drop() }
 
-    /// Closes the connections; later calls fail.
-    public func close() { runner.cancel() }
+    /// Closes the connection; a later call opens a new one.
+    public func close() { link.drop() }
 
     // MARK: - Schema
 
-    /// The schema migrations applied to this database, by id.
+    /// The schema migrations applied to this database, by id (none on a new database). Writes nothing.
     public func appliedMigrations() throws -> [String] {
-        try blocking { [client, logger] in
-            try await client.query("CREATE TABLE IF NOT EXISTS annals_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
-                                   logger: logger)
+        try link.call { [logger] connection in
+            var exists = false
+            for try await found in try await connection.query("SELECT to_regclass('annals_migrations') IS NOT NULL", logger: logger).decode(Bool.self) {
+                exists = found
+            }
+            guard exists else { return [] }
             var ids: [String] = []
-            for try await id in try await client.query("SELECT id FROM annals_migrations ORDER BY id", logger: logger).decode(String.self) {
+            for try await id in try await connection.query("SELECT id FROM annals_migrations ORDER BY id", logger: logger).decode(String.self) {
                 ids.append(id)
             }
             return ids
         }
     }
 
+    /// The schema migrations this annals has that the database has not applied yet.
+    public func pendingMigrations() throws -> [String] {
+        let applied = Set(try appliedMigrations())
+        return PostgresSchema.migrations.map(\.id).filter { !applied.contains($0) }
+    }
+
     /// Applies the schema migrations not yet applied, each in its own transaction with its record
     /// in `annals_migrations`; returns the ids applied now.
     @discardableResult
     public func migrate() throws -> [String] {
+        try link.call { [logger] connection in
+            try await connection.query("CREATE TABLE IF NOT EXISTS annals_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+                                   logger: logger)
+        }
         let applied = Set(try appliedMigrations())
         var now: [String] = []
         for migration in PostgresSchema.migrations where !applied.contains(migration.id) {
-            try blocking { [client, logger] in
-                try await Self.transaction(client, logger) { connection in
+            try link.call { [logger] connection in
+                try await Self.transaction(connection, logger) { connection in
                     // One statement per query (the extended protocol takes no more); the files put
                     // each statement's closing semicolon at the end of a line.
                     for statement in PostgresSchema.statements(migration.sql) {
@@ -82,15 +90,10 @@ public final class PostgresEventLog: EventLog, @unchecked Sendable {
     public func append(_ appends: [StreamAppend]) throws -> [RecordedEvent] {
         let prepared = try EventValidation.prepare(appends)
         let clock = self.clock
-        return try blocking { [client, logger] in
-            try await Self.transaction(client, logger) { connection in
+        return try link.call { [logger] connection in
+            try await Self.transaction(connection, logger) { connection in
                 // The head row, locked until commit: appenders queue here.
-                var head = LogHead.empty
-                for try await (position, hash, recordedAt) in try await connection.query(
-                    "SELECT position, hash, recorded_at FROM annals_head WHERE one FOR UPDATE", logger: logger
-                ).decode((Int64, Data, Int64?).self) {
-                    head = LogHead(position: UInt64(position), hash: Array(hash), lastRecordedAt: recordedAt.map { Timestamp(microsecondsSinceEpoch: $0) })
-                }
+                let head = try await Self.lockedHead(connection, logger)
                 // Ids already stored: the whole append is a re-append, or refused.
                 let ids = prepared.flatMap { $0.events.map(\.id) }
                 var stored: [UUID: (RecordedEvent?, UInt64)] = [:]
@@ -117,20 +120,47 @@ public final class PostgresEventLog: EventLog, @unchecked Sendable {
                 let recorded = RecordCodec.chain(prepared, startVersions: versions, after: head, recordedAt: recordedAt) { event, record in
                     rows.append((event, record))
                 }
-                // One statement for the whole append: the rows as parallel arrays.
-                let positions = rows.map { Int64($0.0.position) }, streams = rows.map { $0.0.stream.rawValue }
-                let rowVersions = rows.map { Int64($0.0.streamVersion) }, rowIDs = rows.map { $0.0.id }, types = rows.map { $0.0.type }
-                let values = rows.map { ByteBuffer(bytes: $0.0.hash + $0.1) }
-                try await connection.query("""
-                    INSERT INTO annals_events (position, stream, version, id, type, value)
-                    SELECT * FROM unnest(\(positions)::bigint[], \(streams)::text[], \(rowVersions)::bigint[], \(rowIDs)::uuid[], \(types)::text[], \(values)::bytea[])
-                    """, logger: logger)
-                if let last = recorded.last {
-                    try await connection.query("""
-                        UPDATE annals_head SET position = \(Int64(last.position)), hash = \(Data(last.hash)), recorded_at = \(last.recordedAt.microsecondsSinceEpoch)
-                        """, logger: logger)
-                }
+                try await Self.insert(recorded, values: rows.map { ByteBuffer(bytes: $0.0.hash + $0.1) }, head: recorded.last.map {
+                    LogHead(position: $0.position, hash: $0.hash, lastRecordedAt: $0.recordedAt)
+                } ?? head, connection, logger)
                 return recorded
+            }
+        }
+    }
+
+    /// Appends events exactly as another log stored them (an export, an LMDB store's log), keeping
+    /// their positions, ids, versions, times and hashes: each must follow the head as
+    /// `RestoreCheck` says, or nothing of the call is stored. Returns the new head.
+    @discardableResult
+    public func restore(_ exported: [RecordedEvent]) throws -> LogHead {
+        guard !exported.isEmpty else { return try head() }
+        return try link.call { [logger] connection in
+            try await Self.transaction(connection, logger) { connection in
+                var head = try await Self.lockedHead(connection, logger)
+                let streams = Array(Set(exported.map(\.stream.rawValue)))
+                var versions: [String: UInt64] = [:]
+                for try await (stream, version) in try await connection.query(
+                    "SELECT stream, max(version) FROM annals_events WHERE stream = ANY(\(streams)) GROUP BY stream", logger: logger
+                ).decode((String, Int64).self) {
+                    versions[stream] = UInt64(version)
+                }
+                var stored = Set<UUID>()
+                for try await id in try await connection.query(
+                    "SELECT id FROM annals_events WHERE id = ANY(\(exported.map(\.id)))", logger: logger
+                ).decode(UUID.self) {
+                    stored.insert(id)
+                }
+                var values: [ByteBuffer] = []
+                for event in exported {
+                    let record = try RestoreCheck.record(for: event, after: head, streamVersion: versions[event.stream.rawValue] ?? 0,
+                                                         idStored: stored.contains(event.id))
+                    values.append(ByteBuffer(bytes: event.hash + record))
+                    versions[event.stream.rawValue] = event.streamVersion
+                    stored.insert(event.id)
+                    head = LogHead(position: event.position, hash: event.hash, lastRecordedAt: event.recordedAt)
+                }
+                try await Self.insert(exported, values: values, head: head, connection, logger)
+                return head
             }
         }
     }
@@ -166,9 +196,9 @@ public final class PostgresEventLog: EventLog, @unchecked Sendable {
     }
 
     public func streamHead(_ stream: StreamID) throws -> StreamHead? {
-        try blocking { [client, logger] in
+        try link.call { [logger] connection in
             var head: StreamHead?
-            for try await (version, position) in try await client.query(
+            for try await (version, position) in try await connection.query(
                 "SELECT version, position FROM annals_events WHERE stream = \(stream.rawValue) ORDER BY version DESC LIMIT 1", logger: logger
             ).decode((Int64, Int64).self) {
                 head = StreamHead(version: UInt64(version), lastPosition: UInt64(position))
@@ -178,9 +208,9 @@ public final class PostgresEventLog: EventLog, @unchecked Sendable {
     }
 
     public func head() throws -> LogHead {
-        try blocking { [client, logger] in
+        try link.call { [logger] connection in
             var head = LogHead.empty
-            for try await (position, hash, recordedAt) in try await client.query(
+            for try await (position, hash, recordedAt) in try await connection.query(
                 "SELECT position, hash, recorded_at FROM annals_head WHERE one", logger: logger
             ).decode((Int64, Data, Int64?).self) {
                 head = LogHead(position: UInt64(position), hash: Array(hash), lastRecordedAt: recordedAt.map { Timestamp(microsecondsSinceEpoch: $0) })
@@ -234,24 +264,51 @@ public final class PostgresEventLog: EventLog, @unchecked Sendable {
         return report(head.position, nil)
     }
 
+    /// The head, its row locked until the transaction ends: appenders and restorers queue here.
+    private static func lockedHead(_ connection: PostgresConnection, _ logger: Logger) async throws -> LogHead {
+        var head = LogHead.empty
+        for try await (position, hash, recordedAt) in try await connection.query(
+            "SELECT position, hash, recorded_at FROM annals_head WHERE one FOR UPDATE", logger: logger
+        ).decode((Int64, Data, Int64?).self) {
+            head = LogHead(position: UInt64(position), hash: Array(hash), lastRecordedAt: recordedAt.map { Timestamp(microsecondsSinceEpoch: $0) })
+        }
+        return head
+    }
+
+    /// Inserts `events` (their stored values given) with one statement, the rows as parallel
+    /// arrays, and moves the head.
+    private static func insert(_ events: [RecordedEvent], values: [ByteBuffer], head: LogHead,
+                               _ connection: PostgresConnection, _ logger: Logger) async throws {
+        guard !events.isEmpty else { return }
+        let positions = events.map { Int64($0.position) }, streams = events.map(\.stream.rawValue)
+        let versions = events.map { Int64($0.streamVersion) }, ids = events.map(\.id), types = events.map(\.type)
+        try await connection.query("""
+            INSERT INTO annals_events (position, stream, version, id, type, value)
+            SELECT * FROM unnest(\(positions)::bigint[], \(streams)::text[], \(versions)::bigint[], \(ids)::uuid[], \(types)::text[], \(values)::bytea[])
+            """, logger: logger)
+        try await connection.query("""
+            UPDATE annals_head SET position = \(Int64(head.position)), hash = \(Data(head.hash)), recorded_at = \(head.lastRecordedAt?.microsecondsSinceEpoch)
+            """, logger: logger)
+    }
+
     /// Runs `body` in a transaction; an error the body throws (a conflict, a refused event) comes
     /// out as itself, not wrapped in postgres-nio's transaction error.
-    private static func transaction<T: Sendable>(_ client: PostgresClient, _ logger: Logger,
+    private static func transaction<T: Sendable>(_ connection: PostgresConnection, _ logger: Logger,
                                                  _ body: (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            return try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
         } catch let error as PostgresTransactionError {
             if let inner = error.closureError { throw inner }
-            throw PostgresLogError("the transaction failed: \(String(describing: error.beginError ?? error.commitError ?? error.rollbackError))")
+            throw error
         }
     }
 
     // MARK: - Reading rows
 
     private func events(_ query: PostgresQuery) throws -> [RecordedEvent] {
-        try blocking { [client, logger] in
+        try link.call { [logger] connection in
             var found: [RecordedEvent] = []
-            for try await (position, value) in try await client.query(query, logger: logger).decode((Int64, Data).self) {
+            for try await (position, value) in try await connection.query(query, logger: logger).decode((Int64, Data).self) {
                 found.append(try RecordCodec.decode(value: Array(value), position: UInt64(position)))
             }
             return found
@@ -259,9 +316,9 @@ public final class PostgresEventLog: EventLog, @unchecked Sendable {
     }
 
     private func rawValues(from position: UInt64, limit: Int) throws -> [(UInt64, [UInt8])] {
-        try blocking { [client, logger] in
+        try link.call { [logger] connection in
             var found: [(UInt64, [UInt8])] = []
-            for try await (position, value) in try await client.query(
+            for try await (position, value) in try await connection.query(
                 "SELECT position, value FROM annals_events WHERE position >= \(Int64(position)) ORDER BY position LIMIT \(Int64(limit))", logger: logger
             ).decode((Int64, Data).self) {
                 found.append((UInt64(position), Array(value)))
@@ -271,8 +328,35 @@ public final class PostgresEventLog: EventLog, @unchecked Sendable {
     }
 }
 
-/// A failure of the PostgreSQL log that is not one of the log's own errors.
+/// A failure of the PostgreSQL log that is not one of the log's own errors: one line for a person,
+/// and whether the server could not be reached (worth retrying the same call).
 public struct PostgresLogError: Error, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    /// True when the server was down or the connection broke: the call may be retried unchanged
+    /// (an append with the same event ids is stored at most once).
+    public let isUnavailable: Bool
+
+    public init(_ description: String, isUnavailable: Bool = false) {
+        self.description = description
+        self.isUnavailable = isUnavailable
+    }
+
+    /// postgres-nio's error in one line: the server's own message when it sent one, else what
+    /// happened to the connection.
+    init(_ error: PSQLError) {
+        if let info = error.serverInfo, let message = info[.message] {
+            let state = info[.sqlState] ?? ""
+            // Class 57 (operator intervention: shutdown, crash) and 08 (connection) are transient.
+            self.init("the PostgreSQL server answered: \(message) (SQLSTATE \(state))", isUnavailable: state.hasPrefix("57") || state.hasPrefix("08"))
+            return
+        }
+        switch error.code {
+        case .connectionError:
+            self.init("cannot connect to the PostgreSQL server: \(error.underlying.map { "\($0)" } ?? "no detail")", isUnavailable: true)
+        case .serverClosedConnection, .uncleanShutdown, .clientClosedConnection, .poolClosed:
+            self.init("the connection to the PostgreSQL server closed (\(error.code))", isUnavailable: true)
+        default:
+            self.init("PostgreSQL call failed: \(error.code)")
+        }
+    }
 }

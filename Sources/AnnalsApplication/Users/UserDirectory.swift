@@ -151,7 +151,7 @@ extension AnnalsService {
 
     private func appendUserEvent(_ name: String, _ type: String, _ payload: [String: JSONValue], expected: ExpectedVersion, context: EditContext) throws {
         let metadata = EventMetadata(actor: context.actor, reason: context.reason, correlationID: context.correlationID, account: context.account)
-        _ = try store.append([StreamAppend(stream: UserEvents.stream(name), expected: expected,
+        _ = try writer.append([StreamAppend(stream: UserEvents.stream(name), expected: expected,
                                            events: [ProposedEvent(type: type, payload: JSONValue.object(payload).canonicalBytes, metadata: metadata)])])
     }
 }

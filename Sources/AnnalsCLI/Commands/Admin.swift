@@ -51,6 +51,7 @@ struct Verify: ParsableCommand {
 
     func run() throws {
         let session = Session(options: global)
+        if SharedLog.isAddress(global.storePath) { return try verifyShared(session) }
         let checkpoints = try readCheckpoints(against)
         let trusted = checkpoints.isEmpty ? nil : try trustedKey ?? KeyFiles.load(from: keyOptions.keyPath).publicKeyText
         let service = try session.open(readOnly: true)
@@ -58,10 +59,11 @@ struct Verify: ParsableCommand {
         let result = try service.verify()
         let reports = try trusted.map { try service.check(checkpoints, trustedKey: $0) } ?? []
         let backup = try service.backupHead()
+        let shared = try service.sharedAgreement()
         let newest = reports.filter(\.matches).map(\.position).max()
         let uncovered = checkpoints.isEmpty ? nil : result.events - min(result.events, newest ?? 0)
         if global.json {
-            try session.emit(VerifyReport(verify: result, checkpoints: reports, backup: backup, uncovered: uncovered))
+            try session.emit(VerifyReport(verify: result, checkpoints: reports, backup: backup, uncovered: uncovered, shared: shared))
         }
         if let problem = result.problem { throw CLIError(problem, code: .verificationFailed) }
         if let failed = reports.first(where: { !$0.matches }) {
@@ -78,9 +80,33 @@ struct Verify: ParsableCommand {
         }
         guard !global.json else { return }
         session.say("verified \(result.events) events: hash chain, indexes and all \(result.projections) projections agree (head \(result.head.prefix(16))…)")
+        if let shared {
+            session.say("follows \(shared.source): the shared log holds this history up to position \(shared.position); its head is at \(shared.sharedHead)"
+                        + (shared.sharedHead > shared.position ? " (\(shared.sharedHead - shared.position) events not applied here yet)" : ""))
+        }
         if let backup { session.say("a backup of store \(backup.store) taken \(backup.copiedAt): its log ends at the head it recorded (position \(backup.position))") }
         for report in reports { session.say("checkpoint of position \(report.position) signed \(report.signedAt) (\(report.file)): matches") }
         if let uncovered, uncovered > 0 { session.say("\(uncovered) events after the newest checkpoint are not covered yet") }
+    }
+}
+
+extension Verify {
+    /// `verify --store postgres://…`: the shared log's chain, positions, versions and head (it
+    /// keeps no projections; a follower's verify checks those). Checkpoints work the same.
+    func verifyShared(_ session: Session) throws {
+        let result = try SharedLog.verify(global.storePath)
+        let checkpoints = try readCheckpoints(against)
+        let trusted = checkpoints.isEmpty ? nil : try trustedKey ?? KeyFiles.load(from: keyOptions.keyPath).publicKeyText
+        let reports = try trusted.map { try SharedLog.check(global.storePath, checkpoints, trustedKey: $0) } ?? []
+        if global.json { try session.emit(VerifyReport(verify: result, checkpoints: reports, backup: nil, uncovered: nil, shared: nil)) }
+        if let problem = result.problem { throw CLIError(problem, code: .verificationFailed) }
+        if let failed = reports.first(where: { !$0.matches }) {
+            throw CLIError("verification failed at position \(failed.position): checkpoint in \(failed.file) signed \(failed.signedAt): \(failed.problem ?? "")",
+                           code: .verificationFailed)
+        }
+        guard !global.json else { return }
+        session.say("verified \(result.events) events of the shared log: hash chain, positions and head agree (head \(result.head.prefix(16))…)")
+        for report in reports { session.say("checkpoint of position \(report.position) signed \(report.signedAt) (\(report.file)): matches") }
     }
 }
 
@@ -91,8 +117,9 @@ struct VerifyReport: Encodable {
     let checkpoints: [CheckpointReport]
     let backup: BackupHead?
     let uncovered: UInt64?
+    let shared: SharedAgreement?
 
-    private enum CodingKeys: String, CodingKey { case checkpoints, backup, uncovered }
+    private enum CodingKeys: String, CodingKey { case checkpoints, backup, uncovered, shared }
 
     func encode(to encoder: any Encoder) throws {
         try verify.encode(to: encoder)
@@ -100,6 +127,7 @@ struct VerifyReport: Encodable {
         try container.encode(checkpoints, forKey: .checkpoints)
         try container.encodeIfPresent(backup, forKey: .backup)
         try container.encodeIfPresent(uncovered, forKey: .uncovered)
+        try container.encodeIfPresent(shared, forKey: .shared)
     }
 }
 
@@ -132,13 +160,17 @@ struct Stats: ParsableCommand {
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the raw log as JSONL with hashes (what import-log reads).",
-        discussion: "Example: annals export > annals-log.jsonl")
+        discussion: "Also from a shared log: annals export --store postgres://USER@HOST:PORT/DB.\nExample: annals export > annals-log.jsonl")
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Start at this position.") var since: UInt64 = 1
     @Flag(help: "Write payloads in the current schema (for reading; import-log takes only the stored form).") var upcast = false
 
     func run() throws {
+        if SharedLog.isAddress(global.storePath) {
+            if upcast { throw CLIError("--upcast needs a store (the shared log keeps events as stored): export from a follower's store", code: .usage) }
+            return try SharedLog.forEachEntry(global.storePath, from: since) { print(try $0.exportLine()) }
+        }
         let service = try Session(options: global).open(readOnly: true)
         defer { service.close() }
         try service.forEachEntry(from: since, upcast: upcast) { print(try $0.exportLine()) }
@@ -170,16 +202,21 @@ func readExport(_ path: String, until limit: UInt64 = .max, _ sink: (RecordedEve
 struct ImportLog: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import-log",
-        abstract: "Rebuild an identical log (same positions, same hashes, verified) in a new store from an export.",
-        discussion: "Example: annals import-log annals-log.jsonl --into ./restored-store")
+        abstract: "Rebuild an identical log (same positions, same hashes, verified) in a new store, or a shared log, from an export.",
+        discussion: """
+        Into a shared log (--into postgres://USER@HOST:PORT/DB, after annals migrate --store ADDRESS) the \
+        database must be empty, or hold the export's first events (an interrupted import-log, which it continues).
+        Example: annals import-log annals-log.jsonl --into ./restored-store
+        """)
 
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The export file ('-' for stdin).") var file: String
-    @Option(help: ArgumentHelp("The new store's directory (must not hold a store).", valueName: "path")) var into: String
+    @Option(help: ArgumentHelp("The new store's directory (must not hold a store), or a shared log's address.", valueName: "path|address")) var into: String
 
     func run() throws {
         let session = Session(options: global)
-        let result = try AnnalsService.restore(into: into) { sink in try readExport(file, sink) }
+        let result = SharedLog.isAddress(into) ? try SharedLog.restore(into: into) { sink in try readExport(file, sink) }
+            : try AnnalsService.restore(into: into) { sink in try readExport(file, sink) }
         if global.json { return try session.emit(result) }
         session.say("restored \(result.events) events into \(result.store); head \(result.head) verified")
     }

@@ -63,6 +63,7 @@ struct CheckpointCommand: ParsableCommand {
 
     func run() throws {
         let key = try KeyFiles.load(from: keyOptions.keyPath)
+        if SharedLog.isAddress(global.storePath) { return print(try SharedLog.checkpoint(global.storePath, key: key).line()) }
         let service = try Session(options: global).open(readOnly: true)
         defer { service.close() }
         print(try service.checkpoint(key: key).line())

@@ -8,7 +8,8 @@ struct Migrate: ParsableCommand {
         abstract: "Bring a store to this annals' format: apply pending store-format migrations, then rebuild what they affect.",
         discussion: """
         Each migration runs in its own write transaction and is recorded in the store; a run that is \
-        interrupted is completed by the next. A store migrated by a newer annals is refused.
+        interrupted is completed by the next. A store migrated by a newer annals is refused. With \
+        --store postgres://USER@HOST:PORT/DB it sets up or updates a shared log's schema.
         Example: annals migrate --plan; annals migrate
         """)
 
@@ -17,6 +18,7 @@ struct Migrate: ParsableCommand {
 
     func run() throws {
         let session = Session(options: global)
+        if SharedLog.isAddress(global.storePath) { return try migrateShared(session) }
         if plan {
             let plan = try StoreMaintenance.plan(at: global.storePath)
             if global.json { return try session.emit(plan) }
@@ -39,6 +41,23 @@ struct Migrate: ParsableCommand {
         } else if done.plan.pending.isEmpty {
             session.say("the store is up to date (format \(done.format))")
         }
+    }
+}
+
+extension Migrate {
+    /// `migrate --store postgres://…`: the shared log's schema, from the SQL files under
+    /// migrations/postgres, each applied once and recorded in annals_migrations.
+    func migrateShared(_ session: Session) throws {
+        if plan {
+            let pending = try SharedLog.pendingMigrations(global.storePath)
+            if global.json { return session.emit(.object(["pending": .array(pending.map(JSONValue.string))])) }
+            session.say(pending.isEmpty ? "the shared log's schema is up to date" : "pending schema migrations: \(pending.joined(separator: ", "))")
+            return
+        }
+        let result = try SharedLog.migrate(global.storePath)
+        if global.json { return try session.emit(result) }
+        for id in result.applied { session.say("applied \(id)") }
+        if result.applied.isEmpty { session.say("the shared log's schema is up to date (\(result.all.joined(separator: ", ")))") }
     }
 }
 

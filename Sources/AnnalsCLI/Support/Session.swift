@@ -15,6 +15,10 @@ struct Session {
     /// Opens the existing store; a missing one is an error and nothing is created. `readOnly`
     /// opens it without write access: nothing is written, so it works on a read-only copy.
     func open(readOnly: Bool = false) throws -> AnnalsService {
+        if SharedLog.isAddress(options.storePath) {
+            throw CLIError("a shared log keeps no projections: read and edit through a follower's store (annals follow --from \(options.storePath) --store DIR, then --store DIR); "
+                           + "migrate, verify, export and import-log --into take the address itself", code: .usage)
+        }
         let service = try AnnalsService.open(at: options.storePath, readOnly: readOnly)
         if service.readsWithoutLock {
             FileHandle.standardError.write(Data("annals: reading without the store's lock file (missing, or not writable by you); results are exact unless a writer runs meanwhile\n".utf8))

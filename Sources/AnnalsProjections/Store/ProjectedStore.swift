@@ -124,6 +124,7 @@ public final class ProjectedStore: EventLog {
     @discardableResult
     public func append(_ appends: [StreamAppend]) throws -> [RecordedEvent] {
         try environment.write { txn in
+            if let source = try log.replicaSource(in: txn) { throw ProjectionError.replicaWrite(source: source) }
             try requireFresh(ProjectionName.allCases, in: txn)
             let outcome = try log.append(appends, in: txn)
             guard !outcome.alreadyStored, let first = outcome.events.first else { return outcome.events }

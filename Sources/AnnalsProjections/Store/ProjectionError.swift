@@ -10,6 +10,11 @@ public enum ProjectionError: Error, Equatable, Sendable, CustomStringConvertible
     case checkpointsDiverge(positions: [String: UInt64])
     /// Another process is rebuilding, migrating or verifying into this store's projections.
     case busy(detail: String)
+    /// An append to a follower's replica, whose events come only from the shared log it follows.
+    case replicaWrite(source: String)
+    /// The shared log no longer holds the history this follower copied: it was rewritten, cut
+    /// short, or the follower was pointed at another log.
+    case replicaDiverged(source: String, detail: String)
 
     public var description: String {
         switch self {
@@ -27,6 +32,10 @@ public enum ProjectionError: Error, Equatable, Sendable, CustomStringConvertible
             return "the projections reflect different log positions (\(list)); run: annals rebuild"
         case let .busy(detail):
             return detail
+        case let .replicaWrite(source):
+            return "this store follows the shared log \(source); edits go there: make them with annals through this store, never to its copy of the log"
+        case let .replicaDiverged(source, detail):
+            return "the shared log \(source) does not hold the history this follower copied: \(detail); nothing was applied: check the shared log (annals verify --store ADDRESS) and start a new follower if it was rebuilt"
         }
     }
 }

@@ -1,0 +1,91 @@
+import AnnalsCore
+import AnnalsPostgres
+public import AnnalsProjections
+import Foundation
+
+/// `annals follow`: a store kept up with the shared log, its projections local.
+public final class Following {
+    /// What happened, for the caller to report.
+    public enum Event: Sendable {
+        /// A batch was applied: the follower's head, and the shared head it is heading for.
+        case applied(position: UInt64, target: UInt64)
+        /// The follower holds every event the shared log held when it last looked.
+        case caughtUp(position: UInt64)
+        /// The shared log cannot be reached; the follower keeps trying.
+        case unavailable(String)
+    }
+
+    public let follower: LogFollower
+    private let store: ProjectedStore
+    private let log: PostgresEventLog
+
+    private init(follower: LogFollower, store: ProjectedStore, log: PostgresEventLog) {
+        self.follower = follower
+        self.store = store
+        self.log = log
+    }
+
+    /// Opens (creating it when missing) the store at `path` as the follower of the shared log at
+    /// `address`, after checking the shared log's schema and that it holds the history the store
+    /// already copied. A store with a log of its own is refused; nothing is created on failure.
+    public static func start(from address: String, store path: String) throws -> Following {
+        let log = try SharedLog.opened(address)
+        let existed = AnnalsService.storeExists(at: path)
+        let directoryExisted = FileManager.default.fileExists(atPath: path)
+        let store: ProjectedStore
+        do { store = try ProjectedStore(path: path, create: true) } catch {
+            log.close()
+            throw error
+        }
+        let follower = LogFollower(store: store, source: log, address: log.target.description)
+        do {
+            try follower.adopt()
+        } catch {
+            store.close()
+            log.close()
+            if !existed { ProjectedStore.removeCreated(at: path, directoryExisted: directoryExisted) }
+            throw error
+        }
+        return Following(follower: follower, store: store, log: log)
+    }
+
+    /// Applies what the shared log holds now, in batches; returns the position reached.
+    public func catchUp(_ report: (Event) -> Void = { _ in }) throws -> UInt64 {
+        let done = try follower.catchUp { position, target in report(.applied(position: position, target: target)) }
+        report(.caughtUp(position: done))
+        return done
+    }
+
+    /// Follows until `stop` returns true: applies new events as they commit, looking every
+    /// `interval` when there are none. While the shared log cannot be reached it reports that
+    /// once and keeps trying, every second; anything else (a damaged replica, a rewritten shared
+    /// history) ends it with the error.
+    public func run(interval: Duration, stop: () -> Bool, _ report: (Event) -> Void) throws {
+        var unavailable = false
+        var reported: UInt64?
+        while !stop() {
+            do {
+                let before = try follower.position()
+                let done = try follower.catchUp { position, target in report(.applied(position: position, target: target)) }
+                if unavailable || reported != done { report(.caughtUp(position: done)) }
+                unavailable = false
+                reported = done
+                if done == before { sleep(interval) }
+            } catch let error as PostgresLogError where error.isUnavailable {
+                if !unavailable { report(.unavailable(error.description)) }
+                unavailable = true
+                sleep(.seconds(1))
+            }
+        }
+    }
+
+    private func sleep(_ duration: Duration) {
+        Thread.sleep(forTimeInterval: Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+    }
+
+    /// Closes the store and the connection.
+    public func close() {
+        store.close()
+        log.close()
+    }
+}

@@ -1,0 +1,78 @@
+import AnnalsCore
+import AnnalsPostgres
+import AnnalsProjections
+import AnnalsRecords
+import Foundation
+
+/// How a follower's store edits: every append goes to the shared log, and returns once this
+/// follower has applied it, so the editor (and a client of `annals serve`) reads its own writes.
+/// Current states come from the follower's projections, brought up to the shared head before the
+/// first edit reads one; a state that is stale by then makes the append conflict, never overwrite.
+///
+/// When the shared log cannot be reached, an append is retried unchanged (same event ids, so a
+/// commit whose answer was lost is returned as stored, never doubled) for `patience`, then refused
+/// with what happened.
+final class SharedLogWriter: EventLog, RecordStateSource {
+    let follower: LogFollower
+    let patience: Duration
+    private var synced = false
+
+    init(follower: LogFollower, patience: Duration = .seconds(15)) {
+        self.follower = follower
+        self.patience = patience
+    }
+
+    private var store: ProjectedStore { follower.store }
+
+    func currentState(of id: RecordID) throws -> RecordState? {
+        if !synced {
+            try retrying("read the shared log's head") { _ = try follower.catchUp() }
+            synced = true
+        }
+        return try store.currentState(of: id)
+    }
+
+    @discardableResult
+    func append(_ appends: [StreamAppend]) throws -> [RecordedEvent] {
+        let events = try retrying("append to the shared log") { try follower.source.append(appends) }
+        guard let last = events.map(\.position).max() else { return events }
+        do {
+            try retrying("apply the edit here") { _ = try follower.catchUp(until: last) }
+        } catch {
+            throw ApplicationError("the edit is in the shared log (position \(last)) but this follower could not apply it yet: \(error); "
+                                   + "annals follow --store \(store.path) applies it once the shared log answers")
+        }
+        return events
+    }
+
+    /// Runs `body`, again while the shared log is unavailable, for up to `patience`.
+    private func retrying<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        let deadline = ContinuousClock.now + patience
+        var pause = 0.1
+        while true {
+            do {
+                return try body()
+            } catch let error as PostgresLogError where error.isUnavailable {
+                guard ContinuousClock.now < deadline else {
+                    throw ApplicationError("could not \(what) at \(follower.address) for \(patience.components.seconds) s: \(error); "
+                                           + "nothing was changed unless the shared log shows it: check with annals history, then run the command again")
+                }
+                Thread.sleep(forTimeInterval: pause)
+                pause = min(pause * 2, 1)
+            } catch let error as PostgresLogError {
+                throw ApplicationError("the shared log at \(follower.address) failed: \(error)")
+            }
+        }
+    }
+
+    // Reads are the follower's own copy.
+    func readStream(_ stream: StreamID, from version: UInt64, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {
+        try store.readStream(stream, from: version, direction: direction, limit: limit)
+    }
+    func readLog(from position: UInt64, limit: Int) throws -> [RecordedEvent] { try store.readLog(from: position, limit: limit) }
+    func event(id: UUID) throws -> RecordedEvent? { try store.event(id: id) }
+    func event(at position: UInt64) throws -> RecordedEvent? { try store.event(at: position) }
+    func streamHead(_ stream: StreamID) throws -> StreamHead? { try store.streamHead(stream) }
+    func head() throws -> LogHead { try store.head() }
+    func verify() throws -> VerificationReport { try store.verify() }
+}

@@ -1,0 +1,74 @@
+import AnnalsApplication
+import ArgumentParser
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `annals follow`: keep a local store's projections up with a shared log.
+struct Follow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Keep a local store up with a shared PostgreSQL log: its copy of the log and every projection, applied as events commit.",
+        discussion: """
+        The store (--store) is created when missing and becomes the shared log's follower: every read \
+        command works on it, and edits made through it (annals correct …, annals serve) go to the \
+        shared log and return once applied here. Each batch of events and the projections' checkpoint \
+        commit together, so a follower stopped or killed at any moment resumes without gap or double. \
+        Stops on SIGTERM or SIGINT; waits and retries while the shared log cannot be reached. The \
+        password comes from PGPASSWORD or the file PGPASSFILE_ANNALS names.
+        Example: annals follow --from postgres://annals@db1:5432/annals --store ./annals-follower
+        """)
+
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("The shared log: postgres://USER@HOST:PORT/DB.", valueName: "address")) var from: String
+    @Flag(help: "Apply what the shared log holds now, then stop.") var once = false
+    @Option(help: "How often to look for new events when caught up, in milliseconds.") var interval = 50
+
+    func validate() throws {
+        guard SharedLog.isAddress(from) else { throw ValidationError("--from \(from) is not a shared log: give postgres://USER@HOST:PORT/DB") }
+        guard !SharedLog.isAddress(global.storePath) else { throw ValidationError("--store is the local directory to keep up to date, not an address") }
+        if interval < 1 { throw ValidationError("--interval must be at least 1 millisecond") }
+    }
+
+    func run() throws {
+        let session = Session(options: global)
+        let following = try Following.start(from: from, store: global.storePath)
+        defer { following.close() }
+        let address = following.follower.address
+        let report: (Following.Event) -> Void = { event in
+            switch event {
+            case let .applied(position, target):
+                if global.json { session.emit(.object(["applied": .integer(Int64(position)), "target": .integer(Int64(target))])) }
+            case let .caughtUp(position):
+                if global.json { session.emit(.object(["caughtUp": .integer(Int64(position))])) }
+                else { session.say("annals: \(global.storePath) follows \(address) up to position \(position)") }
+            case let .unavailable(problem):
+                FileHandle.standardError.write(Data("annals: the shared log cannot be reached (\(problem)); retrying every second\n".utf8))
+            }
+            fflush(nil)
+        }
+        if once {
+            _ = try following.catchUp(report)
+            return
+        }
+        StopSignal.install()
+        try following.run(interval: .milliseconds(interval), stop: { StopSignal.requested }, report)
+        if !global.json { session.say("annals: stopped at position \(try following.follower.position())") }
+    }
+}
+
+/// SIGTERM and SIGINT ask a long-running command to stop between two steps.
+enum StopSignal {
+    private static let flag = Atomic<Bool>(false)
+
+    static var requested: Bool { flag.load(ordering: .relaxed) }
+
+    static func install() {
+        #if canImport(Glibc)
+        signal(SIGTERM) { _ in StopSignal.flag.store(true, ordering: .relaxed) }
+        signal(SIGINT) { _ in StopSignal.flag.store(true, ordering: .relaxed) }
+        #endif
+    }
+}

@@ -1,0 +1,128 @@
+public import AnnalsCore
+import AnnalsLMDB
+import Foundation
+
+extension ProjectedStore {
+    /// The address of the shared log this store follows, or nil for a store with a log of its own.
+    public func replicaSource() throws -> String? { try log.replicaSource() }
+
+    /// Stores `events` (read from the shared log: consecutive, in log order, as stored) in this
+    /// replica's log and applies them to every projection, in one LMDB transaction with the
+    /// projections' checkpoint: a crash leaves either all of them or none, and an event is applied
+    /// exactly once. Events the replica already holds are skipped once their hash is shown to be
+    /// the one it holds; a first new event that does not follow the replica's head is left for the
+    /// next read (another process applied past it meanwhile). Returns the replica's head position.
+    @discardableResult
+    public func replicate(_ events: [RecordedEvent]) throws -> UInt64 {
+        try environment.write { txn in
+            guard let source = try log.replicaSource(in: txn) else {
+                throw EventLogError.invalidInput(field: "store", value: path, fix: "it is not a follower's store; run annals follow --from ADDRESS --store DIR on a new directory")
+            }
+            let head = try log.readHead(in: txn)
+            let held = events.prefix { $0.position <= head.position }
+            if let last = held.last, let ours = try log.event(at: last.position, in: txn), ours.hash != last.hash {
+                throw ProjectionError.replicaDiverged(source: source, detail: "its event at position \(last.position) differs from the one this follower applied")
+            }
+            let fresh = Array(events.dropFirst(held.count))
+            guard let first = fresh.first, first.position == head.position + 1 else { return head.position }
+            guard first.hash == RecordCodec.chainHash(previous: head.hash, record: RecordCodec.encode(
+                position: first.position, streamVersion: first.streamVersion, recordedAt: first.recordedAt, stream: first.stream,
+                event: ProposedEvent(id: first.id, type: first.type, schemaVersion: first.schemaVersion, payload: first.payload, metadata: first.metadata)))
+            else {
+                throw ProjectionError.replicaDiverged(source: source, detail: "its event at position \(first.position) does not chain to this follower's head \(head.hashHex.prefix(16))…")
+            }
+            try log.restore(fresh, in: txn)
+            try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn).apply(fresh, in: txn)
+            return fresh.last?.position ?? head.position
+        }
+    }
+}
+
+/// Keeps a follower's store (a local LMDB store: a replica of the shared log plus its
+/// projections) up with the shared log, which may live in PostgreSQL or anywhere an `EventLog`
+/// can be read.
+///
+/// It reads the shared log from the replica's head on, in batches, and commits each batch to the
+/// replica's log and projections together (`ProjectedStore.replicate`): a follower killed at any
+/// moment resumes from its last commit with no gap and no event applied twice. Several processes
+/// may follow into the same store at once; each batch is applied once, by whichever commits first.
+public final class LogFollower {
+    public let store: ProjectedStore
+    public let source: any EventLog
+    public let address: String
+
+    /// Follows `source` (known to people as `address`) into `store`, a follower's store (see
+    /// `adopt` for making one). Nothing is read or written yet.
+    public init(store: ProjectedStore, source: any EventLog, address: String) {
+        self.store = store
+        self.source = source
+        self.address = address
+    }
+
+    /// Makes `store` this shared log's follower: an empty store becomes one; a store already
+    /// following it (under this address or another) continues once its history is found in the
+    /// shared log; a store with a log of its own is refused and left untouched.
+    public func adopt() throws {
+        let (current, head) = try store.environment.read { txn in (try store.log.replicaSource(in: txn), try store.log.readHead(in: txn)) }
+        if current == nil && head.position > 0 {
+            throw EventLogError.invalidInput(field: "--store", value: store.path,
+                                             fix: "it holds a log of its own (\(head.position) events); follow into a new directory, or move its log with export and import-log")
+        }
+        try checkHistory()
+        if current != address {
+            try store.environment.write { txn in try store.log.setReplicaSource(address, in: txn) }
+        }
+    }
+
+    /// Checks that the shared log holds, at the replica's head position, the event the replica
+    /// holds there (same hash): the history was not rewritten or cut short since it was copied.
+    public func checkHistory() throws {
+        let local = try store.log.head()
+        guard local.position > 0 else { return }
+        let shared = try source.event(at: local.position)
+        guard let shared else {
+            throw ProjectionError.replicaDiverged(source: address, detail: "it ends before position \(local.position), which this follower applied")
+        }
+        guard shared.hash == local.hash else {
+            throw ProjectionError.replicaDiverged(source: address, detail: "its event at position \(local.position) differs from the one this follower applied")
+        }
+    }
+
+    /// The replica's head position: every event up to it is applied to every projection.
+    public func position() throws -> UInt64 { try store.log.head().position }
+
+    /// Applies what the shared log holds past the replica's head, `batchSize` events a
+    /// transaction, up to `until` (default: the shared head when the call starts). Returns the
+    /// position reached. `progress` gets (position reached, target) after each batch.
+    @discardableResult
+    public func catchUp(until: UInt64? = nil, batchSize: Int = 1000, progress: (UInt64, UInt64) -> Void = { _, _ in }) throws -> UInt64 {
+        let target = try until ?? source.head().position
+        var done = try position()
+        while done < target {
+            let batch = try source.readLog(from: done + 1, limit: min(batchSize, Int(clamping: target - done)))
+            guard !batch.isEmpty else {
+                throw ProjectionError.replicaDiverged(source: address, detail: "it says its head is at \(target) but holds no event at \(done + 1)")
+            }
+            done = try store.replicate(batch)
+            progress(done, target)
+        }
+        return done
+    }
+
+    /// Catches up until the replica reflects `position`, polling every `interval`, for at most
+    /// `timeout`. Returns whether it got there.
+    public func wait(until position: UInt64, timeout: Duration, interval: Duration = .milliseconds(20)) throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if try catchUp(until: min(position, try source.head().position)) >= position { return true }
+            guard ContinuousClock.now < deadline else { return false }
+            Thread.sleep(forTimeInterval: Double(interval.components.attoseconds) / 1e18 + Double(interval.components.seconds))
+        }
+    }
+
+    /// How many events the shared log holds past the replica's head.
+    public func lag() throws -> UInt64 {
+        let shared = try source.head().position, local = try position()
+        return shared > local ? shared - local : 0
+    }
+}
