@@ -7,6 +7,8 @@ import NIOCore
 /// `annals serve`: the store over HTTP, JSON in and out (described in `docs/openapi.yaml`), with
 /// the actor of every edit the authenticated user, a live log subscription, and the history
 /// browser at `/`. The CLI keeps working beside it (LMDB serialises writers across processes).
+/// On a follower's store, edits go to the shared log and are answered once applied here (a client
+/// reads its own writes), and the shared log's other events are applied between requests.
 public enum AnnalsServer {
     /// Serves the store at `path` until SIGTERM or SIGINT, then stops accepting, lets requests in
     /// flight finish (an acknowledged edit is a synced commit) and closes the store.
@@ -36,12 +38,17 @@ public enum AnnalsServer {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "annals"),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
+        let following = gate.isFollower ? Task { await SharedLogFollowing.run(gate: gate, logger: logger) } : nil
         do {
             try await app.runService()
         } catch {
+            following?.cancel()
+            await following?.value
             await gate.close()
             throw error
         }
+        following?.cancel()
+        await following?.value
         await gate.close()
     }
 }

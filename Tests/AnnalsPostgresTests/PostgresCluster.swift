@@ -28,8 +28,18 @@ final class PostgresCluster: @unchecked Sendable {
         port = Self.freePort()
         if asPostgres { try run("/bin/chown", ["-R", "postgres:postgres", directory], asPostgres: false) }
         try run("\(bin)/initdb", ["-D", "\(directory)/data", "-A", "trust", "-U", "annals", "--no-sync", "-E", "UTF8"])
+        try start()
+    }
+
+    /// Starts the server (again), listening on `listen` (loopback unless given).
+    func start(listen: String = "127.0.0.1") throws {
         try run("\(bin)/pg_ctl", ["-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-o",
-                                  "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off", "start"])
+                                  "-p \(port) -k \(directory) -c listen_addresses=\(listen) -c fsync=off", "start"])
+    }
+
+    /// Stops the server at once, as a crash or a failover would (clients' connections break).
+    func stop() throws {
+        try run("\(bin)/pg_ctl", ["-D", "\(directory)/data", "-m", "immediate", "-w", "stop"])
     }
 
     deinit {

@@ -141,3 +141,16 @@ extension AnnalsService {
         return SharedAgreement(source: address, position: try follower.position(), sharedHead: try log.head().position)
     }
 }
+
+extension AnnalsService {
+    /// On a follower's store opened for writing: applies up to `limit` events the shared log holds
+    /// past this store's head, in one transaction. Returns how many (0 on a store of its own).
+    @discardableResult
+    public func applyShared(limit: Int = 1000) throws -> UInt64 {
+        guard let follower else { return 0 }
+        let before = try follower.position()
+        let target = try follower.source.head().position
+        guard target > before else { return 0 }
+        return try follower.catchUp(until: min(target, before + UInt64(limit))) - before
+    }
+}

@@ -67,6 +67,13 @@ enum StopSignal {
 
     static func install() {
         #if canImport(Glibc)
+        // A parent may have started this process with the signals blocked (they are inherited):
+        // unblock them, or a stop request would wait forever.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGTERM)
+        sigaddset(&set, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         signal(SIGTERM) { _ in StopSignal.flag.store(true, ordering: .relaxed) }
         signal(SIGINT) { _ in StopSignal.flag.store(true, ordering: .relaxed) }
         #endif

@@ -1,0 +1,167 @@
+import AnnalsTesting
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Followers: local LMDB stores kept up with a shared PostgreSQL log, edited through, killed and
+/// cut off, all with the real `annals` binary on a private cluster.
+@Suite("Followers of a shared PostgreSQL log", .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
+struct FollowerTests {
+    @Test("4 processes on 2 followers append at once: nothing lost, doubled or reordered, and both followers converge")
+    func concurrentWritersConverge() throws {
+        let work = try FollowerWorkspace(database: "converge")
+        let followers = [work.store("f1"), work.store("f2")]
+        for store in followers { try work.expectOK(["follow", "--from", work.address, "--store", store, "--once"]) }
+        let daemons = try followers.map { try work.startFollowing($0) }
+        let perWriter = 12
+        // Each writer is a sequence of annals processes on its follower: creates, and a correction
+        // of every third record it made, each acknowledged only once applied on that follower.
+        let acknowledged = Collected<(writer: Int, id: String, edit: String)>(), failures = Collected<String>()
+        inParallel(4) { writer in
+            let store = followers[writer % 2]
+            for index in 0..<perWriter {
+                let id = "event/writer\(writer)-\(index)"
+                let created = try? work.run(["create", "event", "--store", store, "--set", "id=\(id)", "--set", "kind=meeting",
+                                             "--set", "title=Cuộc họp \(index) của nhóm \(writer)", "--set", "date=2024-0\(1 + index % 9)-1\(writer)"],
+                                            actor: "người viết \(writer)")
+                guard let created, created.status == 0 else { failures.add("create \(id): \(created?.stderr ?? "did not run")"); continue }
+                acknowledged.add((writer, id, "create"))
+                guard index % 3 == 2 else { continue }
+                let corrected = try? work.run(["correct", id, "--store", store, "--set", "title=Cuộc họp \(index) của nhóm \(writer) (đã sửa)",
+                                               "--reason", "Sửa tên cuộc họp"], actor: "người viết \(writer)")
+                if let corrected, corrected.status == 0 { acknowledged.add((writer, id, "correct")) } else {
+                    failures.add("correct \(id): \(corrected?.stderr ?? "did not run")")
+                }
+            }
+        }
+        for daemon in daemons { daemon.terminate() }
+        for daemon in daemons { daemon.waitUntilExit() }
+        #expect(daemons.allSatisfy { $0.terminationStatus == 0 }, "a follow process did not stop cleanly on SIGTERM")
+        #expect(failures.all.isEmpty, "\(failures.all)")
+        let expected = 4 * perWriter + 4 * (perWriter / 3)
+        #expect(acknowledged.all.count == expected, "acknowledged \(acknowledged.all.count) of \(expected) edits")
+
+        for store in followers { try work.expectOK(["follow", "--from", work.address, "--store", store, "--once"]) }
+        let shared = try work.export(work.address)
+        let lines = try FollowerWorkspace.lines(shared)
+        #expect(lines.count == expected, "the shared log holds \(lines.count) events for \(expected) acknowledged edits")
+        #expect(lines.map { ($0["position"] as? NSNumber)?.intValue ?? 0 } == Array(1...lines.count), "positions are not gapless and in order")
+        // Every acknowledged edit is in the log exactly once, and each writer's edits in its order.
+        for writer in 0..<4 {
+            let mine = acknowledged.all.filter { $0.writer == writer }
+            let found = lines.filter { (($0["stream"] as? String) ?? "").hasPrefix("event/writer\(writer)-") }
+            #expect(found.count == mine.count, "writer \(writer): \(found.count) events for \(mine.count) acknowledged edits")
+            let order = found.map { "\($0["stream"] as? String ?? "") \(($0["type"] as? String ?? "").hasSuffix("Created") ? "create" : "correct")" }
+            #expect(order == mine.map { "\($0.id) \($0.edit)" }, "writer \(writer)'s edits are not in the log in the order they were acknowledged")
+        }
+        // Both followers hold the shared log byte for byte, and the same projections, and verify.
+        for store in followers {
+            #expect(try work.export(store) == shared, "\(store) does not hold the shared log")
+            let verified = try work.expectOK(["verify", "--store", store])
+            #expect(verified.contains("its head is at \(expected)") && verified.contains("all 4 projections agree"), "\(verified)")
+        }
+        let listed = try followers.map { try work.expectOK(["list", "event", "--store", $0, "--json"]) }
+        #expect(listed[0] == listed[1] && listed[0].split(separator: "\n").count == 4 * perWriter)
+        #expect(listed[0].contains("Cuộc họp 2 của nhóm 3 (đã sửa)"))
+        let aggregates = try followers.map { try work.expectOK(["aggregates", "--store", $0, "--json"]) }
+        #expect(aggregates[0] == aggregates[1] && !aggregates[0].isEmpty)
+        #expect(try work.expectOK(["verify", "--store", work.address]).contains("verified \(expected) events of the shared log"))
+    }
+
+    @Test("an LMDB log moves to PostgreSQL and back with the same positions and hashes; a follower killed mid-batch resumes without gap or double")
+    func moveAndKillFollower() throws {
+        let work = try FollowerWorkspace(database: "moved")
+        let count = 8000
+        let input = work.directory.appending("records.jsonl")
+        try FollowerWorkspace.records(prefix: "moved", count: count).write(toFile: input, atomically: true, encoding: .utf8)
+        let local = work.store("local")
+        try work.expectOK(["init", "--store", local])
+        try work.expectOK(["import", input, "--store", local])
+        let exported = try work.export(local)
+        let file = work.directory.appending("local.jsonl")
+        try exported.write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try work.expectOK(["import-log", file, "--into", work.address]).contains("restored \(count) events"))
+        #expect(try work.export(work.address) == exported, "the shared log's export differs from the LMDB store's it was imported from")
+        // A second import-log of the same file continues past what is there: nothing to add.
+        try work.expectOK(["import-log", file, "--into", work.address])
+        #expect(try work.export(work.address) == exported)
+
+        let follower = work.store("follower")
+        let process = try work.startFollowing(follower)
+        var seen: UInt64 = 0
+        let deadline = Date().addingTimeInterval(120)
+        while seen < 1000 && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+            seen = FileManager.default.fileExists(atPath: follower + "/data.mdb") ? (try? work.position(follower)) ?? 0 : 0
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let atKill = try work.position(follower)
+        #expect(atKill > 0 && atKill < UInt64(count), "the follower was killed at position \(atKill) of \(count): not mid-way, so this run proves less")
+        #expect(atKill % 1000 == 0, "a batch was half-applied: position \(atKill)")
+        #expect(try work.expectOK(["follow", "--from", work.address, "--store", follower, "--once"]).contains("up to position \(count)"))
+        #expect(try work.export(follower) == exported, "the resumed follower's log differs from the shared log")
+        #expect(try work.expectOK(["verify", "--store", follower]).contains("all 4 projections agree"))
+        #expect(try work.expectOK(["list", "event", "--store", follower, "--json"]) == work.expectOK(["list", "event", "--store", local, "--json"]))
+        #expect(try work.expectOK(["aggregates", "--store", follower, "--json"]) == work.expectOK(["aggregates", "--store", local, "--json"]))
+
+        // And back: the shared log's export into a new LMDB store.
+        let sharedFile = work.directory.appending("shared.jsonl")
+        try work.export(work.address).write(toFile: sharedFile, atomically: true, encoding: .utf8)
+        let back = work.store("back")
+        try work.expectOK(["import-log", sharedFile, "--into", back])
+        #expect(try work.export(back) == exported)
+        // A follower's store takes no edits of its own into its copy of the log, and an LMDB store
+        // with a log of its own cannot become a follower.
+        let refused = try work.run(["follow", "--from", work.address, "--store", local, "--once"])
+        #expect(refused.status == 1 && refused.stderr.contains("it holds a log of its own"), "\(refused.stderr)")
+    }
+
+    @Test("PostgreSQL restarted during appends: writers wait and retry, nothing acknowledged is lost or doubled")
+    func serverRestartDuringAppends() throws {
+        let work = try FollowerWorkspace(database: "restart")
+        let store = work.store("f1")
+        try work.expectOK(["follow", "--from", work.address, "--store", store, "--once"])
+        let outcomes = Collected<(id: String, status: Int32, stderr: String, started: Date, ended: Date)>()
+        let restarted = Collected<(Date, Date)>()
+        inParallel(3) { lane in
+            if lane == 2 {
+                // Once some edits are in, stop the server at once and start it again 2 s later.
+                while outcomes.all.filter({ $0.status == 0 }).count < 6 { Thread.sleep(forTimeInterval: 0.05) }
+                let stopped = Date()
+                try? work.cluster.stop()
+                Thread.sleep(forTimeInterval: 2)
+                try? work.cluster.start()
+                restarted.add((stopped, Date()))
+                return
+            }
+            for index in 0..<25 {
+                let id = "event/restart\(lane)-\(index)"
+                let started = Date()
+                let result = try? work.run(["create", "event", "--store", store, "--set", "id=\(id)", "--set", "kind=visit",
+                                            "--set", "title=Chuyến thăm \(index)", "--set", "date=2023-05-0\(1 + index % 9)"])
+                outcomes.add((id, result?.status ?? -1, result?.stderr ?? "did not run", started, Date()))
+            }
+        }
+        guard let (stopped, started) = restarted.all.first else { Issue.record("the server was not restarted"); return }
+        let all = outcomes.all
+        let spanning = all.filter { $0.started < started && $0.ended > stopped }
+        #expect(!spanning.isEmpty, "no edit was under way while the server was down")
+        // Failures, if any, are one clear line, never a crash; a client retries them.
+        for failed in all where failed.status != 0 {
+            #expect(failed.status == 1 && failed.stderr.hasPrefix("error: ") && failed.stderr.contains("shared log"), "\(failed.id): \(failed.status) \(failed.stderr)")
+            let retried = try work.run(["create", "event", "--store", store, "--set", "id=\(failed.id)", "--set", "kind=visit", "--set", "title=Chuyến thăm", "--set", "date=2023-05-01"])
+            #expect(retried.status == 0 || retried.stderr.contains("already exists"), "retry of \(failed.id): \(retried.stderr)")
+        }
+        let acknowledged = all.filter { $0.status == 0 }.map(\.id)
+        #expect(acknowledged.count >= 40, "only \(acknowledged.count) of 50 edits were acknowledged through a 2-second restart")
+        let streams = try FollowerWorkspace.lines(work.export(work.address)).compactMap { $0["stream"] as? String }
+        for id in acknowledged { #expect(streams.filter { $0 == id }.count == 1, "\(id) is in the shared log \(streams.filter { $0 == id }.count) times") }
+        #expect(Set(streams).count == streams.count && streams.count == 50, "\(streams.count) events for 50 records")
+        try work.expectOK(["follow", "--from", work.address, "--store", store, "--once"])
+        #expect(try work.expectOK(["verify", "--store", store]).contains("its head is at 50"))
+    }
+}
