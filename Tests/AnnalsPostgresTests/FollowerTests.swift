@@ -165,3 +165,65 @@ struct FollowerTests {
         #expect(try work.expectOK(["verify", "--store", store]).contains("its head is at 50"))
     }
 }
+
+/// `annals serve` on a follower's store.
+@Suite("annals serve on a follower", .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
+struct FollowerServerTests {
+    @Test("serves reads locally, sends edits to the shared log and answers once applied; edits from another follower appear")
+    func serveOnFollower() throws {
+        let work = try FollowerWorkspace(database: "serve")
+        let (writer, served) = (work.store("writer"), work.store("served"))
+        for store in [writer, served] { try work.expectOK(["follow", "--from", work.address, "--store", store, "--once"]) }
+        try work.expectOK(["import", RepositoryFiles.path("docs/examples/demo-article.txt"), RepositoryFiles.path("docs/examples/seed-facts.jsonl"),
+                           "--store", writer])
+        // A user added through one follower is a stream of the shared log: known to every follower.
+        let added = try work.expectOK(["user", "add", "lan", "--role", "editor", "--json", "--store", writer])
+        let token = (try JSONSerialization.jsonObject(with: Data(added.utf8)) as? [String: Any])?["token"] as? String ?? ""
+
+        let (process, out, _) = try work.annals.start(["serve", "--store", served, "--port", "0"], environment: ["CI": "true"], captureErrors: true)
+        defer { process.terminate(); process.waitUntilExit() }
+        var line = Data()
+        while !line.contains(0x0A) {
+            let byte = out.fileHandleForReading.readData(ofLength: 1)
+            guard !byte.isEmpty else { Issue.record("annals serve exited before listening"); return }
+            line += byte
+        }
+        let port = Int(String(decoding: line, as: UTF8.self).split(separator: ":").last?.split(separator: "/").first ?? "") ?? 0
+        let probe = HTTPProbe(port: port)
+        let id = "event/lang-son-2021-ngo-aid"
+        // The server applies the import and the user from the shared log between requests.
+        var current = try probe.request("GET", "/records/\(id)", token: token)
+        let deadline = Date().addingTimeInterval(20)
+        while current.status != 200 && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.1)
+            current = try probe.request("GET", "/records/\(id)", token: token)
+        }
+        #expect(current.status == 200, "\(current.status) \(current.text)")
+        let version = current.json["version"] as? Int ?? 0
+        for round in 0..<5 {
+            let value = "\(1_108_750 + round)"
+            let corrected = try probe.request("PATCH", "/records/\(id)", token: token, headers: ["If-Match": "\"\(version + round)\""],
+                                              json: ["set": ["quantities[0].value": value], "reason": "Đối chiếu lần \(round)"])
+            #expect(corrected.status == 200, "\(corrected.status) \(corrected.text)")
+            // Read-your-writes: the next read on the same server shows the edit.
+            let read = try probe.request("GET", "/records/\(id)", token: token)
+            #expect(read.text.contains(value) && read.json["version"] as? Int == version + round + 1, "round \(round): \(read.text)")
+        }
+        // The edits went to the shared log: the other follower sees them once it follows.
+        try work.expectOK(["follow", "--from", work.address, "--store", writer, "--once"])
+        let history = try work.expectOK(["history", id, "--store", writer])
+        #expect(history.contains("Đối chiếu lần 4") && history.contains("lan"), "\(history)")
+        // An edit made on the other follower reaches the server without a request to it.
+        try work.expectOK(["correct", id, "--store", writer, "--set", "quantities[0].value=1108742", "--reason", "Khôi phục số gốc"])
+        var seen = false
+        let until = Date().addingTimeInterval(20)
+        while !seen && Date() < until {
+            seen = try probe.request("GET", "/records/\(id)", token: token).text.contains("\"1108742\"")
+            if !seen { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(seen, "the server never applied the other follower's edit")
+        process.terminate()
+        process.waitUntilExit()
+        #expect(try work.export(served) == work.export(work.address), "the served follower does not hold the shared log after stopping")
+    }
+}
