@@ -156,7 +156,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AnnalsBench",
-            dependencies: ["AnnalsLMDBLog", "CLMDB", "AnnalsCore", "AnnalsLMDB", "AnnalsRecords", "AnnalsProjections", "AnnalsTesting"],
+            dependencies: ["AnnalsLMDBLog", "CLMDB", "AnnalsCore", "AnnalsLMDB", "AnnalsRecords", "AnnalsProjections", "AnnalsPostgres", "AnnalsTesting"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -9,6 +9,10 @@
 //   4. history and show --as-of of one record at 10,000 events and at N events
 //   5. peak memory during the rebuild of N events
 //   6. `annals correct` and `annals show` as separate processes on the N-event store
+//
+// With --store postgres://USER@HOST:PORT/DB (an empty database; tools/bench-postgres.sh starts a
+// private cluster for it), also: batched and single appends to the PostgreSQL log beside the LMDB
+// log, a follower's catch-up, and the follower's lag p50/p99 under a steady append load.
 import AnnalsCore
 import AnnalsLMDBLog
 import AnnalsLMDB
@@ -25,6 +29,7 @@ let batch = 1000
 var events = 25_000
 var repetitions = 3
 var jsonPath: String?
+var sharedAddress: String?
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -56,8 +61,9 @@ while let argument = arguments.next() {
     case "--events": events = arguments.next().flatMap(Int.init) ?? events
     case "--repeat": repetitions = arguments.next().flatMap(Int.init) ?? repetitions
     case "--json": jsonPath = arguments.next()
+    case "--store": sharedAddress = arguments.next()
     default:
-        FileHandle.standardError.write(Data("usage: annals-bench [--events N] [--repeat R] [--json FILE]\n".utf8))
+        FileHandle.standardError.write(Data("usage: annals-bench [--events N] [--repeat R] [--json FILE] [--store postgres://USER@HOST:PORT/DB]\n".utf8))
         exit(2)
     }
 }
@@ -65,7 +71,7 @@ let small = min(10_000, events)
 let appendEvents = min(events, 200_000)
 let singleEdits = min(1000, max(50, events / 100))
 
-func log(_ text: String) { FileHandle.standardError.write(Data("annals-bench: \(text)\n".utf8)) }
+func log_(_ text: String) { FileHandle.standardError.write(Data("annals-bench: \(text)\n".utf8)) }
 
 /// Seconds taken by `body`.
 func timed(_ body: () throws -> Void) rethrows -> Double {
@@ -151,7 +157,7 @@ var figures: [Figure] = []
 var append = Figure(name: "append with projections, \(batch)/txn (\(appendEvents) events)", unit: "events/s", target: "≥ 60,000/s")
 var payloadBytes = 400
 for round in 0..<repetitions {
-    log("append round \(round + 1) of \(repetitions)")
+    log_("append round \(round + 1) of \(repetitions)")
     let (seconds, payload) = try fill(scratch.appending("append-\(round)"), count: appendEvents)
     payloadBytes = payload
     append.annals.append(Double(appendEvents) / seconds)
@@ -173,11 +179,11 @@ for round in 0..<repetitions {
 figures.append(logOnly)
 
 // The two stores the remaining figures read: 10,000 events and N events.
-log("building the \(small)-event store")
+log_("building the \(small)-event store")
 _ = try fill(scratch.appending("small"), count: small)
-log("building the \(events)-event store")
+log_("building the \(events)-event store")
 let bigFill = try fill(scratch.appending("big"), count: events)
-log("the \(events)-event store took \(String(format: "%.1f", bigFill.seconds)) s to append (\(String(format: "%.0f", Double(events) / bigFill.seconds)) events/s)")
+log_("the \(events)-event store took \(String(format: "%.1f", bigFill.seconds)) s to append (\(String(format: "%.0f", Double(events) / bigFill.seconds)) events/s)")
 
 // Bytes on disk per event: the N-event store's data file as appended (one generation of each
 // projection), beside raw LMDB holding the same payloads (log + stream index).
@@ -217,7 +223,7 @@ var rebuild = Figure(name: "rebuild all projections (\(events) events)", unit: "
 var memory = Figure(name: "peak heap (RssAnon) during rebuild (\(events) events)", unit: "MiB", higherIsBetter: false, target: "≤ 150 MB")
 var memoryTotal = Figure(name: "peak VmRSS during rebuild, map pages included", unit: "MiB", higherIsBetter: false)
 for round in 0..<repetitions {
-    log("rebuild round \(round + 1) of \(repetitions)")
+    log_("rebuild round \(round + 1) of \(repetitions)")
     let child = Process()
     child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
     child.arguments = ["--measure-rebuild", scratch.appending("big")]
@@ -287,7 +293,13 @@ if FileManager.default.isExecutableFile(atPath: annalsPath) {
     }
     figures += [show, correct]
 } else {
-    log("annals is not built beside annals-bench (\(annalsPath)); skipping the CLI figures: swift build -c release --product annals")
+    log_("annals is not built beside annals-bench (\(annalsPath)); skipping the CLI figures: swift build -c release --product annals")
+}
+
+// 7. The shared log on PostgreSQL, beside the LMDB log, and a follower's lag.
+if let sharedAddress {
+    let shared = try SharedLogBench(address: sharedAddress, scratch: scratch, repetitions: repetitions)
+    figures += try shared.figures(events: events, singleEdits: singleEdits, lagSeconds: 20, lagRate: 200)
 }
 
 // Output.
@@ -304,7 +316,8 @@ for row in table {
     print(row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  "))
 }
 print("baselines: raw LMDB puts of the same sizes and batches (log by position with MDB_APPEND + stream index); "
-      + "raw cursor scan for the rebuild; the 10,000-event store for history and as-of")
+      + "raw cursor scan for the rebuild; the 10,000-event store for history and as-of"
+      + (sharedAddress == nil ? "" : "; the LMDB log (annals' own, no projections) for the PostgreSQL appends"))
 
 if let jsonPath {
     let document: [String: Any] = [

@@ -22,10 +22,15 @@ final class ServerLink: @unchecked Sendable {
     private let current = Mutex<PostgresConnection?>(nil)
     private let counter = Atomic<Int>(0)
 
-    init(_ target: PostgresTarget, logger: Logger, connectTimeout: Duration = .seconds(5), callTimeout: Duration = .seconds(60)) {
+    init(_ target: PostgresTarget, logger: Logger, connectTimeout: Duration = .seconds(5), callTimeout: Duration = .seconds(20)) {
         var configuration = PostgresConnection.Configuration(host: target.host, port: target.port, username: target.user,
                                                              password: target.password, database: target.database, tls: .disable)
         configuration.options.connectTimeout = .seconds(connectTimeout.components.seconds)
+        // A client cut off mid-append must not hold the head row's lock (every other appender's
+        // queue) until the server notices the dead connection, which can take hours: the server
+        // ends a transaction left idle this long. An append's statements follow each other in
+        // milliseconds.
+        configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "10s")]
         self.configuration = configuration
         self.logger = logger
         self.callTimeout = callTimeout

@@ -104,14 +104,16 @@ public final class PostgresEventLog: EventLog, @unchecked Sendable {
                     if let event { stored[event.id] = (event, UInt64(position)) }
                 }
                 if let existing = try EventValidation.alreadyStored(prepared, lookup: { stored[$0] }) { return existing }
+                // Every stream's version in one query (one round trip, whatever the batch).
+                var current: [String: UInt64] = [:]
+                for try await (stream, version) in try await connection.query(
+                    "SELECT stream, max(version) FROM annals_events WHERE stream = ANY(\(prepared.map(\.stream.rawValue))) GROUP BY stream", logger: logger
+                ).decode((String, Int64).self) {
+                    current[stream] = UInt64(version)
+                }
                 var versions: [UInt64] = []
                 for entry in prepared {
-                    var actual: UInt64 = 0
-                    for try await version in try await connection.query(
-                        "SELECT coalesce(max(version), 0) FROM annals_events WHERE stream = \(entry.stream.rawValue)", logger: logger
-                    ).decode(Int64.self) {
-                        actual = UInt64(version)
-                    }
+                    let actual = current[entry.stream.rawValue] ?? 0
                     try EventValidation.check(entry.expected, actual: actual, stream: entry.stream)
                     versions.append(actual)
                 }

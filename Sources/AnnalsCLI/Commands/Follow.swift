@@ -24,7 +24,7 @@ struct Follow: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("The shared log: postgres://USER@HOST:PORT/DB.", valueName: "address")) var from: String
     @Flag(help: "Apply what the shared log holds now, then stop.") var once = false
-    @Option(help: "How often to look for new events when caught up, in milliseconds.") var interval = 50
+    @Option(help: "How often to look for new events when caught up, in milliseconds.") var interval = 20
 
     func validate() throws {
         guard SharedLog.isAddress(from) else { throw ValidationError("--from \(from) is not a shared log: give postgres://USER@HOST:PORT/DB") }
