@@ -227,3 +227,54 @@ struct FollowerServerTests {
         #expect(try work.export(served) == work.export(work.address), "the served follower does not hold the shared log after stopping")
     }
 }
+
+/// Two machines simulated with a network namespace: the follower runs on the second one.
+@Suite("A follower on another machine", .serialized,
+       .enabled(if: PostgresCluster.missing == nil && NetworkNamespace.unavailable == nil,
+                Comment(rawValue: PostgresCluster.missing ?? NetworkNamespace.unavailable ?? "")))
+struct PartitionTests {
+    @Test("a follower cut off from the server keeps serving what it holds and catches up after the link returns")
+    func cutOffFollowerCatchesUp() throws {
+        let work = try FollowerWorkspace(database: "partition")
+        let machine = try NetworkNamespace()
+        try work.cluster.listen(on: machine.hostAddress, trusting: machine.subnet)
+        let writer = work.store("writer"), remote = work.store("remote")
+        try work.expectOK(["follow", "--from", work.address, "--store", writer, "--once"])
+        let port = work.address.split(separator: ":").last?.split(separator: "/").first.map(String.init) ?? ""
+        let remoteAddress = "postgres://annals@\(machine.hostAddress):\(port)/partition"
+        let follower = try machine.start(work.annals.path, ["follow", "--from", remoteAddress, "--store", remote, "--interval", "20"],
+                                         environment: ["CI": "true"])
+        defer { if follower.isRunning { follower.terminate(); follower.waitUntilExit() } }
+        func create(_ range: Range<Int>) throws {
+            for index in range {
+                try work.expectOK(["create", "event", "--store", writer, "--set", "id=event/xa-\(index)", "--set", "kind=meeting",
+                                   "--set", "title=Cuộc họp từ xa \(index)", "--set", "date=2022-06-1\(index % 10)"])
+            }
+        }
+        func waitFor(_ position: UInt64, seconds: Double) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if FileManager.default.fileExists(atPath: remote + "/data.mdb"), (try? work.position(remote)) == position { return true }
+                Thread.sleep(forTimeInterval: 0.1)
+            }
+            return false
+        }
+        try create(0..<10)
+        #expect(waitFor(10, seconds: 30), "the remote follower did not reach position 10 over the link")
+
+        try machine.cut()
+        try create(10..<20)
+        Thread.sleep(forTimeInterval: 3)
+        #expect(try work.position(remote) == 10, "the remote follower moved while cut off")
+        #expect(follower.isRunning, "the remote follower stopped when its link was cut")
+        #expect(try work.expectOK(["show", "event/xa-9", "--store", remote]).contains("Cuộc họp từ xa 9"), "the cut-off follower does not serve what it holds")
+
+        try machine.restore()
+        #expect(waitFor(20, seconds: 60), "the remote follower did not catch up within 60 s of the link returning")
+        follower.terminate()
+        follower.waitUntilExit()
+        #expect(follower.terminationStatus == 0)
+        #expect(try work.export(remote) == work.export(work.address))
+        #expect(try work.expectOK(["verify", "--store", remote]).contains("all 4 projections agree"))
+    }
+}

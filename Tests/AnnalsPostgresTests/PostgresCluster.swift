@@ -37,6 +37,16 @@ final class PostgresCluster: @unchecked Sendable {
                                   "-p \(port) -k \(directory) -c listen_addresses=\(listen) -c fsync=off", "start"])
     }
 
+    /// Restarts the server listening on `address` too, trusting clients from `subnet` (a second
+    /// machine's network), as a server reached over a network is set up.
+    func listen(on address: String, trusting subnet: String) throws {
+        let hba = "\(directory)/data/pg_hba.conf"
+        let rules = (try String(contentsOfFile: hba, encoding: .utf8)) + "host all all \(subnet) trust\n"
+        try rules.write(toFile: hba, atomically: false, encoding: .utf8)
+        try stop()
+        try start(listen: "127.0.0.1,\(address)")
+    }
+
     /// Stops the server at once, as a crash or a failover would (clients' connections break).
     func stop() throws {
         try run("\(bin)/pg_ctl", ["-D", "\(directory)/data", "-m", "immediate", "-w", "stop"])
