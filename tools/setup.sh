@@ -3,7 +3,8 @@
 # (Debian's liblmdb-dev) and pkg-config, which SwiftPM uses to find them. With --server-tests,
 # also what the server's tests drive: Debian's chromium and chromium-driver (the history browser
 # test), Python's selenium and schemathesis from PyPI (the browser script and the API fuzzer), and
-# Debian's postgresql (the tests start private clusters of it for the PostgreSQL log).
+# Debian's postgresql (the tests start private clusters of it for the PostgreSQL log) and
+# iproute2 (a second machine simulated with a network namespace, as root).
 # Idempotent: installs only what is missing. A server-test tool that cannot be installed is
 # reported here and its tests say SKIPPED with the reason.
 set -euo pipefail
@@ -41,6 +42,10 @@ if [ "${1:-}" = "--server-tests" ]; then
   if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     echo "annals setup: installing postgresql (the PostgreSQL log's tests start private clusters)" >&2
     apt_install postgresql || echo "annals setup: postgresql could not be installed; its tests will say SKIPPED" >&2
+  fi
+  if ! command -v ip >/dev/null 2>&1 && ! [ -x /usr/sbin/ip ]; then
+    echo "annals setup: installing iproute2 (a follower on a second machine, simulated with a network namespace)" >&2
+    apt_install iproute2 || echo "annals setup: iproute2 could not be installed; the network-namespace test will say SKIPPED" >&2
   fi
   if ! python3 -c "import selenium" 2>/dev/null || ! command -v schemathesis >/dev/null 2>&1; then
     echo "annals setup: installing selenium and schemathesis from PyPI (the browser test and the API fuzzer)" >&2

@@ -7,6 +7,8 @@ public struct ApplicationError: Error, Equatable, Sendable, CustomStringConverti
         case invalidRequest
         /// The store's log or projections do not verify.
         case verificationFailed
+        /// The shared log could not be reached; the same request may succeed later.
+        case unavailable
     }
 
     public let kind: Kind

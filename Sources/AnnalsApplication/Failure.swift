@@ -15,6 +15,8 @@ public struct Failure: Sendable, Equatable {
         case conflict
         /// The log or the projections do not verify.
         case verificationFailed
+        /// The shared log a follower edits through cannot be reached: try again later.
+        case unavailable
     }
 
     public let message: String
@@ -25,14 +27,18 @@ public struct Failure: Sendable, Equatable {
     public init?(_ error: any Error) {
         switch error {
         case let error as ApplicationError:
-            (message, kind) = (error.description, error.kind == .verificationFailed ? .verificationFailed : .error)
+            switch error.kind {
+            case .verificationFailed: (message, kind) = (error.description, .verificationFailed)
+            case .unavailable: (message, kind) = (error.description, .unavailable)
+            case .invalidRequest: (message, kind) = (error.description, .error)
+            }
         case let error as EventLogError:
             if case .wrongExpectedVersion = error { (message, kind) = (error.description, .conflict) } else { (message, kind) = (error.description, .error) }
         case let error as RecordError: (message, kind) = (error.description, .error)
         case let error as ProjectionError: (message, kind) = (error.description, .error)
         case let error as JSONError: (message, kind) = (error.description, .error)
         case let error as StoreAccessError: (message, kind) = (error.description, .error)
-        case let error as PostgresLogError: (message, kind) = ("the shared log: \(error)", .error)
+        case let error as PostgresLogError: (message, kind) = ("the shared log: \(error)", error.isUnavailable ? .unavailable : .error)
         case let error as LMDBError: (message, kind) = ("the store could not be read or written: \(error)", .error)
         default: return nil
         }

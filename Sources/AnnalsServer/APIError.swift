@@ -76,6 +76,7 @@ public struct APIError: HTTPResponseError {
             switch failure.kind {
             case .conflict: return APIError(.preconditionFailed, "conflict", failure.message)
             case .verificationFailed: return APIError(.conflict, "verification-failed", failure.message)
+            case .unavailable: return APIError(.serviceUnavailable, "unavailable", failure.message)
             case .error:
                 // Errors of the store itself name its files: the detail goes to the log.
                 if error is ApplicationError || error is JSONError || error is ProjectionError {

@@ -40,7 +40,7 @@ final class SharedLogWriter: EventLog, RecordStateSource {
             try retrying("apply the edit here") { _ = try follower.catchUp(until: last) }
         } catch {
             throw ApplicationError("the edit is in the shared log (position \(last)) but this follower could not apply it yet: \(error); "
-                                   + "annals follow --store \(store.path) applies it once the shared log answers")
+                                   + "annals follow --store \(store.path) applies it once the shared log answers", kind: .unavailable)
         }
         return events
     }
@@ -55,7 +55,8 @@ final class SharedLogWriter: EventLog, RecordStateSource {
             } catch let error as PostgresLogError where error.isUnavailable {
                 guard ContinuousClock.now < deadline else {
                     throw ApplicationError("could not \(what) at \(follower.address) for \(patience.components.seconds) s: \(error); "
-                                           + "nothing was changed unless the shared log shows it: check with annals history, then run the command again")
+                                           + "nothing was changed unless the shared log shows it: check with annals history, then run the command again",
+                                           kind: .unavailable)
                 }
                 Thread.sleep(forTimeInterval: pause)
                 pause = min(pause * 2, 1)
