@@ -80,21 +80,3 @@ func inParallel(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
     }
     for _ in 0..<count { done.wait() }
 }
-
-/// Results several threads add to.
-final class Collected<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [T] = []
-
-    func add(_ item: T) {
-        lock.lock()
-        items.append(item)
-        lock.unlock()
-    }
-
-    var all: [T] {
-        lock.lock()
-        defer { lock.unlock() }
-        return items
-    }
-}

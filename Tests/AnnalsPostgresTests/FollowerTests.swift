@@ -278,3 +278,37 @@ struct PartitionTests {
         #expect(try work.expectOK(["verify", "--store", remote]).contains("all 4 projections agree"))
     }
 }
+
+/// A follower whose shared log is down.
+@Suite("A follower without its shared log", .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
+struct SharedLogDownTests {
+    @Test("reads keep working; an edit waits, then fails with one line and changes nothing; follow waits and resumes")
+    func sharedLogDown() throws {
+        let work = try FollowerWorkspace(database: "down")
+        let store = work.store("f1")
+        try work.expectOK(["follow", "--from", work.address, "--store", store, "--once"])
+        try work.expectOK(["import", RepositoryFiles.path("docs/examples/demo-article.txt"), RepositoryFiles.path("docs/examples/seed-facts.jsonl"),
+                           "--store", store])
+        let before = try work.export(store)
+        try work.cluster.stop()
+        #expect(try work.expectOK(["show", "event/lang-son-2021-ngo-aid", "--store", store]).contains("1108742"))
+        let started = Date()
+        let refused = try work.run(["correct", "event/lang-son-2021-ngo-aid", "--store", store, "--set", "quantities[0].value=1", "--reason", "thử"])
+        let waited = Date().timeIntervalSince(started)
+        #expect(refused.status == 1 && refused.stderr.hasPrefix("error: could not") && refused.stderr.contains("for 15 s")
+                && refused.stderr.split(separator: "\n").count == 1, "\(refused.status): \(refused.stderr)")
+        #expect(waited >= 14, "gave up after \(waited) s")
+        #expect(try work.export(store) == before, "a refused edit changed the follower's store")
+        // A follow started while the server is down waits for it rather than failing.
+        let follower = try work.startFollowing(store)
+        Thread.sleep(forTimeInterval: 2)
+        #expect(follower.isRunning, "annals follow gave up while the server was down")
+        try work.cluster.start()
+        try work.expectOK(["correct", "event/lang-son-2021-ngo-aid", "--store", store, "--set", "quantities[0].value=1108745", "--reason", "Báo cáo quyết toán"])
+        follower.terminate()
+        follower.waitUntilExit()
+        #expect(follower.terminationStatus == 0, "annals follow ended with \(follower.terminationStatus) after the server came back")
+        let head = try FollowerWorkspace.lines(before).count + 1
+        #expect(try work.expectOK(["verify", "--store", store]).contains("its head is at \(head)"))
+    }
+}

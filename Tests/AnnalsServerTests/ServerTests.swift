@@ -183,7 +183,7 @@ struct ServerTests {
         let w = try ServerWorkspace()
         try w.start(["--request-timeout", "1"])
         let probe = w.probe, token = w.token("lan")
-        let stalled = StatusList()
+        let stalled = Collected<Int>()
         let thread = Thread {
             let answer = try? probe.stalledRequest("POST", "/records", token: token, declared: 400, sent: 20)
             stalled.add(answer?.status ?? 0)
@@ -197,8 +197,8 @@ struct ServerTests {
         ])
         // Well before the stalled request's 1 s timeout plus slack for a busy machine.
         #expect(created.status == 201 && Date().timeIntervalSince(start) < 3)
-        while stalled.sorted.isEmpty && Date().timeIntervalSince(start) < 10 { Thread.sleep(forTimeInterval: 0.05) }
-        #expect(stalled.sorted == [503], "\(stalled.sorted)")
+        while stalled.all.sorted().isEmpty && Date().timeIntervalSince(start) < 10 { Thread.sleep(forTimeInterval: 0.05) }
+        #expect(stalled.all.sorted() == [503], "\(stalled.all.sorted())")
         #expect(Date().timeIntervalSince(start) < 8)
     }
 
@@ -208,14 +208,14 @@ struct ServerTests {
         try w.start()
         for round in 0..<5 {
             let version = try #require(Int((try w.get("/records/\(aid)", as: "lan").headers["etag"] ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "\""))))
-            let statuses = StatusList()
+            let statuses = Collected<Int>()
             let probe = w.probe, token = w.token("lan"), aid = self.aid
             DispatchQueue.concurrentPerform(iterations: 2) { client in
                 let status = (try? probe.request("PATCH", "/records/\(aid)", token: token, headers: ["If-Match": "\"\(version)\""],
                                                    json: ["set": ["quantities[0].value": "\(1_108_800 + round * 2 + client)"], "reason": "đua \(round)"]).status) ?? 0
                 statuses.add(status)
             }
-            #expect(statuses.sorted == [200, 412], "round \(round): \(statuses.sorted)")
+            #expect(statuses.all.sorted() == [200, 412], "round \(round): \(statuses.all.sorted())")
         }
         let history = try #require(try w.get("/history/\(aid)", as: "lan").json["edits"] as? [[String: Any]])
         #expect(history.filter { $0["kind"] as? String == "correct" }.count == 5)
@@ -251,24 +251,6 @@ struct ServerTests {
             let source = try String(contentsOfFile: RepositoryFiles.path(file), encoding: .utf8)
             #expect(served.status == 200 && served.text == source, "\(path) differs from \(file): run tools/embed-browser.sh")
         }
-    }
-}
-
-/// Statuses collected from concurrent requests.
-final class StatusList: @unchecked Sendable {
-    private let lock = NSLock()
-    private var statuses: [Int] = []
-
-    func add(_ status: Int) {
-        lock.lock()
-        statuses.append(status)
-        lock.unlock()
-    }
-
-    var sorted: [Int] {
-        lock.lock()
-        defer { lock.unlock() }
-        return statuses.sorted()
     }
 }
 

@@ -9,7 +9,8 @@ public final class Following {
     public enum Event: Sendable {
         /// A batch was applied: the follower's head, and the shared head it is heading for.
         case applied(position: UInt64, target: UInt64)
-        /// The follower holds every event the shared log held when it last looked.
+        /// The follower holds every event the shared log held when it last looked (reported by
+        /// `run` when first caught up and after each outage).
         case caughtUp(position: UInt64)
         /// The shared log cannot be reached; the follower keeps trying.
         case unavailable(String)
@@ -67,7 +68,8 @@ public final class Following {
             do {
                 let before = try follower.position()
                 let done = try follower.catchUp { position, target in report(.applied(position: position, target: target)) }
-                if unavailable || reported != done { report(.caughtUp(position: done)) }
+                // Said once caught up at the start and again after an outage, not after every batch.
+                if unavailable || reported == nil { report(.caughtUp(position: done)) }
                 unavailable = false
                 reported = done
                 if done == before { sleep(interval) }

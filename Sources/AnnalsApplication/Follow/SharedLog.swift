@@ -22,9 +22,4 @@ public enum SharedLog {
             throw ApplicationError(error.description)
         }
     }
-
-    /// The address as shown and stored: without any secret.
-    static func display(_ address: String) throws -> String {
-        try connect(address).target.description
-    }
 }

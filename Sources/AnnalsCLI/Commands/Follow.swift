@@ -34,7 +34,22 @@ struct Follow: ParsableCommand {
 
     func run() throws {
         let session = Session(options: global)
-        let following = try Following.start(from: from, store: global.storePath)
+        if !once { StopSignal.install() }
+        // A follower started while the shared log is down (a machine booting before its database)
+        // waits for it; --once, and any other failure, ends with the error.
+        var started: Following?
+        var waiting = false
+        while started == nil {
+            do {
+                started = try Following.start(from: from, store: global.storePath)
+            } catch where !once && Failure(error)?.kind == .unavailable {
+                if !waiting { FileHandle.standardError.write(Data("annals: the shared log cannot be reached (\(describe(error).0)); retrying every second\n".utf8)) }
+                waiting = true
+                Thread.sleep(forTimeInterval: 1)
+                if StopSignal.requested { return }
+            }
+        }
+        guard let following = started else { return }
         defer { following.close() }
         let address = following.follower.address
         let report: (Following.Event) -> Void = { event in
@@ -53,7 +68,6 @@ struct Follow: ParsableCommand {
             _ = try following.catchUp(report)
             return
         }
-        StopSignal.install()
         try following.run(interval: .milliseconds(interval), stop: { StopSignal.requested }, report)
         if !global.json { session.say("annals: stopped at position \(try following.follower.position())") }
     }

@@ -42,7 +42,8 @@ final class ServerLink: @unchecked Sendable {
         defer { calls.unlock() }
         let outcome = Mutex<Result<T, any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
-        Task.detached { [self] in
+        // On a thread of its own, not Swift's shared pool, which blocked callers may fill.
+        Task(executorPreference: ThreadExecutor.shared) { [self] in
             let result: Result<T, any Error>
             do { result = .success(try await work(try await connection())) } catch { result = .failure(Self.translated(error)) }
             if case .failure(let error as PostgresLogError) = result, error.isUnavailable { drop() }
