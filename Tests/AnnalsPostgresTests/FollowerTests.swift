@@ -312,3 +312,39 @@ struct SharedLogDownTests {
         #expect(try work.expectOK(["verify", "--store", store]).contains("its head is at \(head)"))
     }
 }
+
+/// Signed checkpoints work the same against the shared log and its followers.
+@Suite("Signed checkpoints of a shared log", .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
+struct SharedCheckpointTests {
+    @Test("a checkpoint signed on a follower or on the shared log is checked on both; a shared log rolled back fails it, and a follower refuses it")
+    func checkpoints() throws {
+        let work = try FollowerWorkspace(database: "signed")
+        let (first, second) = (work.store("first"), work.store("second"))
+        for store in [first, second] { try work.expectOK(["follow", "--from", work.address, "--store", store, "--once"]) }
+        try work.expectOK(["import", RepositoryFiles.path("docs/examples/demo-article.txt"), RepositoryFiles.path("docs/examples/seed-facts.jsonl"),
+                           "--store", first])
+        try work.expectOK(["follow", "--from", work.address, "--store", second, "--once"])
+        let key = work.directory.appending("checkpoint.key")
+        try work.expectOK(["key", "init", "--key", key])
+        let checkpoints = work.directory.appending("checkpoints.jsonl")
+        let signed = try work.expectOK(["checkpoint", "--store", first, "--key", key]) + work.expectOK(["checkpoint", "--store", work.address, "--key", key])
+        try signed.write(toFile: checkpoints, atomically: true, encoding: .utf8)
+        for store in [work.address, second] {
+            let verified = try work.expectOK(["verify", "--store", store, "--against", checkpoints, "--key", key])
+            #expect(verified.components(separatedBy: ": matches").count == 3, "\(store): \(verified)")
+        }
+        // The shared log rolled back to an older copy: its first five events only.
+        let events = try work.export(work.address).split(separator: "\n")
+        #expect(events.count > 5)
+        let older = work.directory.appending("older.jsonl")
+        try (events.prefix(5).joined(separator: "\n") + "\n").write(toFile: older, atomically: true, encoding: .utf8)
+        let rolledBack = try work.cluster.database("signed_older")
+        try work.expectOK(["migrate", "--store", rolledBack])
+        try work.expectOK(["import-log", older, "--into", rolledBack])
+        let refused = try work.run(["verify", "--store", rolledBack, "--against", checkpoints, "--key", key])
+        #expect(refused.status == 4 && refused.stderr.contains("truncated or rolled back"), "\(refused.status): \(refused.stderr)")
+        let diverged = try work.run(["follow", "--from", rolledBack, "--store", first, "--once"])
+        #expect(diverged.status == 1 && diverged.stderr.contains("does not hold the history this follower copied"), "\(diverged.stderr)")
+        #expect(try work.export(first) == work.export(work.address), "a refused follow changed the follower's store")
+    }
+}
