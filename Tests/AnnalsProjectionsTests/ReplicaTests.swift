@@ -1,0 +1,82 @@
+import AnnalsCore
+import AnnalsLMDB
+import AnnalsProjections
+import AnnalsRecords
+import AnnalsTesting
+import Foundation
+import Testing
+
+@Suite("A follower's store: a replica of a shared log with its projections")
+struct ReplicaTests {
+    /// A shared log (in memory here) holding `count` diplomacy events.
+    static func sharedLog(_ count: Int, prefix: String = "replica") throws -> InMemoryEventLog {
+        let log = InMemoryEventLog()
+        let editor = RecordEditor(log: log)
+        let context = EditContext(actor: "biên tập", reason: "sao chép")
+        for i in 0..<count {
+            try editor.create(.diplomacyEvent(DiplomacyEvent(id: RecordID("event/\(prefix)-\(i)"), kind: EventKind("meeting"), title: "Hội đàm số \(i)",
+                                                             date: RecordDate("20\(10 + i % 12)"),
+                                                             quantities: [Quantity(metric: "ngo-aid", value: ExactDecimal("\(i)"), unit: "USD")])),
+                              context: context)
+        }
+        return log
+    }
+
+    @Test("the replica holds the shared log byte for byte, its tables equal a store built from it, and it takes no appends of its own")
+    func replicaEqualsSource() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let shared = try Self.sharedLog(120)
+        let store = try ProjectedStore(path: directory.appending("follower"), create: true)
+        defer { store.close() }
+        let follower = LogFollower(store: store, source: shared, address: "memory://shared")
+        try follower.adopt()
+        #expect(try store.replicaSource() == "memory://shared")
+        var batches = 0
+        #expect(try follower.catchUp(batchSize: 7) { _, _ in batches += 1 } == 120)
+        #expect(try batches == 18 && follower.lag() == 0)
+        // A batch that overlaps what is applied skips the overlap: nothing is applied twice.
+        try RecordEditor(log: shared).correct(RecordID("event/replica-3"), set: [(FieldPath("title"), .string("Hội đàm biên giới"))],
+                                              context: EditContext(actor: "biên tập", reason: "sửa tên"))
+        #expect(try store.replicate(try shared.readLog(from: 100, limit: 100)) == 121)
+        #expect(try store.readStream(StreamID("event/replica-3")).count == 2)
+        var local: [RecordedEvent] = [], source: [RecordedEvent] = []
+        try store.log.forEachEvent { local.append($0); return true }
+        try shared.forEachEvent { source.append($0); return true }
+        #expect(local == source && local.count == 121)
+        let built = try ProjectedStore.restore(into: directory.appending("built")) { sink in try shared.forEachEvent { try sink($0); return true } }
+        defer { built.close() }
+        #expect(try FollowerTests.liveTables(store.environment) == FollowerTests.liveTables(built.environment))
+        // Edits go to the shared log, never into the replica's copy.
+        #expect(throws: ProjectionError.replicaWrite(source: "memory://shared")) {
+            try store.editor.retract(RecordID("event/replica-4"), context: EditContext(actor: "biên tập", reason: "thử"))
+        }
+        #expect(try store.head().position == 121)
+    }
+
+    @Test("a shared log that does not hold the replica's history is refused, and so is a store with a log of its own")
+    func divergedHistory() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try ProjectedStore(path: directory.appending("follower"), create: true)
+        defer { store.close() }
+        let follower = LogFollower(store: store, source: try Self.sharedLog(30), address: "memory://shared")
+        try follower.adopt()
+        try follower.catchUp()
+        // Another log with other events at the same positions: rewritten history.
+        let other = LogFollower(store: store, source: try Self.sharedLog(40, prefix: "other"), address: "memory://other")
+        #expect(throws: ProjectionError.self) { try other.adopt() }
+        #expect(throws: ProjectionError.self) { try other.catchUp() }
+        // A shorter one: cut short.
+        let shorter = LogFollower(store: store, source: try Self.sharedLog(10), address: "memory://shorter")
+        #expect(throws: ProjectionError.self) { try shorter.checkHistory() }
+        #expect(try store.head().position == 30 && store.replicaSource() == "memory://shared")
+
+        let own = try ProjectedStore(path: directory.appending("own"), create: true)
+        defer { own.close() }
+        try own.editor.create(.diplomacyEvent(DiplomacyEvent(id: RecordID("event/own"), kind: EventKind("meeting"), title: "Của riêng", date: RecordDate("2020"))),
+                              context: EditContext(actor: "biên tập"))
+        #expect(throws: EventLogError.self) { try LogFollower(store: own, source: try Self.sharedLog(3), address: "memory://shared").adopt() }
+        #expect(try own.replicaSource() == nil)
+    }
+}
