@@ -56,9 +56,11 @@ public struct StoreStats: Encodable, Sendable {
     public let mapBytes: Int
     public let usedBytes: Int
     public let projections: [Projection]
+    /// The shared log's address, on a follower's store; left out otherwise.
+    public let follows: String?
 
     private enum CodingKeys: String, CodingKey {
-        case store, articles, diplomacyEvents, events, headHash, fileBytes, mapBytes, usedBytes, projections
+        case store, articles, diplomacyEvents, events, headHash, fileBytes, mapBytes, usedBytes, projections, follows
     }
 
     /// Unknown counts are written as null, not left out: readers rely on the keys.
@@ -73,6 +75,7 @@ public struct StoreStats: Encodable, Sendable {
         try container.encode(mapBytes, forKey: .mapBytes)
         try container.encode(usedBytes, forKey: .usedBytes)
         try container.encode(projections, forKey: .projections)
+        try container.encodeIfPresent(follows, forKey: .follows)
     }
 }
 
@@ -119,7 +122,8 @@ extension AnnalsService {
         return StoreStats(store: path, articles: stale ? nil : try store.count(.article), diplomacyEvents: stale ? nil : try store.count(.diplomacyEvent),
                           events: head.position, headHash: head.hashHex, fileBytes: try store.fileSize(),
                           mapBytes: usage.mapSize, usedBytes: usage.usedBytes,
-                          projections: status.map { .init(name: $0.projection.rawValue, position: $0.position, version: $0.builtBy, stale: $0.isStale) })
+                          projections: status.map { .init(name: $0.projection.rawValue, position: $0.position, version: $0.builtBy, stale: $0.isStale) },
+                          follows: try store.replicaSource())
     }
 
     /// Writes a compacted, consistent copy of the store into `directory` (new or empty) while

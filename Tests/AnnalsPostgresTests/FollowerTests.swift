@@ -62,6 +62,7 @@ struct FollowerTests {
             #expect(try work.export(store) == shared, "\(store) does not hold the shared log")
             let verified = try work.expectOK(["verify", "--store", store])
             #expect(verified.contains("its head is at \(expected)") && verified.contains("all 4 projections agree"), "\(verified)")
+            #expect(try work.expectOK(["stats", "--store", store, "--json"]).contains(#""follows":"\#(work.address)""#))
         }
         let listed = try followers.map { try work.expectOK(["list", "event", "--store", $0, "--json"]) }
         #expect(listed[0] == listed[1] && listed[0].split(separator: "\n").count == 4 * perWriter)

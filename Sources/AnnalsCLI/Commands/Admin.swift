@@ -148,6 +148,7 @@ struct Stats: ParsableCommand {
         table.add(["store", stats.store])
         table.add(["records", stats.articles.map { "\($0) articles, \(stats.diplomacyEvents ?? 0) diplomacy events" } ?? "unknown: a projection is stale"])
         table.add(["log", "\(stats.events) events, head \(stats.headHash)"])
+        if let follows = stats.follows { table.add(["follows", "\(follows) (a copy of its log up to the head above; annals follow keeps it up)"]) }
         table.add(["size", "\(stats.fileBytes / 1024) KiB on disk, \(stats.usedBytes / 1024) KiB used of a \(stats.mapBytes / 1024 / 1024) MiB map"])
         for s in stats.projections {
             table.add(["projection \(s.name)",
