@@ -35,8 +35,6 @@ struct Aggregates: ParsableCommand {
     enum Axis: String, ExpressibleByArgument, CaseIterable { case recorded, effective }
     @Option(help: "table (default), json or csv.") var format: Format?
 
-    static let families = AggregateKey.families
-
     func validate() throws {
         if !diff.isEmpty && diff.count != 2 { throw ValidationError("--diff takes two times: --diff T1 T2") }
         if asOf != nil && !diff.isEmpty { throw ValidationError("give --as-of or --diff, not both") }
@@ -45,28 +43,21 @@ struct Aggregates: ParsableCommand {
         if effective != nil || axis == .effective, family == "edits" {
             throw ValidationError("the edits family counts edits by the year they were recorded; it has no effective-time form")
         }
-        if let family, !Self.families.contains(family) { throw ValidationError("unknown --family \(family): use \(Self.families.joined(separator: ", "))") }
+        if let family, !AggregateKey.families.contains(family) {
+            throw ValidationError("unknown --family \(family): use \(AggregateKey.families.joined(separator: ", "))")
+        }
     }
 
     func run() throws {
         let session = Session(options: global)
         let format = format ?? (global.json ? .json : .table)
-        let family = metric != nil ? "quantity" : self.family
+        let selection = try AggregateSelection(year: year, family: family, metric: metric)
         let service = try session.open(readOnly: true)
-        let store = service.store
         defer { service.close() }
-        func keep(_ key: AggregateKey) -> Bool { metric == nil || key.dimensions.first == metric }
 
         if diff.count == 2 {
             let first = try session.end(diff[0], option: "--diff"), second = try session.end(diff[1], option: "--diff")
-            let changes: [AggregateChange]
-            switch axis {
-            case .recorded:
-                changes = try store.aggregateChanges(from: store.position(at: first), to: store.position(at: second), year: year, family: family)
-            case .effective:
-                changes = try store.aggregateChanges(effectiveFrom: first, to: second, year: year, family: family)
-            }
-            let kept = changes.filter { keep($0.key) }
+            let kept = try service.aggregateChanges(selection, from: first, to: second, axis: axis == .effective ? .effective : .recorded)
             switch format {
             case .json:
                 kept.forEach { session.emit(.object(["key": keyJSON($0.key), "before": valueJSON($0.before), "after": valueJSON($0.after)])) }
@@ -87,16 +78,9 @@ struct Aggregates: ParsableCommand {
             }
             return
         }
-        let rows: [AggregateRow]
-        if let effective {
-            let known = try asOf.map { try store.position(at: session.end($0, option: "--as-of")) } ?? .max
-            rows = try store.aggregates(effective: session.end(effective, option: "--effective"), asOf: known, year: year, family: family)
-        } else if let asOf {
-            rows = try store.aggregates(asOf: session.end(asOf, option: "--as-of"), year: year, family: family)
-        } else {
-            rows = try store.aggregates(year: year, family: family)
-        }
-        let kept = rows.filter { keep($0.key) }
+        let moment = ReadMoment(asOf: try asOf.map { try session.end($0, option: "--as-of") },
+                                effective: try effective.map { try session.end($0, option: "--effective") })
+        let kept = try service.aggregates(selection, at: moment)
         switch format {
         case .json: kept.forEach { session.emit(.object(["key": keyJSON($0.key), "value": valueJSON($0.value)])) }
         case .csv:

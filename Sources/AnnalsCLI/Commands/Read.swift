@@ -48,22 +48,12 @@ struct Show: ParsableCommand {
     func run() throws {
         let session = Session(options: global)
         let recordID = try Session.recordID(id)
+        let moment = ReadMoment(asOf: try asOf.map { try session.end($0, option: "--as-of") }, at: position,
+                                effective: try effective.map { try session.end($0, option: "--effective") })
         let service = try session.open(readOnly: true)
-        let store = service.store
         defer { service.close() }
-        let state: RecordState?
-        if let effective {
-            let known = try position ?? asOf.map { try store.position(at: session.end($0, option: "--as-of")) } ?? .max
-            state = try store.record(recordID, effective: session.end(effective, option: "--effective"), asOf: known)
-        } else if let asOf {
-            state = try store.record(recordID, asOf: session.end(asOf, option: "--as-of"))
-        } else if let position {
-            state = try store.record(recordID, asOf: position)
-        } else {
-            state = try store.record(recordID)
-        }
-        guard let state else {
-            if asOf != nil || position != nil || effective != nil, try store.record(recordID) != nil {
+        guard let state = try service.record(recordID, at: moment) else {
+            if !moment.isNow, try service.store.record(recordID) != nil {
                 throw CLIError("\(recordID) did not exist yet at \(effective.map { "\($0) (effective)" } ?? asOf ?? "position \(position ?? 0)")")
             }
             throw RecordError.unknownRecord(id: recordID.rawValue)

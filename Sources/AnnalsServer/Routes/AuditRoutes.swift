@@ -38,46 +38,18 @@ struct AuditRoutes {
     /// (effective axis, with `as-of`: as believed then); `from=T1&to=T2` what changed between two
     /// times, `axis=recorded|effective`.
     func aggregates(_ request: Request) async throws -> Response {
-        let year = try request.intQuery("year"), metric = try request.query("metric")
-        let family = metric != nil ? "quantity" : try request.query("family")
-        if let family, !AggregateKey.families.contains(family) {
-            throw APIError.badRequest("unknown family \"\(family)\": use \(AggregateKey.families.joined(separator: ", "))")
-        }
+        let selection = try AggregateSelection(year: try request.intQuery("year"), family: try request.query("family"), metric: try request.query("metric"))
         let asOf = try request.timeQuery("as-of", end: true), effective = try request.timeQuery("effective", end: true)
         let from = try request.timeQuery("from", end: true), to = try request.timeQuery("to", end: true)
-        let effectiveAxis: Bool
-        switch try request.query("axis") ?? "recorded" {
-        case "recorded": effectiveAxis = false
-        case "effective": effectiveAxis = true
-        case let other: throw APIError.badRequest("axis \"\(other)\": use recorded or effective")
-        }
-        if (effective != nil || effectiveAxis) && family == "edits" {
-            throw APIError.badRequest("the edits family counts edits by the year they were recorded; it has no effective-time form")
-        }
-        let keep: @Sendable (AggregateKey) -> Bool = { key in metric == nil || key.dimensions.first == metric }
+        let axisText = try request.query("axis") ?? "recorded"
+        guard let axis = TimeAxis(rawValue: axisText) else { throw APIError.badRequest("axis \"\(axisText)\": use recorded or effective") }
         if from != nil || to != nil {
             guard let from, let to else { throw APIError.badRequest("give both from and to for the change between two times") }
-            let changes = try await gate.run { service -> [AggregateChangeView] in
-                let store = service.store
-                let found = effectiveAxis
-                    ? try store.aggregateChanges(effectiveFrom: from, to: to, year: year, family: family)
-                    : try store.aggregateChanges(from: store.position(at: from), to: store.position(at: to), year: year, family: family)
-                return found.filter { keep($0.key) }.map(AggregateChangeView.init)
-            }
+            let changes = try await gate.run { try $0.aggregateChanges(selection, from: from, to: to, axis: axis).map(AggregateChangeView.init) }
             return try JSONResponse.make(AggregateChangeList(changes: changes))
         }
-        let rows = try await gate.run { service -> [AggregateRowView] in
-            let store = service.store
-            let rows: [AggregateRow]
-            if let effective {
-                rows = try store.aggregates(effective: effective, asOf: try asOf.map { try store.position(at: $0) } ?? .max, year: year, family: family)
-            } else if let asOf {
-                rows = try store.aggregates(asOf: asOf, year: year, family: family)
-            } else {
-                rows = try store.aggregates(year: year, family: family)
-            }
-            return rows.filter { keep($0.key) }.map(AggregateRowView.init)
-        }
+        let moment = ReadMoment(asOf: asOf, effective: effective)
+        let rows = try await gate.run { try $0.aggregates(selection, at: moment).map(AggregateRowView.init) }
         return try JSONResponse.make(AggregateRowList(rows: rows))
     }
 }

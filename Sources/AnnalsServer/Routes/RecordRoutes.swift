@@ -30,14 +30,9 @@ struct RecordRoutes {
         let id = try request.recordID(context)
         let asOf = try request.timeQuery("as-of", end: true), at = try request.intQuery("at").map(UInt64.init)
         let effective = try request.timeQuery("effective", end: true)
-        let state = try await gate.run { service -> RecordState? in
-            let store = service.store
-            let known = try at ?? asOf.map { try store.position(at: $0) }
-            if let effective { return try store.record(id, effective: effective, asOf: known ?? .max) }
-            if let known { return try store.record(id, asOf: known) }
-            return try store.record(id)
-        }
-        guard let state else { throw APIError.notFound("no record \(id) \(asOf != nil || at != nil || effective != nil ? "at that time" : "; check the id with /search")") }
+        let moment = ReadMoment(asOf: asOf, at: at, effective: effective)
+        let state = try await gate.run { try $0.record(id, at: moment) }
+        guard let state else { throw APIError.notFound("no record \(id) \(moment.isNow ? "; check the id with /search" : "at that time")") }
         return try JSONResponse.make(RecordView(state), headers: [.eTag: JSONResponse.etag(state.version)])
     }
 

@@ -1,0 +1,97 @@
+public import AnnalsCore
+public import AnnalsProjections
+public import AnnalsRecords
+
+/// When a read looks, the same for the command line and the server. On the recorded axis, `asOf`
+/// (a time) or `at` (a log position): the store as it was then. On the effective axis,
+/// `effective`: each record as it stood at that time in its own timeline (each edit at the time it
+/// took effect), as the store knew it at the recorded moment given, else now.
+public struct ReadMoment: Sendable, Equatable {
+    public var asOf: Timestamp?
+    public var at: UInt64?
+    public var effective: Timestamp?
+
+    public init(asOf: Timestamp? = nil, at: UInt64? = nil, effective: Timestamp? = nil) {
+        self.asOf = asOf
+        self.at = at
+        self.effective = effective
+    }
+
+    /// True when the read is of the store as it is now.
+    public var isNow: Bool { asOf == nil && at == nil && effective == nil }
+}
+
+/// The two time axes a change between two times can be read on.
+public enum TimeAxis: String, Sendable, CaseIterable {
+    /// What the store said at each time.
+    case recorded
+    /// The records as they stood at each time in their own timelines, as known now.
+    case effective
+}
+
+/// Which aggregate cells a query wants: a year, a family, a metric (which implies `quantity`).
+public struct AggregateSelection: Sendable {
+    public let year: Int?
+    public let family: String?
+    public let metric: String?
+
+    /// Refuses an unknown family, naming the known ones.
+    public init(year: Int? = nil, family: String? = nil, metric: String? = nil) throws {
+        if let family, !AggregateKey.families.contains(family) {
+            throw ApplicationError("unknown family \"\(family)\": use \(AggregateKey.families.joined(separator: ", "))")
+        }
+        self.year = year
+        self.family = metric != nil ? "quantity" : family
+        self.metric = metric
+    }
+
+    func keeps(_ key: AggregateKey) -> Bool { metric == nil || key.dimensions.first == metric }
+
+    /// The edits family counts edits by the year they were recorded: it has no effective form.
+    func requireRecordedOnly(_ effective: Bool) throws {
+        if effective && family == "edits" {
+            throw ApplicationError("the edits family counts edits by the year they were recorded; it has no effective-time form")
+        }
+    }
+}
+
+extension AnnalsService {
+    /// The log position the store had reached at `moment`'s recorded time (nil: now).
+    private func knownPosition(_ moment: ReadMoment) throws -> UInt64? {
+        try moment.at ?? moment.asOf.map { try store.position(at: $0) }
+    }
+
+    /// The record as `moment` says; nil when it did not exist then (or does not exist at all).
+    public func record(_ id: RecordID, at moment: ReadMoment) throws -> RecordState? {
+        let known = try knownPosition(moment)
+        if let effective = moment.effective { return try store.record(id, effective: effective, asOf: known ?? .max) }
+        if let known { return try store.record(id, asOf: known) }
+        return try store.record(id)
+    }
+
+    /// The per-year aggregates `selection` wants, as `moment` says.
+    public func aggregates(_ selection: AggregateSelection, at moment: ReadMoment) throws -> [AggregateRow] {
+        try selection.requireRecordedOnly(moment.effective != nil)
+        let rows: [AggregateRow]
+        if let effective = moment.effective {
+            rows = try store.aggregates(effective: effective, asOf: try knownPosition(moment) ?? .max, year: selection.year, family: selection.family)
+        } else if let known = try knownPosition(moment) {
+            rows = try store.aggregates(asOf: known, year: selection.year, family: selection.family)
+        } else {
+            rows = try store.aggregates(year: selection.year, family: selection.family)
+        }
+        return rows.filter { selection.keeps($0.key) }
+    }
+
+    /// The cells `selection` wants that changed between two times, on `axis`.
+    public func aggregateChanges(_ selection: AggregateSelection, from first: Timestamp, to second: Timestamp, axis: TimeAxis) throws -> [AggregateChange] {
+        try selection.requireRecordedOnly(axis == .effective)
+        let changes = switch axis {
+        case .recorded:
+            try store.aggregateChanges(from: store.position(at: first), to: store.position(at: second), year: selection.year, family: selection.family)
+        case .effective:
+            try store.aggregateChanges(effectiveFrom: first, to: second, year: selection.year, family: selection.family)
+        }
+        return changes.filter { selection.keeps($0.key) }
+    }
+}
