@@ -34,6 +34,19 @@ final class FollowerWorkspace: @unchecked Sendable {
         return result.stdout
     }
 
+    /// `annals follow --once`: creates the follower's store when missing and applies what the
+    /// shared log holds; returns what it printed.
+    @discardableResult
+    func catchUp(_ store: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try expectOK(["follow", "--from", address, "--store", store, "--once"], sourceLocation: sourceLocation)
+    }
+
+    /// Imports the project's demo article and the seed facts through a follower's store.
+    func importSeed(into store: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try expectOK(["import", RepositoryFiles.path("docs/examples/demo-article.txt"), RepositoryFiles.path("docs/examples/seed-facts.jsonl"),
+                      "--store", store], sourceLocation: sourceLocation)
+    }
+
     /// The log as exported (hashes included), from a store or the shared log.
     func export(_ store: String) throws -> String { try expectOK(["export", "--store", store]) }
 

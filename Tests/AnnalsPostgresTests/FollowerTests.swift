@@ -14,7 +14,7 @@ struct FollowerTests {
     func concurrentWritersConverge() throws {
         let work = try FollowerWorkspace(database: "converge")
         let followers = [work.store("f1"), work.store("f2")]
-        for store in followers { try work.expectOK(["follow", "--from", work.address, "--store", store, "--once"]) }
+        for store in followers { try work.catchUp(store) }
         let daemons = try followers.map { try work.startFollowing($0) }
         let perWriter = 12
         // Each writer is a sequence of annals processes on its follower: creates, and a correction
@@ -44,7 +44,7 @@ struct FollowerTests {
         let expected = 4 * perWriter + 4 * (perWriter / 3)
         #expect(acknowledged.all.count == expected, "acknowledged \(acknowledged.all.count) of \(expected) edits")
 
-        for store in followers { try work.expectOK(["follow", "--from", work.address, "--store", store, "--once"]) }
+        for store in followers { try work.catchUp(store) }
         let shared = try work.export(work.address)
         let lines = try FollowerWorkspace.lines(shared)
         #expect(lines.count == expected, "the shared log holds \(lines.count) events for \(expected) acknowledged edits")
@@ -103,7 +103,7 @@ struct FollowerTests {
         let atKill = try work.position(follower)
         #expect(atKill > 0 && atKill < UInt64(count), "the follower was killed at position \(atKill) of \(count): not mid-way, so this run proves less")
         #expect(atKill % 1000 == 0, "a batch was half-applied: position \(atKill)")
-        #expect(try work.expectOK(["follow", "--from", work.address, "--store", follower, "--once"]).contains("up to position \(count)"))
+        #expect(try work.catchUp(follower).contains("up to position \(count)"))
         #expect(try work.export(follower) == exported, "the resumed follower's log differs from the shared log")
         #expect(try work.expectOK(["verify", "--store", follower]).contains("all 4 projections agree"))
         #expect(try work.expectOK(["list", "event", "--store", follower, "--json"]) == work.expectOK(["list", "event", "--store", local, "--json"]))
@@ -125,7 +125,7 @@ struct FollowerTests {
     func serverRestartDuringAppends() throws {
         let work = try FollowerWorkspace(database: "restart")
         let store = work.store("f1")
-        try work.expectOK(["follow", "--from", work.address, "--store", store, "--once"])
+        try work.catchUp(store)
         let outcomes = Collected<(id: String, status: Int32, stderr: String, started: Date, ended: Date)>()
         let restarted = Collected<(Date, Date)>()
         inParallel(3) { lane in
@@ -162,7 +162,7 @@ struct FollowerTests {
         let streams = try FollowerWorkspace.lines(work.export(work.address)).compactMap { $0["stream"] as? String }
         for id in acknowledged { #expect(streams.filter { $0 == id }.count == 1, "\(id) is in the shared log \(streams.filter { $0 == id }.count) times") }
         #expect(Set(streams).count == streams.count && streams.count == 50, "\(streams.count) events for 50 records")
-        try work.expectOK(["follow", "--from", work.address, "--store", store, "--once"])
+        try work.catchUp(store)
         #expect(try work.expectOK(["verify", "--store", store]).contains("its head is at 50"))
     }
 }
@@ -174,9 +174,8 @@ struct FollowerServerTests {
     func serveOnFollower() throws {
         let work = try FollowerWorkspace(database: "serve")
         let (writer, served) = (work.store("writer"), work.store("served"))
-        for store in [writer, served] { try work.expectOK(["follow", "--from", work.address, "--store", store, "--once"]) }
-        try work.expectOK(["import", RepositoryFiles.path("docs/examples/demo-article.txt"), RepositoryFiles.path("docs/examples/seed-facts.jsonl"),
-                           "--store", writer])
+        for store in [writer, served] { try work.catchUp(store) }
+        try work.importSeed(into: writer)
         // A user added through one follower is a stream of the shared log: known to every follower.
         let added = try work.expectOK(["user", "add", "lan", "--role", "editor", "--json", "--store", writer])
         let token = (try JSONSerialization.jsonObject(with: Data(added.utf8)) as? [String: Any])?["token"] as? String ?? ""
@@ -211,7 +210,7 @@ struct FollowerServerTests {
             #expect(read.text.contains(value) && read.json["version"] as? Int == version + round + 1, "round \(round): \(read.text)")
         }
         // The edits went to the shared log: the other follower sees them once it follows.
-        try work.expectOK(["follow", "--from", work.address, "--store", writer, "--once"])
+        try work.catchUp(writer)
         let history = try work.expectOK(["history", id, "--store", writer])
         #expect(history.contains("Đối chiếu lần 4") && history.contains("lan"), "\(history)")
         // An edit made on the other follower reaches the server without a request to it.
@@ -240,7 +239,7 @@ struct PartitionTests {
         let machine = try NetworkNamespace()
         try work.cluster.listen(on: machine.hostAddress, trusting: machine.subnet)
         let writer = work.store("writer"), remote = work.store("remote")
-        try work.expectOK(["follow", "--from", work.address, "--store", writer, "--once"])
+        try work.catchUp(writer)
         let port = work.address.split(separator: ":").last?.split(separator: "/").first.map(String.init) ?? ""
         let remoteAddress = "postgres://annals@\(machine.hostAddress):\(port)/partition"
         let follower = try machine.start(work.annals.path, ["follow", "--from", remoteAddress, "--store", remote, "--interval", "20"],
@@ -287,9 +286,8 @@ struct SharedLogDownTests {
     func sharedLogDown() throws {
         let work = try FollowerWorkspace(database: "down")
         let store = work.store("f1")
-        try work.expectOK(["follow", "--from", work.address, "--store", store, "--once"])
-        try work.expectOK(["import", RepositoryFiles.path("docs/examples/demo-article.txt"), RepositoryFiles.path("docs/examples/seed-facts.jsonl"),
-                           "--store", store])
+        try work.catchUp(store)
+        try work.importSeed(into: store)
         let before = try work.export(store)
         try work.cluster.stop()
         #expect(try work.expectOK(["show", "event/lang-son-2021-ngo-aid", "--store", store]).contains("1108742"))
@@ -321,10 +319,9 @@ struct SharedCheckpointTests {
     func checkpoints() throws {
         let work = try FollowerWorkspace(database: "signed")
         let (first, second) = (work.store("first"), work.store("second"))
-        for store in [first, second] { try work.expectOK(["follow", "--from", work.address, "--store", store, "--once"]) }
-        try work.expectOK(["import", RepositoryFiles.path("docs/examples/demo-article.txt"), RepositoryFiles.path("docs/examples/seed-facts.jsonl"),
-                           "--store", first])
-        try work.expectOK(["follow", "--from", work.address, "--store", second, "--once"])
+        for store in [first, second] { try work.catchUp(store) }
+        try work.importSeed(into: first)
+        try work.catchUp(second)
         let key = work.directory.appending("checkpoint.key")
         try work.expectOK(["key", "init", "--key", key])
         let checkpoints = work.directory.appending("checkpoints.jsonl")
