@@ -80,9 +80,14 @@ enum DataFileCheck {
                                    detail: "damaged store: \(Environment.dataFileName) is \(size) bytes, too short to hold LMDB's two meta pages; restore it from a backup (annals restore)")
         }
         let newest = second.transaction > first.transaction ? second : first
-        guard size >= newest.bytesNeeded else {
+        // The size is read again now: a writer in another process may have committed (pages
+        // first, then the meta page) between the first read of the size and the meta pages, and
+        // its pages are written by the time its meta page can be read.
+        var now = stat()
+        let sizeNow = fstat(descriptor, &now) == 0 ? Int(now.st_size) : size
+        guard sizeNow >= newest.bytesNeeded else {
             throw StoreAccessError(.damaged, path: directory,
-                                   detail: "damaged store: \(Environment.dataFileName) is \(size) bytes but its header says it holds \(newest.bytesNeeded) bytes (cut short by a killed copy or a full disk?); restore it from a backup (annals restore)")
+                                   detail: "damaged store: \(Environment.dataFileName) is \(sizeNow) bytes but its header says it holds \(newest.bytesNeeded) bytes (cut short by a killed copy or a full disk?); restore it from a backup (annals restore)")
         }
         return newest
     }
