@@ -291,6 +291,9 @@ struct SharedLogDownTests {
         let before = try work.export(store)
         try work.cluster.stop()
         #expect(try work.expectOK(["show", "event/lang-son-2021-ngo-aid", "--store", store]).contains("1108742"))
+        let verified = try work.run(["verify", "--store", store])
+        #expect(verified.status == 1 && verified.stdout.contains("agree") && verified.stderr.hasPrefix("error: verification incomplete"),
+                "\(verified.status): \(verified.stdout) \(verified.stderr)")
         let started = Date()
         let refused = try work.run(["correct", "event/lang-son-2021-ngo-aid", "--store", store, "--set", "quantities[0].value=1", "--reason", "thử"])
         let waited = Date().timeIntervalSince(started)

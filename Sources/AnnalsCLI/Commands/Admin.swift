@@ -59,7 +59,12 @@ struct Verify: ParsableCommand {
         let result = try service.verify()
         let reports = try trusted.map { try service.check(checkpoints, trustedKey: $0) } ?? []
         let backup = try service.backupHead()
-        let shared = try service.sharedAgreement()
+        // A follower's own log and projections are checked even when its shared log cannot be
+        // reached; the verify then fails, saying what it could not compare.
+        var shared: SharedAgreement?, unreachable: String?
+        do { shared = try service.sharedAgreement() } catch where Failure(error)?.kind == .unavailable {
+            unreachable = describe(error).0
+        }
         let newest = reports.filter(\.matches).map(\.position).max()
         let uncovered = checkpoints.isEmpty ? nil : result.events - min(result.events, newest ?? 0)
         if global.json {
@@ -73,6 +78,10 @@ struct Verify: ParsableCommand {
         if let backup, backup.position != result.events || backup.hash != result.head {
             throw CLIError("verification failed: this backup recorded head \(backup.position) (\(backup.hash.prefix(16))…) when it was taken, "
                            + "and its log now ends at \(result.events) (\(result.head.prefix(16))…): it was changed after the copy", code: .verificationFailed)
+        }
+        if let unreachable {
+            if !global.json { session.say("verified \(result.events) events here: hash chain, indexes and all \(result.projections) projections agree (head \(result.head.prefix(16))…)") }
+            throw CLIError("verification incomplete: this store follows a shared log that cannot be reached, so its history there was not compared: \(unreachable)")
         }
         if requireCovered, let uncovered, uncovered > 0 {
             throw CLIError("verification failed at position \((newest ?? 0) + 1): \(uncovered) events after the newest matching checkpoint are not covered by one; "
