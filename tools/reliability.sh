@@ -8,6 +8,8 @@
 #   RUNS=200 FUZZ_SECONDS=300 bash tools/reliability.sh
 #
 # Prints one table: scenario, runs, kills or inputs, failures, data lost, tampering undetected.
+# The follow scenario starts a private PostgreSQL cluster (tools/pg-cluster.sh) when Debian's
+# postgresql is installed, and says "skipped" otherwise.
 # A failure is a crash (a signal instead of an error), a store that no longer verifies, a half-done
 # import or restore, or an error that does not say what it should. Exits 1 unless the last three
 # columns are all zero. Scenarios that need root (mounting a tmpfs) say "skipped" without it.
@@ -117,6 +119,22 @@ kill_loop "import-log" '"$annals" export --store "$seed" >"$work/log.jsonl"; "$a
 
 kill_loop "verify" 'cp -r "$seed" "$store"; sum="$(md5sum <"$store/data.mdb")"' '"$annals" verify --store "$store"' \
   'if [ "$(md5sum <"$store/data.mdb")" != "$sum" ]; then echo "fail: verify changed the data file"; else echo ok; fi'
+
+# A follower killed while it applies a shared PostgreSQL log (a private cluster; needs Debian's
+# postgresql): the next follow resumes to a byte-identical copy whose projections verify.
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  source tools/pg-cluster.sh reliability
+  trap 'pg_stop; cleanup' EXIT
+  "$annals" migrate --store "$PG_ADDRESS" >/dev/null
+  cp -r "$seed" "$work/shared-source"
+  "$annals" import "$big" --store "$work/shared-source" >/dev/null
+  "$annals" export --store "$work/shared-source" >"$work/shared.jsonl"
+  "$annals" import-log "$work/shared.jsonl" --into "$PG_ADDRESS" >/dev/null
+  kill_loop "follow" ':' '"$annals" follow --from "$PG_ADDRESS" --store "$store" --once' \
+    'if ! "$annals" follow --from "$PG_ADDRESS" --store "$store" --once >/dev/null 2>"$work/follow-err"; then echo "fail: the next follow did not complete: $(head -c 300 "$work/follow-err")"; elif ! cmp -s <("$annals" export --store "$store") "$work/shared.jsonl"; then echo "lost: the resumed copy differs from the shared log"; elif ! verifies "$store"; then echo "fail: does not verify"; else echo ok; fi'
+else
+  row "kill -9 during follow" "skipped" "no postgresql" "-" "-" "-"
+fi
 
 # Damaged data files: cut at random sizes. One error line, exit 1, never a signal.
 failures=0

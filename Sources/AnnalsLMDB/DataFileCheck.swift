@@ -32,7 +32,8 @@ enum DataFileCheck {
     /// file and `mayCreate` (a new store); otherwise the header of a file that is safe to map.
     /// Refuses, without touching anything: a missing data file (unless `mayCreate`), data or lock
     /// files that are symbolic links or not regular files, an empty or truncated data file, and one
-    /// that is not LMDB's.
+    /// that is not LMDB's. An empty data file (a creation killed before its first write) is
+    /// refused too, unless `mayCreate`: then it is created anew, as a missing one would be.
     static func inspect(directory: String, mayCreate: Bool) throws(StoreAccessError) -> DataFileHeader? {
         for name in ["lock.mdb", Environment.dataFileName] {
             var info = stat()
@@ -65,6 +66,9 @@ enum DataFileCheck {
             throw StoreAccessError(.fileSystem, path: directory, detail: "cannot read \(Environment.dataFileName)'s size: \(String(cString: strerror(errno)))")
         }
         let size = Int(info.st_size)
+        // An empty data file holds nothing: a creation killed before LMDB wrote its first pages.
+        // A command that creates stores (annals follow, resuming) creates it anew.
+        if size == 0 && mayCreate { return nil }
         if size == 0 {
             throw StoreAccessError(.notAStore, path: directory,
                                    detail: "not an Annals store: \(Environment.dataFileName) is empty (an interrupted init or copy?); remove the folder and run annals init, or restore a backup")

@@ -15,7 +15,7 @@ struct ReliabilityReportTests {
         #expect(run.status == 0, "\(text)")
         #expect(text.contains("reliability: all zero"), "\(text)")
         // Every kill scenario ran (a scenario that silently did nothing would also show zeros).
-        for scenario in ["correct", "import", "rebuild", "migrate", "backup", "import-log", "verify"] {
+        for scenario in ["correct", "import", "rebuild", "migrate", "backup", "import-log", "verify", "follow"] {
             #expect(text.contains("kill -9 during \(scenario) "), "\(scenario) missing from the report")
         }
         print(text)
