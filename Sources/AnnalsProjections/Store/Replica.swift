@@ -1,6 +1,5 @@
 public import AnnalsCore
 import AnnalsLMDB
-import Foundation
 
 extension ProjectedStore {
     /// The address of the shared log this store follows, or nil for a store with a log of its own.
@@ -107,17 +106,6 @@ public final class LogFollower {
             progress(done, target)
         }
         return done
-    }
-
-    /// Catches up until the replica reflects `position`, polling every `interval`, for at most
-    /// `timeout`. Returns whether it got there.
-    public func wait(until position: UInt64, timeout: Duration, interval: Duration = .milliseconds(20)) throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            if try catchUp(until: min(position, try source.head().position)) >= position { return true }
-            guard ContinuousClock.now < deadline else { return false }
-            Thread.sleep(forTimeInterval: Double(interval.components.attoseconds) / 1e18 + Double(interval.components.seconds))
-        }
     }
 
     /// How many events the shared log holds past the replica's head.
