@@ -355,6 +355,8 @@ public struct PostgresLogError: Error, CustomStringConvertible {
         switch error.code {
         case .connectionError:
             self.init("cannot connect to the PostgreSQL server: \(error.underlying.map { "\($0)" } ?? "no detail")", isUnavailable: true)
+        case .sslUnsupported:
+            self.init("the PostgreSQL server does not offer TLS, which the address's sslmode requires: turn ssl on in the server, or give sslmode=prefer")
         case .serverClosedConnection, .uncleanShutdown, .clientClosedConnection, .poolClosed:
             self.init("the connection to the PostgreSQL server closed (\(error.code))", isUnavailable: true)
         default:

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import PostgresNIO
 import Synchronization
 
@@ -15,7 +16,8 @@ import Synchronization
 /// from a Swift-concurrency task. A call that gets no answer within `callTimeout` (a cut network)
 /// closes the connection and fails as unavailable, so a caller never hangs on a dead link.
 final class ServerLink: @unchecked Sendable {
-    private let configuration: PostgresConnection.Configuration
+    private var configuration: PostgresConnection.Configuration
+    private let tls: PostgresTarget.TLSMode
     private let logger: Logger
     private let callTimeout: Duration
     private let calls = NSLock()
@@ -32,6 +34,7 @@ final class ServerLink: @unchecked Sendable {
         // milliseconds.
         configuration.options.additionalStartupParameters = [("idle_in_transaction_session_timeout", "10s")]
         self.configuration = configuration
+        tls = target.tls
         self.logger = logger
         self.callTimeout = callTimeout
     }
@@ -74,10 +77,30 @@ final class ServerLink: @unchecked Sendable {
     private func connection() async throws -> PostgresConnection {
         if let open = current.withLock({ $0 }), !open.isClosed { return open }
         let id = counter.add(1, ordering: .relaxed).newValue
+        var configuration = self.configuration
+        configuration.tls = try Self.tlsSetting(tls)
         let opened = try await PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
                                                           id: id, logger: logger).get()
         current.withLock { $0 = opened }
         return opened
+    }
+
+    /// The connection's TLS from the address's `sslmode`.
+    private static func tlsSetting(_ mode: PostgresTarget.TLSMode) throws -> PostgresConnection.Configuration.TLS {
+        var client = TLSConfiguration.makeClientConfiguration()
+        switch mode {
+        case .disable: return .disable
+        case .prefer, .require:
+            client.certificateVerification = .none
+        case .verifyFull(let root):
+            client.certificateVerification = .fullVerification
+            if let root { client.trustRoots = .file(root) }
+        }
+        let context: NIOSSLContext
+        do { context = try NIOSSLContext(configuration: client) } catch {
+            throw PostgresLogError("cannot set up TLS for the PostgreSQL connection: \(error) (check sslrootcert)")
+        }
+        return mode == .prefer ? .prefer(context) : .require(context)
     }
 
     /// postgres-nio's errors as the log's own: one line, and whether the server could not be reached.

@@ -349,3 +349,34 @@ struct SharedCheckpointTests {
         #expect(try work.export(first) == work.export(work.address), "a refused follow changed the follower's store")
     }
 }
+
+/// The shared log over TLS (`sslmode` in the address).
+@Suite("A shared log over TLS", .serialized,
+       .enabled(if: PostgresCluster.missing == nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"),
+                Comment(rawValue: PostgresCluster.missing ?? "SKIPPED: no openssl to make the server's certificate")))
+struct SharedLogTLSTests {
+    @Test("sslmode: disable is refused by a server that requires TLS; require, prefer and verify-full connect; a follower keeps its TLS settings; a wrong authority is refused")
+    func tls() throws {
+        let work = try FollowerWorkspace(database: "tls")
+        let certificate = try work.cluster.requireTLS()
+        let plain = try work.run(["verify", "--store", work.address + "?sslmode=disable"])
+        #expect(plain.status == 1 && plain.stderr.contains("pg_hba.conf"), "\(plain.status): \(plain.stderr)")
+        for mode in ["?sslmode=require", ""] {
+            #expect(try work.expectOK(["verify", "--store", work.address + mode]).contains("verified 0 events of the shared log"))
+        }
+        let verified = work.address + "?sslmode=verify-full&sslrootcert=\(certificate)"
+        let store = work.store("f1")
+        try work.expectOK(["follow", "--from", verified, "--store", store, "--once"])
+        #expect(try work.expectOK(["stats", "--store", store, "--json"]).contains("sslmode=verify-full"))
+        // The follower's edits reconnect with the address it recorded, TLS settings included.
+        try work.importSeed(into: store)
+        #expect(try work.expectOK(["verify", "--store", store]).contains("its head is at"))
+        let stranger = work.directory.appending("stranger.crt")
+        _ = try ToolRun.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                                                 "-keyout", work.directory.appending("stranger.key"), "-out", stranger])
+        let refused = try work.run(["verify", "--store", work.address + "?sslmode=verify-full&sslrootcert=\(stranger)"])
+        #expect(refused.status == 1 && refused.stderr.hasPrefix("error: "), "\(refused.status): \(refused.stderr)")
+        let unknown = try work.run(["verify", "--store", work.address + "?sslmode=maybe"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("sslmode maybe"), "\(unknown.stderr)")
+    }
+}

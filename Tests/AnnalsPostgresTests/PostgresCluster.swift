@@ -47,6 +47,23 @@ final class PostgresCluster: @unchecked Sendable {
         try start(listen: "127.0.0.1,\(address)")
     }
 
+    /// Restarts the server with TLS on (a self-signed certificate for 127.0.0.1, made with
+    /// openssl) and plain connections refused. Returns the certificate's path, to trust.
+    func requireTLS() throws -> String {
+        let certificate = "\(directory)/server.crt", key = "\(directory)/server.key"
+        try run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                                     "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate])
+        try run("/bin/chmod", ["600", key])
+        let hba = "\(directory)/data/pg_hba.conf"
+        let rules = "hostnossl all all 0.0.0.0/0 reject\n" + (try String(contentsOfFile: hba, encoding: .utf8))
+        try rules.write(toFile: hba, atomically: false, encoding: .utf8)
+        try stop()
+        try run("\(bin)/pg_ctl", ["-D", "\(directory)/data", "-l", "\(directory)/server.log", "-w", "-o",
+                                  "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c ssl=on -c ssl_cert_file=\(certificate) -c ssl_key_file=\(key)",
+                                  "start"])
+        return certificate
+    }
+
     /// Stops the server at once, as a crash or a failover would (clients' connections break).
     func stop() throws {
         try run("\(bin)/pg_ctl", ["-D", "\(directory)/data", "-m", "immediate", "-w", "stop"])
