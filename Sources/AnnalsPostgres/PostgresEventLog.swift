@@ -210,15 +210,7 @@ public final class PostgresEventLog: EventLog, @unchecked Sendable {
     }
 
     public func head() throws -> LogHead {
-        try link.call { [logger] connection in
-            var head = LogHead.empty
-            for try await (position, hash, recordedAt) in try await connection.query(
-                "SELECT position, hash, recorded_at FROM annals_head WHERE one", logger: logger
-            ).decode((Int64, Data, Int64?).self) {
-                head = LogHead(position: UInt64(position), hash: Array(hash), lastRecordedAt: recordedAt.map { Timestamp(microsecondsSinceEpoch: $0) })
-            }
-            return head
-        }
+        try link.call { [logger] connection in try await Self.readHead(connection, logger, locking: false) }
     }
 
     /// Walks the log in position order, 1,000 events per read: gapless positions and versions,
@@ -268,10 +260,15 @@ public final class PostgresEventLog: EventLog, @unchecked Sendable {
 
     /// The head, its row locked until the transaction ends: appenders and restorers queue here.
     private static func lockedHead(_ connection: PostgresConnection, _ logger: Logger) async throws -> LogHead {
+        try await readHead(connection, logger, locking: true)
+    }
+
+    /// The head row; with `locking`, locked (FOR UPDATE) until the transaction ends.
+    private static func readHead(_ connection: PostgresConnection, _ logger: Logger, locking: Bool) async throws -> LogHead {
         var head = LogHead.empty
-        for try await (position, hash, recordedAt) in try await connection.query(
-            "SELECT position, hash, recorded_at FROM annals_head WHERE one FOR UPDATE", logger: logger
-        ).decode((Int64, Data, Int64?).self) {
+        let query: PostgresQuery = locking ? "SELECT position, hash, recorded_at FROM annals_head WHERE one FOR UPDATE"
+            : "SELECT position, hash, recorded_at FROM annals_head WHERE one"
+        for try await (position, hash, recordedAt) in try await connection.query(query, logger: logger).decode((Int64, Data, Int64?).self) {
             head = LogHead(position: UInt64(position), hash: Array(hash), lastRecordedAt: recordedAt.map { Timestamp(microsecondsSinceEpoch: $0) })
         }
         return head
