@@ -11,6 +11,21 @@ public struct HTTPProbe: Sendable {
 
     public init(port: Int) { self.port = port }
 
+    /// A probe of the server that prints "annals: serving STORE on http://127.0.0.1:PORT/" on
+    /// `output` (`annals serve --port 0`): waits for that line. Nil when the output ends first
+    /// (the server exited) or the line names no port.
+    public init?(servingLineOf output: FileHandle) {
+        var line = Data()
+        while !line.contains(0x0A) {
+            let byte = output.readData(ofLength: 1)
+            guard !byte.isEmpty else { return nil }
+            line += byte
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard let portText = text.split(separator: ":").last?.split(separator: "/").first, let port = Int(portText) else { return nil }
+        self.port = port
+    }
+
     /// A finished response.
     public struct Response: Sendable {
         public let status: Int

@@ -182,14 +182,7 @@ struct FollowerServerTests {
 
         let (process, out, _) = try work.annals.start(["serve", "--store", served, "--port", "0"], environment: ["CI": "true"], captureErrors: true)
         defer { process.terminate(); process.waitUntilExit() }
-        var line = Data()
-        while !line.contains(0x0A) {
-            let byte = out.fileHandleForReading.readData(ofLength: 1)
-            guard !byte.isEmpty else { Issue.record("annals serve exited before listening"); return }
-            line += byte
-        }
-        let port = Int(String(decoding: line, as: UTF8.self).split(separator: ":").last?.split(separator: "/").first ?? "") ?? 0
-        let probe = HTTPProbe(port: port)
+        guard let probe = HTTPProbe(servingLineOf: out.fileHandleForReading) else { Issue.record("annals serve exited before listening"); return }
         let id = "event/lang-son-2021-ngo-aid"
         // The server applies the import and the user from the shared log between requests.
         var current = try probe.request("GET", "/records/\(id)", token: token)

@@ -67,18 +67,10 @@ final class ServerWorkspace {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         self.process = process
-        // "annals: serving STORE on http://127.0.0.1:PORT/"
-        var line = Data()
-        while !line.contains(0x0A) {
-            let byte = out.fileHandleForReading.readData(ofLength: 1)
-            guard !byte.isEmpty else { throw ConformanceFailure("annals serve exited before listening: \(try String(contentsOfFile: logPath, encoding: .utf8))") }
-            line += byte
+        guard let listening = HTTPProbe(servingLineOf: out.fileHandleForReading) else {
+            throw ConformanceFailure("annals serve did not say where it listens: \(try String(contentsOfFile: logPath, encoding: .utf8))")
         }
-        let text = String(decoding: line, as: UTF8.self)
-        guard let portText = text.split(separator: ":").last?.split(separator: "/").first, let port = Int(portText) else {
-            throw ConformanceFailure("annals serve printed no port: \(text)")
-        }
-        probe = HTTPProbe(port: port)
+        probe = listening
     }
 
     /// Sends SIGTERM and waits for the server to exit; returns its exit status.

@@ -43,7 +43,7 @@ struct Follow: ParsableCommand {
             do {
                 started = try Following.start(from: from, store: global.storePath)
             } catch where !once && Failure(error)?.kind == .unavailable {
-                if !waiting { FileHandle.standardError.write(Data("annals: the shared log cannot be reached (\(describe(error).0)); retrying every second\n".utf8)) }
+                if !waiting { Self.sayUnreachable(describe(error).0) }
                 waiting = true
                 Thread.sleep(forTimeInterval: 1)
                 if StopSignal.requested { return }
@@ -60,7 +60,7 @@ struct Follow: ParsableCommand {
                 if global.json { session.emit(.object(["caughtUp": .integer(Int64(position))])) }
                 else { session.say("annals: \(global.storePath) follows \(address) up to position \(position)") }
             case let .unavailable(problem):
-                FileHandle.standardError.write(Data("annals: the shared log cannot be reached (\(problem)); retrying every second\n".utf8))
+                Self.sayUnreachable(problem)
             }
             fflush(nil)
         }
@@ -70,6 +70,11 @@ struct Follow: ParsableCommand {
         }
         try following.run(interval: .milliseconds(interval), stop: { StopSignal.requested }, report)
         if !global.json { session.say("annals: stopped at position \(try following.follower.position())") }
+    }
+
+    /// One line on stderr when the shared log cannot be reached (said once per outage).
+    private static func sayUnreachable(_ problem: String) {
+        FileHandle.standardError.write(Data("annals: the shared log cannot be reached (\(problem)); retrying every second\n".utf8))
     }
 }
 
