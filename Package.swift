@@ -202,6 +202,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "AnnalsApplicationTests",
+            dependencies: ["AnnalsApplication", "AnnalsProjections", "AnnalsPostgres", "AnnalsCore", "AnnalsTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "AnnalsLogTests",
             dependencies: ["AnnalsLMDBLog", "AnnalsCore", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestHelper"],
             swiftSettings: strict

@@ -35,7 +35,7 @@ public struct Annals: ParsableCommand {
         } catch {
             if isDomainError(error) {
                 let (message, code) = describe(error)
-                FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+                warn("error: \(message)")
                 terminate(code.rawValue)
             }
             // Parsing, validation, --help and --version, as ArgumentParser words them.
@@ -47,7 +47,7 @@ public struct Annals: ParsableCommand {
             if message.hasPrefix("Error: ") { message.removeFirst(7) }
             let words = (arguments ?? Array(CommandLine.arguments.dropFirst())).prefix { !$0.hasPrefix("-") }
             let subcommand = words.first.map { configuration.subcommands.map { $0._commandName }.contains($0) ? " \($0)" : "" } ?? ""
-            FileHandle.standardError.write(Data("error: \(message) (see: annals\(subcommand) --help)\n".utf8))
+            warn("error: \(message) (see: annals\(subcommand) --help)")
             terminate(ExitCode.usage.rawValue)
         }
     }

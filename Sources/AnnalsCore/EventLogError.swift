@@ -17,6 +17,9 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAnAnnalsStore(path: String)
     /// A stored record cannot be decoded (corruption or a bug): names the position.
     case corruptRecord(position: UInt64, detail: String)
+    /// The log's tables disagree with its head (entries past it): an append at `position` was
+    /// refused and nothing was written.
+    case damagedLog(position: UInt64, detail: String)
 
     public var description: String {
         switch self {
@@ -36,6 +39,8 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
             return "not an Annals store: \(path) holds no Annals log (another program's LMDB, or an interrupted init); it was left untouched; point --store at an Annals store, or run annals init on an empty folder"
         case let .corruptRecord(position, detail):
             return "the event at position \(position) cannot be read: \(detail); run verify"
+        case let .damagedLog(position, detail):
+            return "the store is damaged at position \(position): \(detail); nothing was written; run annals verify, then restore from a backup or an export"
         }
     }
 }

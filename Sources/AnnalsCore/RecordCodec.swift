@@ -26,6 +26,15 @@ package enum RecordCodec {
     }
     package static let hashSize = 32
 
+    /// The hash `event` chains to after `previous`, computed from its fields re-encoded rather
+    /// than taken from its stored hash: how an event read from another copy of the log is checked
+    /// against a chain held here (a changed byte with its old hash left in place is caught).
+    package static func rehash(_ event: RecordedEvent, after previous: [UInt8]) -> [UInt8] {
+        chainHash(previous: previous, record: encode(
+            position: event.position, streamVersion: event.streamVersion, recordedAt: event.recordedAt, stream: event.stream,
+            event: ProposedEvent(id: event.id, type: event.type, schemaVersion: event.schemaVersion, payload: event.payload, metadata: event.metadata)))
+    }
+
     package static func encode(position: UInt64, streamVersion: UInt64, recordedAt: Timestamp,
                        stream: StreamID, event: ProposedEvent) -> [UInt8] {
         var out = [UInt8]()

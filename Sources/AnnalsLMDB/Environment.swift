@@ -278,7 +278,9 @@ public final class Environment {
                     try growMap()
                     continue
                 }
-                throw transaction.firstFailure ?? error
+                // The first failed LMDB call wins over an LMDB error the body threw later; an
+                // error of the caller's own (one that says what a failed call means) is kept.
+                throw error is LMDBError ? transaction.firstFailure ?? error : error
             }
             transaction.finish()
             if let failure = transaction.firstFailure {

@@ -160,9 +160,16 @@ public final class LMDBEventLog: EventLog {
         let recordedAt = max(clock(), head.lastRecordedAt ?? Timestamp(microsecondsSinceEpoch: .min))
         let recorded = try RecordCodec.chain(appends, startVersions: versions, after: head, recordedAt: recordedAt) { event, record in
             let key = positionKey(event.position)
-            try txn.put(events, key, event.hash + record, options: .append)
-            try txn.put(streams, Self.streamKey(event.stream, event.streamVersion), key, options: .noOverwrite)
-            try txn.put(ids, Self.idKey(event.id), key, options: .noOverwrite)
+            // A key already there means entries past the head (planted or left by a foreign
+            // writer): the store is damaged, and the append is refused naming what is in the way.
+            func put(_ database: Database, _ entryKey: [UInt8], _ value: [UInt8], _ options: PutOptions, _ what: @autoclosure () -> String) throws {
+                do { try txn.put(database, entryKey, value, options: options) } catch let error as LMDBError where error.code == .keyExists {
+                    throw EventLogError.damagedLog(position: event.position, detail: "\(what()) is already stored, past the log's head at \(head.position)")
+                }
+            }
+            try put(events, key, event.hash + record, .append, "an event at position \(event.position)")
+            try put(streams, Self.streamKey(event.stream, event.streamVersion), key, .noOverwrite, "version \(event.streamVersion) of stream \(event.stream)")
+            try put(ids, Self.idKey(event.id), key, .noOverwrite, "event id \(event.id.uuidString.lowercased())")
             if let byType { try txn.put(byType, Self.typeKey(event.type, event.position), []) }
         }
         guard let last = recorded.last else { return AppendOutcome(events: [], alreadyStored: false) }

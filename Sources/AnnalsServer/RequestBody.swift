@@ -24,8 +24,13 @@ enum RequestBody {
         return try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
             group.addTask {
                 var copy = request
-                let buffer = try await copy.collectBody(upTo: limit)
-                return Array(buffer.readableBytesView)
+                do {
+                    let buffer = try await copy.collectBody(upTo: limit)
+                    return Array(buffer.readableBytesView)
+                } catch is NIOTooManyBytesError {
+                    // A body sent without Content-Length (chunked) is measured as it arrives.
+                    throw APIError(.contentTooLarge, "too-large", "the body is larger than the \(limit) bytes this server accepts")
+                }
             }
             group.addTask {
                 try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))

@@ -60,6 +60,11 @@ struct CheckpointTests {
             if result.status == 4 { detected += 1 }
         }
         #expect(detected == cases.count)
+        // A write to the store with an event past its head is refused in words, not LMDB's code.
+        let refused = try w.run(["correct", "event/lang-son-2021-ngo-aid", "--store", w.directory.appending("tampered-past-head"),
+                                 "--set", "place=Hà Nội", "--reason", "sửa"])
+        #expect(refused.status == 1 && refused.stderr.contains("the store is damaged at position 17: an event at position 17 is already stored")
+                && !refused.stderr.contains("MDB_"), "\(refused.status): \(refused.stderr)")
     }
 
     @Test("a store rolled back to an older backup fails against a later checkpoint")

@@ -49,6 +49,9 @@ struct HostileInputTests {
             (["show", "event/../../etc/passwd"], "invalid id"),
             (["import", badBytes], "field \"place\" of bytes.jsonl line 1"),
             (["import", shortRows, "--codebook", codebook], "row 1: invalid row \"2 of 5 columns\""),
+            (["import", try write(w, "cut.csv", "id,title,published_at,source.name,url,language,category.primary,keywords,entities\n"
+                                   + "b1,Tin thử,2026-01-02T03:04:05Z,DanTri,https://example.vn/a.htm,vi,the-gioi,a|b,\"Thực thể một, còn dở")],
+             "the quoted field opened on line 2 is never closed"),
         ]
         let before = try w.fingerprint()
         for (arguments, message) in cases {
@@ -102,5 +105,19 @@ struct HostileInputTests {
         #expect(audit.first?["account"] as? String == OSAccount.current)
         let table = try w.expectOK(["audit", "--actor", nfd])
         #expect(table.contains("\(nfc) (account: \(OSAccount.current))"), "\(table)")
+
+        // U+2028 and U+2029 break lines on a terminal: escaped in every text output, as is U+0085
+        // in an error that repeats what was given.
+        try w.expectOK(["correct", "event/hostile", "--set", "place=Cao Bằng", "--reason", "dòng một\u{2028}2026-01-01  giả mạo", "--actor", "lan\u{2029}an"])
+        for command in [["audit"], ["history", "event/hostile"], ["blame", "event/hostile"], ["audit", "--actor", "lan\u{2029}an"]] {
+            let text = try w.expectOK(command)
+            #expect(!text.unicodeScalars.contains { $0.value == 0x2028 || $0.value == 0x2029 }, "annals \(command.joined(separator: " ")) printed a raw separator: \(text)")
+            #expect(command[0] == "blame" || text.contains("\\u{2028}") && text.contains("\\u{2029}"), "annals \(command.joined(separator: " ")): \(text)")
+        }
+        for arguments in [["show", "event/x\u{85}y"], ["correct", "event/hostile", "--set", "place\u{85}=x", "--reason", "r"], ["list", "--type", "a\u{2028}b"]] {
+            let refused = try w.run(arguments)
+            #expect(refused.status != 0 && !refused.stderr.unicodeScalars.contains { [0x85, 0x2028].contains($0.value) } && refused.stderr.contains("\\u{"),
+                    "annals \(arguments.joined(separator: " ")) echoed a raw separator: \(refused.stderr)")
+        }
     }
 }

@@ -337,7 +337,9 @@ struct SharedCheckpointTests {
         try work.expectOK(["import-log", older, "--into", rolledBack])
         let refused = try work.run(["verify", "--store", rolledBack, "--against", checkpoints, "--key", key])
         #expect(refused.status == 4 && refused.stderr.contains("truncated or rolled back"), "\(refused.status): \(refused.stderr)")
-        let diverged = try work.run(["follow", "--from", rolledBack, "--store", first, "--once"])
+        let moved = try work.run(["follow", "--from", rolledBack, "--store", first, "--once"])
+        #expect(moved.status == 1 && moved.stderr.contains("not \(rolledBack)") && moved.stderr.contains("--switch-source"), "\(moved.stderr)")
+        let diverged = try work.run(["follow", "--from", rolledBack, "--store", first, "--once", "--switch-source"])
         #expect(diverged.status == 1 && diverged.stderr.contains("does not hold the history this follower copied"), "\(diverged.stderr)")
         #expect(try work.export(first) == work.export(work.address), "a refused follow changed the follower's store")
     }
@@ -371,5 +373,66 @@ struct SharedLogTLSTests {
         #expect(refused.status == 1 && refused.stderr.hasPrefix("error: "), "\(refused.status): \(refused.stderr)")
         let unknown = try work.run(["verify", "--store", work.address + "?sslmode=maybe"])
         #expect(unknown.status == 1 && unknown.stderr.contains("sslmode maybe"), "\(unknown.stderr)")
+    }
+}
+
+/// A shared log changed behind its followers' backs: what verify and follow must catch.
+@Suite("A shared log changed behind its followers", .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
+struct ChangedSharedLogTests {
+    @Test("one byte of an old row changed, its hash kept: a follower's verify fails at that position; a shared log cut short makes an edit say history was lost")
+    func changedRow() throws {
+        let work = try FollowerWorkspace(database: "changed")
+        let store = work.store("f1")
+        try work.catchUp(store)
+        try work.importSeed(into: store)
+        let before = try work.export(store)
+        #expect(try work.expectOK(["verify", "--store", store]).contains("match this store's chain"))
+        // The second-to-last byte of event 3's stored value: inside its payload.
+        try work.cluster.sql("changed", "UPDATE annals_events SET value = set_byte(value, length(value) - 2, get_byte(value, length(value) - 2) # 1) WHERE position = 3")
+        let shared = try work.run(["verify", "--store", work.address])
+        #expect(shared.status == 4 && shared.stderr.contains("position 3"), "\(shared.status): \(shared.stderr)")
+        let verified = try work.run(["verify", "--store", store])
+        #expect(verified.status == 4 && verified.stderr.contains("verification failed at position 3"), "\(verified.status): \(verified.stdout) \(verified.stderr)")
+        #expect(try work.export(store) == before, "verify changed the follower's store")
+
+        // The shared log cut back to 5 events, head included: the follower is ahead of it.
+        try work.cluster.sql("changed", """
+            DELETE FROM annals_events WHERE position > 5;
+            UPDATE annals_head SET position = 5, hash = (SELECT substring(value FROM 1 FOR 32) FROM annals_events WHERE position = 5)
+            """)
+        let refused = try work.run(["correct", "event/lang-son-2021-ngo-aid", "--store", store, "--set", "place=Hà Nội", "--reason", "thử"])
+        #expect(refused.status == 1 && refused.stderr.contains("does not hold the history this follower copied") && !refused.stderr.contains("reload"),
+                "\(refused.status): \(refused.stderr)")
+        #expect(try work.export(store) == before, "a refused edit changed the follower's store")
+    }
+
+    @Test("a follower keeps its database: another that holds its history plus other edits is refused, unless --switch-source, which is checked and recorded")
+    func repointed() throws {
+        let work = try FollowerWorkspace(database: "primary")
+        let store = work.store("f1")
+        try work.catchUp(store)
+        try work.importSeed(into: store)
+        let before = try work.export(store)
+        // A staging clone: the same history, then one edit of its own.
+        let clone = try work.cluster.database("staging")
+        try work.expectOK(["migrate", "--store", clone])
+        let exported = work.directory.appending("primary.jsonl")
+        try before.write(toFile: exported, atomically: true, encoding: .utf8)
+        try work.expectOK(["import-log", exported, "--into", clone])
+        let staging = work.store("staging-follower")
+        try work.expectOK(["follow", "--from", clone, "--store", staging, "--once"])
+        try work.expectOK(["correct", "event/lang-son-2021-ngo-aid", "--store", staging, "--set", "place=Bản thử", "--reason", "thử trên bản sao"])
+
+        let refused = try work.run(["follow", "--from", clone, "--store", store, "--once"])
+        #expect(refused.status == 1 && refused.stderr.contains("--switch-source"), "\(refused.status): \(refused.stderr)")
+        #expect(try work.export(store) == before, "a refused follow changed the follower's store")
+        // The same database with other TLS settings is not another log.
+        try work.expectOK(["follow", "--from", work.address + "?sslmode=disable", "--store", store, "--once"])
+        #expect(!(try work.expectOK(["verify", "--store", store]).contains("moved from")))
+        // Asked for: checked, applied, recorded.
+        try work.expectOK(["follow", "--from", clone, "--store", store, "--once", "--switch-source"])
+        let verified = try work.expectOK(["verify", "--store", store])
+        #expect(verified.contains("follows \(clone)") && verified.contains("moved from \(work.address)?sslmode=disable to \(clone)"), "\(verified)")
+        #expect(try work.export(store) == work.export(clone))
     }
 }

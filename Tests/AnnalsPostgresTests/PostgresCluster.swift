@@ -81,6 +81,12 @@ final class PostgresCluster: @unchecked Sendable {
         return "postgres://annals@127.0.0.1:\(port)/\(name)"
     }
 
+    /// Runs SQL in a database (as a person with psql would, outside annals); returns what it printed.
+    @discardableResult
+    func sql(_ database: String, _ statement: String) throws -> String {
+        try run("\(bin)/psql", ["-h", "127.0.0.1", "-p", String(port), "-U", "annals", "-d", database, "-v", "ON_ERROR_STOP=1", "-At", "-c", statement])
+    }
+
     /// Runs a tool to completion with posix_spawn and waitpid (Foundation's Process loses the
     /// exit of a tool whose children, here the server pg_ctl starts, live on), its output in a file.
     @discardableResult

@@ -79,4 +79,86 @@ struct ReplicaTests {
         #expect(throws: EventLogError.self) { try LogFollower(store: own, source: try Self.sharedLog(3), address: "memory://shared").adopt() }
         #expect(try own.replicaSource() == nil)
     }
+
+    @Test("verifyHistory re-hashes every shared row: one changed byte with its old hash kept is found at its position, where the head check passes")
+    func changedRowFound() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let shared = try Self.sharedLog(50)
+        let store = try ProjectedStore(path: directory.appending("follower"), create: true)
+        defer { store.close() }
+        let follower = LogFollower(store: store, source: shared, address: "memory://shared")
+        try follower.adopt()
+        try follower.catchUp()
+        #expect(try follower.verifyHistory() == nil)
+        let tampered = LogFollower(store: store, source: TamperedLog(shared, at: 17), address: "memory://shared")
+        try tampered.checkHistory()  // the head alone still agrees
+        let problem = try tampered.verifyHistory()
+        #expect(problem?.position == 17 && problem?.kind == .hashMismatch, "\(String(describing: problem))")
+        // A shared log cut short is found at the first missing position.
+        let cut = LogFollower(store: store, source: try Self.sharedLog(20), address: "memory://shared")
+        #expect(try cut.verifyHistory()?.position == 1, "another log with other events differs from the first")
+    }
+
+    @Test("a follower keeps its shared log: another address is refused unless switching, which checks the whole history and is recorded")
+    func switchingSource() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let shared = try Self.sharedLog(30)
+        let store = try ProjectedStore(path: directory.appending("follower"), create: true)
+        defer { store.close() }
+        let follower = LogFollower(store: store, source: shared, address: "memory://primary")
+        try follower.adopt()
+        try follower.catchUp()
+        // A clone holding this history plus one other edit: refused without the switch.
+        // (The same log under another address stands for the clone here.)
+        try RecordEditor(log: shared).retract(RecordID("event/replica-2"), context: EditContext(actor: "biên tập", reason: "bản sao"))
+        let moved = LogFollower(store: store, source: shared, address: "memory://clone")
+        #expect(throws: ProjectionError.replicaSourceChanged(recorded: "memory://primary", given: "memory://clone")) { try moved.adopt() }
+        #expect(try store.replicaSource() == "memory://primary" && store.sourceSwitches().isEmpty)
+        // The same database under another spelling is not a switch.
+        try LogFollower(store: store, source: shared, address: "memory://primary?tls").adopt(sameLog: { $0 == "memory://primary" })
+        #expect(try store.sourceSwitches().isEmpty)
+        // A switch to a log with another history is refused, naming the position.
+        let other = LogFollower(store: store, source: TamperedLog(shared, at: 9), address: "memory://other")
+        #expect(throws: ProjectionError.self) { try other.adopt(switching: true) }
+        #expect(try store.replicaSource() == "memory://primary?tls")
+        // Asked for, to a log that holds the history: done and recorded.
+        try moved.adopt(switching: true)
+        #expect(try store.replicaSource() == "memory://clone")
+        let switches = try store.sourceSwitches()
+        #expect(switches.count == 1 && switches.first?.from == "memory://primary?tls" && switches.first?.to == "memory://clone" && switches.first?.position == 30)
+        #expect(try moved.catchUp() == 31)
+    }
+}
+
+/// A shared log whose event at one position has a payload byte changed and its hash kept, as an
+/// edit of the events table's row would leave it.
+final class TamperedLog: EventLog {
+    let inner: InMemoryEventLog
+    let position: UInt64
+
+    init(_ inner: InMemoryEventLog, at position: UInt64) {
+        self.inner = inner
+        self.position = position
+    }
+
+    private func tamper(_ event: RecordedEvent) -> RecordedEvent {
+        guard event.position == position else { return event }
+        var payload = event.payload
+        payload[payload.count / 2] ^= 0x01
+        return RecordedEvent(position: event.position, id: event.id, stream: event.stream, streamVersion: event.streamVersion, type: event.type,
+                             schemaVersion: event.schemaVersion, payload: payload, metadata: event.metadata, recordedAt: event.recordedAt, hash: event.hash)
+    }
+
+    func append(_ appends: [StreamAppend]) throws -> [RecordedEvent] { try inner.append(appends) }
+    func readStream(_ stream: StreamID, from version: UInt64, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {
+        try inner.readStream(stream, from: version, direction: direction, limit: limit).map(tamper)
+    }
+    func readLog(from position: UInt64, limit: Int) throws -> [RecordedEvent] { try inner.readLog(from: position, limit: limit).map(tamper) }
+    func event(id: UUID) throws -> RecordedEvent? { try inner.event(id: id).map(tamper) }
+    func event(at position: UInt64) throws -> RecordedEvent? { try inner.event(at: position).map(tamper) }
+    func streamHead(_ stream: StreamID) throws -> StreamHead? { try inner.streamHead(stream) }
+    func head() throws -> LogHead { try inner.head() }
+    func verify() throws -> VerificationReport { try inner.verify() }
 }

@@ -29,7 +29,9 @@ public final class Following {
     /// Opens (creating it when missing) the store at `path` as the follower of the shared log at
     /// `address`, after checking the shared log's schema and that it holds the history the store
     /// already copied. A store with a log of its own is refused; nothing is created on failure.
-    public static func start(from address: String, store path: String) throws -> Following {
+    /// A store that follows another database is refused unless `switching`, which first checks
+    /// that `address` holds its whole history (every event re-hashed) and records the switch.
+    public static func start(from address: String, store path: String, switching: Bool = false) throws -> Following {
         let log = try SharedLog.opened(address)
         let existed = AnnalsService.storeExists(at: path)
         let directoryExisted = FileManager.default.fileExists(atPath: path)
@@ -40,7 +42,7 @@ public final class Following {
         }
         let follower = LogFollower(store: store, source: log, address: log.target.description)
         do {
-            try follower.adopt()
+            try follower.adopt(switching: switching) { SharedLog.sameDatabase($0, log.target.description) }
         } catch {
             store.close()
             log.close()

@@ -10,6 +10,13 @@ public enum SharedLog {
         text.hasPrefix("postgres://") || text.hasPrefix("postgresql://")
     }
 
+    /// Whether two addresses name the same database (its hosts, port and name), whatever their
+    /// TLS settings: a follower given its own log's address with other settings still follows it.
+    static func sameDatabase(_ one: String, _ other: String) -> Bool {
+        guard let a = try? PostgresTarget(one, environment: [:]), let b = try? PostgresTarget(other, environment: [:]) else { return one == other }
+        return a.host.lowercased() == b.host.lowercased() && a.port == b.port && a.database == b.database
+    }
+
     /// Connects to the shared log at `address` (nothing is read or written yet). A malformed
     /// address, or one carrying a password, is refused.
     static func connect(_ address: String) throws -> PostgresEventLog {

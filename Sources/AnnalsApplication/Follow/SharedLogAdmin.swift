@@ -19,6 +19,18 @@ public struct SharedAgreement: Encodable, Sendable {
     public let position: UInt64
     /// The shared log's head position now.
     public let sharedHead: UInt64
+    /// The times this follower was moved to another shared log, oldest first (none: omitted).
+    public let switches: [SourceSwitch]
+
+    private enum CodingKeys: String, CodingKey { case source, position, sharedHead, switches }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(source, forKey: .source)
+        try container.encode(position, forKey: .position)
+        try container.encode(sharedHead, forKey: .sharedHead)
+        if !switches.isEmpty { try container.encode(switches, forKey: .switches) }
+    }
 }
 
 extension SharedLog {
@@ -130,15 +142,20 @@ extension SharedLog {
 
 extension AnnalsService {
     /// On a follower's store: its head against the shared log's, after checking that the shared
-    /// log still holds, at this store's head position, the event this store applied (its history
-    /// was not rewritten or cut short). Nil on a store with a log of its own. Writes nothing.
+    /// log holds exactly the history this store applied: every event up to this store's head is
+    /// read from the shared log and re-hashed from its stored fields against this store's chain,
+    /// so a row changed there (even with its old hash kept) fails with `.verificationFailed`,
+    /// naming the position. Nil on a store with a log of its own. Writes nothing.
     public func sharedAgreement() throws -> SharedAgreement? {
         guard let address = try store.replicaSource() else { return nil }
         let log = try SharedLog.connect(address)
         defer { log.close() }
         let follower = LogFollower(store: store, source: log, address: address)
-        try follower.checkHistory()
-        return SharedAgreement(source: address, position: try follower.position(), sharedHead: try log.head().position)
+        if let problem = try follower.verifyHistory() {
+            throw ApplicationError("verification failed at position \(problem.position): \(problem.detail)", kind: .verificationFailed)
+        }
+        return SharedAgreement(source: address, position: try follower.position(), sharedHead: try log.head().position,
+                               switches: try store.sourceSwitches())
     }
 }
 

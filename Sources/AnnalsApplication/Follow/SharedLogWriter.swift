@@ -34,7 +34,15 @@ final class SharedLogWriter: EventLog, RecordStateSource {
 
     @discardableResult
     func append(_ appends: [StreamAppend]) throws -> [RecordedEvent] {
-        let events = try retrying("append to the shared log") { try follower.source.append(appends) }
+        let events: [RecordedEvent]
+        do {
+            events = try retrying("append to the shared log") { try follower.source.append(appends) }
+        } catch let conflict as EventLogError {
+            // A conflict from a shared log that lost events this follower applied can never be
+            // retried away: say so (checkHistory names what is missing) instead of "reload and retry".
+            if case .wrongExpectedVersion = conflict { try retrying("read the shared log") { try follower.checkHistory() } }
+            throw conflict
+        }
         guard let last = events.map(\.position).max() else { return events }
         do {
             try retrying("apply the edit here") { _ = try follower.catchUp(until: last) }
@@ -45,15 +53,20 @@ final class SharedLogWriter: EventLog, RecordStateSource {
         return events
     }
 
-    /// Runs `body`, again while the shared log is unavailable, for up to `patience`.
-    private func retrying<T>(_ what: String, _ body: () throws -> T) throws -> T {
-        let deadline = ContinuousClock.now + patience
+    /// Runs `body`, again while the shared log is unavailable, for up to `patience` after the
+    /// first failure. The window starts when a call fails, not when it starts: a call that hung
+    /// until its own timeout (longer than `patience`) is still retried, so a short outage never
+    /// fails an edit.
+    func retrying<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        var deadline: ContinuousClock.Instant?
         var pause = 0.1
         while true {
             do {
                 return try body()
             } catch let error as PostgresLogError where error.isUnavailable {
-                guard ContinuousClock.now < deadline else {
+                let now = ContinuousClock.now
+                if deadline == nil { deadline = now + patience }
+                guard let deadline, now < deadline else {
                     throw ApplicationError("could not \(what) at \(follower.address) for \(patience.components.seconds) s: \(error); "
                                            + "nothing was changed unless the shared log shows it: check with annals history, then run the command again",
                                            kind: .unavailable)

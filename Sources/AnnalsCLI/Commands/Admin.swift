@@ -90,8 +90,11 @@ struct Verify: ParsableCommand {
         guard !global.json else { return }
         session.say("verified \(result.events) events: hash chain, indexes and all \(result.projections) projections agree (head \(result.head.prefix(16))…)")
         if let shared {
-            session.say("follows \(shared.source): the shared log holds this history up to position \(shared.position); its head is at \(shared.sharedHead)"
+            session.say("follows \(shared.source): all \(shared.position) events here were read again from the shared log and match this store's chain; its head is at \(shared.sharedHead)"
                         + (shared.sharedHead > shared.position ? " (\(shared.sharedHead - shared.position) events not applied here yet)" : ""))
+            for move in shared.switches {
+                session.say("moved from \(move.from) to \(move.to) at \(move.at), when it held \(move.position) events (checked in the new log)")
+            }
         }
         if let backup { session.say("a backup of store \(backup.store) taken \(backup.copiedAt): its log ends at the head it recorded (position \(backup.position))") }
         for report in reports { session.say("checkpoint of position \(report.position) signed \(report.signedAt) (\(report.file)): matches") }

@@ -17,7 +17,8 @@ struct Follow: ParsableCommand {
         shared log and return once applied here. Each batch of events and the projections' checkpoint \
         commit together, so a follower stopped or killed at any moment resumes without gap or double. \
         Stops on SIGTERM or SIGINT; waits and retries while the shared log cannot be reached. The \
-        password comes from PGPASSWORD or the file PGPASSFILE_ANNALS names.
+        password comes from PGPASSWORD or the file PGPASSFILE_ANNALS names. A follower keeps the \
+        database it follows: another address is refused unless --switch-source asks for the move.
         Example: annals follow --from postgres://annals@db1:5432/annals --store ./annals-follower
         """)
 
@@ -25,6 +26,8 @@ struct Follow: ParsableCommand {
     @Option(help: ArgumentHelp("The shared log: postgres://USER@HOST:PORT/DB.", valueName: "address")) var from: String
     @Flag(help: "Apply what the shared log holds now, then stop.") var once = false
     @Option(help: "How often to look for new events when caught up, in milliseconds.") var interval = 20
+    @Flag(help: "Move a follower to another database (a restored copy, a new primary): every event it holds is first checked in the new one, and the move is recorded in the store.")
+    var switchSource = false
 
     func validate() throws {
         guard SharedLog.isAddress(from) else { throw ValidationError("--from \(from) is not a shared log: give postgres://USER@HOST:PORT/DB") }
@@ -41,7 +44,7 @@ struct Follow: ParsableCommand {
         var waiting = false
         while started == nil {
             do {
-                started = try Following.start(from: from, store: global.storePath)
+                started = try Following.start(from: from, store: global.storePath, switching: switchSource)
             } catch where !once && Failure(error)?.kind == .unavailable {
                 if !waiting { Self.sayUnreachable(describe(error).0) }
                 waiting = true
@@ -74,7 +77,7 @@ struct Follow: ParsableCommand {
 
     /// One line on stderr when the shared log cannot be reached (said once per outage).
     private static func sayUnreachable(_ problem: String) {
-        FileHandle.standardError.write(Data("annals: the shared log cannot be reached (\(problem)); retrying every second\n".utf8))
+        warn("annals: the shared log cannot be reached (\(problem)); retrying every second")
     }
 }
 

@@ -46,7 +46,7 @@ struct Import: ParsableCommand {
             session.say("imported \(result.files) file\(result.files == 1 ? "" : "s"): \(result.summary)")
         }
         for rejection in result.rejected {
-            FileHandle.standardError.write(Data("rejected: \(rejection.location): \(rejection.message)\n".utf8))
+            warn("rejected: \(rejection.location): \(rejection.message)")
         }
         if !result.rejected.isEmpty {
             throw CLIError("\(result.rejected.count) record\(result.rejected.count == 1 ? " was" : "s were") rejected (listed above); the others were imported")

@@ -21,7 +21,7 @@ struct Session {
         }
         let service = try AnnalsService.open(at: options.storePath, readOnly: readOnly)
         if service.readsWithoutLock {
-            FileHandle.standardError.write(Data("annals: reading without the store's lock file (missing, or not writable by you); results are exact unless a writer runs meanwhile\n".utf8))
+            warn("annals: reading without the store's lock file (missing, or not writable by you); results are exact unless a writer runs meanwhile")
         }
         // A writable open catches up; a read-only one writes nothing, so it says what it cannot show.
         if readOnly, let behind = try? service.store.lag(), behind > 0 {
@@ -43,8 +43,8 @@ struct Session {
         try TimeFormat.moment(text, option: option, zone: options.tz, end: true)
     }
 
-    /// A line on stdout.
-    func say(_ text: String) { print(text) }
+    /// A line (or lines) on stdout, escaped for a terminal (`terminalText`).
+    func say(_ text: String) { print(terminalText(text)) }
 
     /// One JSON document on stdout.
     func emit(_ value: JSONValue) { print(value.description) }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Aligned columns for people, measured by display width so Vietnamese (and wide CJK) text lines up.
 struct Table {
     var header: [String]
@@ -35,8 +37,8 @@ func displayWidth(_ text: String) -> Int {
     }
 }
 
-/// Text as a terminal should show it: control characters (C0, DEL, C1) and the bidirectional
-/// controls written as escapes (`\n`, `\t`, `\u{1B}`), so text from the store can never start a
+/// Text as a terminal should show it: control characters (C0, DEL, C1), the line and paragraph
+/// separators (U+2028, U+2029) and the bidirectional controls written as escapes (`\n`, `\t`, `\u{1B}`), so text from the store can never start a
 /// new line, move the cursor, colour the screen or reorder what follows: a reason cannot draw a
 /// fake audit line. JSON output escapes them by itself.
 func shown(_ text: String) -> String {
@@ -57,7 +59,7 @@ func shown(_ text: String) -> String {
 private func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
     let v = scalar.value
     return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
-        || v == 0x200E || v == 0x200F || v == 0x061C
+        || v == 0x200E || v == 0x200F || v == 0x061C || v == 0x2028 || v == 0x2029
 }
 
 /// Shortens `text` to at most `width` columns with an ellipsis (control characters escaped).
@@ -70,4 +72,16 @@ func clip(_ text: String, _ width: Int) -> String {
         out.append(character)
     }
     return out + "…"
+}
+
+/// Several lines for a terminal: each line `shown`, the line breaks between them kept. Every text
+/// the CLI writes for a person (results, warnings, errors) goes through this, so nothing read from
+/// a store, a file or an argument can break a line or steer the terminal.
+func terminalText(_ text: String) -> String {
+    text.split(separator: "\n", omittingEmptySubsequences: false).map { shown(String($0)) }.joined(separator: "\n")
+}
+
+/// Writes `text` and a line break to stderr, as `terminalText`.
+func warn(_ text: String) {
+    FileHandle.standardError.write(Data((terminalText(text) + "\n").utf8))
 }

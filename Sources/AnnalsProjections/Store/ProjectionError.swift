@@ -15,6 +15,8 @@ public enum ProjectionError: Error, Equatable, Sendable, CustomStringConvertible
     /// The shared log no longer holds the history this follower copied: it was rewritten, cut
     /// short, or the follower was pointed at another log.
     case replicaDiverged(source: String, detail: String)
+    /// A follower was given another shared log than the one it follows, without asking to switch.
+    case replicaSourceChanged(recorded: String, given: String)
 
     public var description: String {
         switch self {
@@ -36,6 +38,9 @@ public enum ProjectionError: Error, Equatable, Sendable, CustomStringConvertible
             return "this store follows the shared log \(source); edits go there: make them with annals through this store, never to its copy of the log"
         case let .replicaDiverged(source, detail):
             return "the shared log \(source) does not hold the history this follower copied: \(detail); nothing was applied: check the shared log (annals verify --store ADDRESS) and start a new follower if it was rebuilt"
+        case let .replicaSourceChanged(recorded, given):
+            return "this store follows the shared log \(recorded), not \(given) (another database, such as a restored copy or a clone); nothing was applied: "
+                + "to move the follower there on purpose, add --switch-source, which first checks that it holds this follower's whole history"
         }
     }
 }

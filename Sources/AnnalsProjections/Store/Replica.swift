@@ -5,6 +5,9 @@ extension ProjectedStore {
     /// The address of the shared log this store follows, or nil for a store with a log of its own.
     public func replicaSource() throws -> String? { try log.replicaSource() }
 
+    /// The switches of this follower to another shared log (`annals follow --switch-source`), oldest first.
+    public func sourceSwitches() throws -> [SourceSwitch] { try log.sourceSwitches() }
+
     /// Stores `events` (read from the shared log: consecutive, in log order, as stored) in this
     /// replica's log and applies them to every projection, in one LMDB transaction with the
     /// projections' checkpoint: a crash leaves either all of them or none, and an event is applied
@@ -24,10 +27,7 @@ extension ProjectedStore {
             }
             let fresh = Array(events.dropFirst(held.count))
             guard let first = fresh.first, first.position == head.position + 1 else { return head.position }
-            guard first.hash == RecordCodec.chainHash(previous: head.hash, record: RecordCodec.encode(
-                position: first.position, streamVersion: first.streamVersion, recordedAt: first.recordedAt, stream: first.stream,
-                event: ProposedEvent(id: first.id, type: first.type, schemaVersion: first.schemaVersion, payload: first.payload, metadata: first.metadata)))
-            else {
+            guard first.hash == RecordCodec.rehash(first, after: head.hash) else {
                 throw ProjectionError.replicaDiverged(source: source, detail: "its event at position \(first.position) does not chain to this follower's head \(head.hashHex.prefix(16))…")
             }
             try log.restore(fresh, in: txn)
@@ -59,18 +59,66 @@ public final class LogFollower {
     }
 
     /// Makes `store` this shared log's follower: an empty store becomes one; a store already
-    /// following it (under this address or another) continues once its history is found in the
-    /// shared log; a store with a log of its own is refused and left untouched.
-    public func adopt() throws {
+    /// following it continues once its history is found in the shared log; a store with a log of
+    /// its own is refused and left untouched.
+    ///
+    /// A store that follows another log (`sameLog` says whether a recorded address names this
+    /// one: the same database reached with other settings) is refused unless `switching`: then
+    /// every event it holds is re-hashed from the new log's rows against its own chain, and the
+    /// switch is recorded in the store (`sourceSwitches`).
+    public func adopt(switching: Bool = false, sameLog: (String) -> Bool = { _ in false }) throws {
         let (current, head) = try store.environment.read { txn in (try store.log.replicaSource(in: txn), try store.log.readHead(in: txn)) }
         if current == nil && head.position > 0 {
             throw EventLogError.invalidInput(field: "--store", value: store.path,
                                              fix: "it holds a log of its own (\(head.position) events); follow into a new directory, or move its log with export and import-log")
         }
-        try checkHistory()
-        if current != address {
-            try store.environment.write { txn in try store.log.setReplicaSource(address, in: txn) }
+        guard let current, current != address else {
+            try checkHistory()
+            if current == nil { try store.environment.write { txn in try store.log.setReplicaSource(address, in: txn) } }
+            return
         }
+        if sameLog(current) {
+            try checkHistory()
+        } else {
+            guard switching else { throw ProjectionError.replicaSourceChanged(recorded: current, given: address) }
+            if let problem = try verifyHistory() {
+                throw ProjectionError.replicaDiverged(source: address, detail: "\(problem)")
+            }
+        }
+        try store.environment.write { txn in
+            try store.log.setReplicaSource(address, in: txn)
+            if !sameLog(current) {
+                try store.log.recordSourceSwitch(SourceSwitch(from: current, to: address, at: Timestamp.now(), position: head.position), in: txn)
+            }
+        }
+    }
+
+    /// Re-hashes every event the shared log holds up to this replica's head from its stored
+    /// fields (payload and metadata included) and checks each against the replica's own chain:
+    /// a row changed in the shared log, even with its old hash left in place, is found, naming
+    /// its position. Nil when the shared log holds exactly this history. Reads only.
+    public func verifyHistory(batchSize: Int = 1000) throws -> VerificationProblem? {
+        let head = try store.log.head().position
+        var previous = LogHead.empty.hash, next: UInt64 = 1
+        while next <= head {
+            let limit = min(batchSize, Int(clamping: head - next + 1))
+            let shared = try source.readLog(from: next, limit: limit)
+            let local = try store.log.readLog(from: next, limit: limit)
+            for (offset, ours) in local.enumerated() {
+                guard offset < shared.count, shared[offset].position == ours.position else {
+                    return VerificationProblem(position: ours.position, kind: .missingEvent,
+                                               detail: "the shared log \(address) holds no event at position \(ours.position), which this follower applied")
+                }
+                guard RecordCodec.rehash(shared[offset], after: previous) == ours.hash else {
+                    return VerificationProblem(position: ours.position, kind: .hashMismatch,
+                                               detail: "the shared log \(address) holds another event at position \(ours.position) than this follower applied (its stored fields do not hash to this follower's chain)")
+                }
+                previous = ours.hash
+            }
+            guard let last = local.last else { break }
+            next = last.position + 1
+        }
+        return nil
     }
 
     /// Checks that the shared log holds, at the replica's head position, the event the replica

@@ -58,8 +58,16 @@ extension Request {
             throw APIError(.preconditionRequired, "if-match-required",
                            "give If-Match with the version you read (the ETag of GET /records/ID), so an edit made meanwhile is not overwritten")
         }
-        let text = header.trimmingCharacters(in: CharacterSet(charactersIn: "\" W/"))
-        guard let version = UInt64(text) else { throw APIError.badRequest("If-Match \(header) is not a record version such as \"3\"") }
+        let text = header.trimmingCharacters(in: .whitespaces)
+        // RFC 9110 §13.1.1: If-Match uses the strong comparison, so a weak tag never matches.
+        if text.hasPrefix("W/") {
+            throw APIError(.preconditionFailed, "conflict",
+                           "If-Match \(header) is a weak entity tag, which never matches (RFC 9110 strong comparison): give the ETag as read, such as \"3\"")
+        }
+        let quoted = text.count >= 3 && text.first == "\"" && text.last == "\""
+        guard let version = UInt64(quoted ? String(text.dropFirst().dropLast()) : text) else {
+            throw APIError.badRequest("If-Match \(header) is not a record version such as \"3\"")
+        }
         return version
     }
 }
