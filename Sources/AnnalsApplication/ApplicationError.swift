@@ -9,6 +9,8 @@ public struct ApplicationError: Error, Equatable, Sendable, CustomStringConverti
         case verificationFailed
         /// The shared log could not be reached; the same request may succeed later.
         case unavailable
+        /// What the request would create exists already (a user's name); nothing was written.
+        case alreadyExists
     }
 
     public let kind: Kind

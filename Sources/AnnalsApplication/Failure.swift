@@ -17,6 +17,8 @@ public struct Failure: Sendable, Equatable {
         case verificationFailed
         /// The shared log a follower edits through cannot be reached: try again later.
         case unavailable
+        /// What a request would create exists already; nothing was written.
+        case alreadyExists
     }
 
     public let message: String
@@ -31,6 +33,7 @@ public struct Failure: Sendable, Equatable {
             case .verificationFailed: (message, kind) = (error.description, .verificationFailed)
             case .unavailable: (message, kind) = (error.description, .unavailable)
             case .invalidRequest: (message, kind) = (error.description, .error)
+            case .alreadyExists: (message, kind) = (error.description, .alreadyExists)
             }
         case let error as EventLogError:
             if case .wrongExpectedVersion = error { (message, kind) = (error.description, .conflict) } else { (message, kind) = (error.description, .error) }

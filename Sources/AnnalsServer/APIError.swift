@@ -77,6 +77,7 @@ public struct APIError: HTTPResponseError {
             case .conflict: return APIError(.preconditionFailed, "conflict", failure.message)
             case .verificationFailed: return APIError(.conflict, "verification-failed", failure.message)
             case .unavailable: return APIError(.serviceUnavailable, "unavailable", failure.message)
+            case .alreadyExists: return APIError(.conflict, "exists", failure.message)
             case .error:
                 // Errors of the store itself name its files: the detail goes to the log.
                 if error is ApplicationError || error is JSONError || error is ProjectionError {

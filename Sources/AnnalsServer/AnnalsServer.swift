@@ -22,7 +22,10 @@ public enum AnnalsServer {
             ErrorMiddleware()
         }
         BrowserRoutes().register(router)
-        let authenticated = router.group().add(middleware: AuthMiddleware(gate: gate, proven: ProvenTokens(), failures: FailedLogins(maximum: configuration.maxLoginDelayMilliseconds)))
+        TokenCheck.prepare()
+        let checks = TokenChecks(limit: configuration.tokenCheckThreads, queueLimit: 16 * configuration.tokenCheckThreads)
+        let throttle = LoginThrottle(perMinute: configuration.loginAttemptsPerMinute, maximumDelay: configuration.maxLoginDelayMilliseconds)
+        let authenticated = router.group().add(middleware: AuthMiddleware(gate: gate, proven: ProvenTokens(), throttle: throttle, checks: checks))
         func group(_ permission: Permission) -> RouterGroup<APIContext> {
             authenticated.group().add(middleware: RequirePermission(permission: permission))
         }
@@ -39,16 +42,21 @@ public enum AnnalsServer {
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
         let following = gate.isFollower ? Task { await SharedLogFollowing.run(gate: gate, logger: logger) } : nil
-        do {
-            try await app.runService()
-        } catch {
+        func finish() async {
             following?.cancel()
             await following?.value
             await gate.close()
+            await checks.shutdown()
+            let counts = checks.counts
+            logger.info("token checks", metadata: ["run": .stringConvertible(counts.run), "peak": .stringConvertible(counts.peak),
+                                                   "limit": .stringConvertible(checks.limit), "refused": .stringConvertible(counts.refused)])
+        }
+        do {
+            try await app.runService()
+        } catch {
+            await finish()
             throw error
         }
-        following?.cancel()
-        await following?.value
-        await gate.close()
+        await finish()
     }
 }

@@ -1,4 +1,5 @@
 import AnnalsCore
+import AnnalsRecords
 import Foundation
 import Hummingbird
 import NIOCore
@@ -7,13 +8,25 @@ import NIOCore
 /// time bound (503 past it, so a slow client cannot hold a route), and parsed with the CLI's JSON
 /// reader (400 naming the problem).
 enum RequestBody {
-    static func json(_ request: Request, _ configuration: ServerConfiguration) async throws -> JSONValue {
+    /// The body as a JSON object whose keys are all among `fields` (400 naming any other, with the
+    /// field it likely meant; a key given twice is malformed JSON). `actor` and `account` are left
+    /// for the edit context, which says that the actor is the authenticated user.
+    static func json(_ request: Request, _ configuration: ServerConfiguration, fields: Set<String>) async throws -> JSONValue {
         let bytes = try await collect(request, configuration)
+        let body: JSONValue
         do {
-            return try JSONValue.parseInput(bytes)
+            body = try JSONValue.parseInput(bytes)
         } catch {
             throw APIError(.badRequest, "malformed-json", "the body is not valid JSON: \(error)")
         }
+        guard case .object(let members) = body else { throw APIError.badRequest("the body must be a JSON object") }
+        let known = fields.union(["actor", "account"])
+        if let unknown = members.keys.sorted().first(where: { !known.contains($0) }) {
+            let guess = RecordSchema.closest(unknown, among: fields).map { "did you mean \"\($0)\"? " } ?? ""
+            throw APIError(.badRequest, "unknown-field",
+                           "unknown field \"\(unknown)\" in the body: \(guess)this route takes \(fields.sorted().joined(separator: ", "))")
+        }
+        return body
     }
 
     static func collect(_ request: Request, _ configuration: ServerConfiguration) async throws -> [UInt8] {

@@ -16,14 +16,23 @@ public struct ServerConfiguration: Sendable {
     /// The longest a failed login waits before its answer (each failure from a client in the last
     /// minute doubles the wait from 100 ms); 0 answers at once.
     public var maxLoginDelayMilliseconds: Int
+    /// Sign-in attempts that reach a token check allowed per client address, and per user name,
+    /// in any minute; past it, 429 with Retry-After and no check (a proven token is not counted).
+    public var loginAttemptsPerMinute: Int
+    /// Token checks (bcrypt, about 70 ms of one core each) run at once, on threads of their own;
+    /// 16 more per thread may wait, and past that a sign-in gets 503 at once.
+    public var tokenCheckThreads: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = defaultMaxBodyBytes,
-                requestTimeoutSeconds: Double = 30, idleTimeoutSeconds: Double = 60, maxLoginDelayMilliseconds: Int = 5_000) {
+                requestTimeoutSeconds: Double = 30, idleTimeoutSeconds: Double = 60, maxLoginDelayMilliseconds: Int = 5_000,
+                loginAttemptsPerMinute: Int = 30, tokenCheckThreads: Int = 1) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
         self.requestTimeoutSeconds = requestTimeoutSeconds
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.maxLoginDelayMilliseconds = maxLoginDelayMilliseconds
+        self.loginAttemptsPerMinute = loginAttemptsPerMinute
+        self.tokenCheckThreads = tokenCheckThreads
     }
 }

@@ -75,6 +75,24 @@ public struct HTTPProbe: Sendable {
         return Response(status: status, headers: fields, body: body)
     }
 
+    /// Sends `size` body bytes chunked (no Content-Length), `chunkSize` a chunk, then reads the
+    /// answer; a server that answers before the body ends may close the connection meanwhile,
+    /// which stops the sending and is not an error.
+    public func chunkedRequest(_ method: String, _ path: String, token: String, size: Int, chunkSize: Int = 64 << 10, timeout: Double = 30) throws -> Response {
+        let connection = try Connection(port: port, timeout: timeout)
+        defer { connection.close() }
+        let head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n"
+            + "Content-Type: application/json\r\nAuthorization: Bearer \(token)\r\n\r\n"
+        try connection.send(Data(head.utf8))
+        var remaining = size
+        let chunk = Data(String(chunkSize, radix: 16).utf8) + Data("\r\n".utf8) + Data(repeating: 0x20, count: chunkSize) + Data("\r\n".utf8)
+        while remaining > 0, (try? connection.send(chunk)) != nil { remaining -= chunkSize }
+        if remaining <= 0 { _ = try? connection.send(Data("0\r\n\r\n".utf8)) }
+        let (status, fields) = try connection.readHead()
+        let body = try fields["content-length"].flatMap(Int.init).map { try connection.read(count: $0) } ?? Data()
+        return Response(status: status, headers: fields, body: body)
+    }
+
     /// Opens `GET path` as an event stream and calls `event` with each event's id and data until it
     /// returns false, the stream ends, or `timeout` seconds pass with nothing read. Returns the status.
     @discardableResult

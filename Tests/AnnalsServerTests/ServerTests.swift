@@ -148,7 +148,7 @@ struct ServerTests {
         let added = try w.request("POST", "/users", token: w.token("quan-tri"), json: ["name": "hoa", "role": "reader", "reason": "phóng viên mới"])
         #expect(added.status == 201)
         #expect(try w.request("GET", "/stats", token: try #require(added.json["token"] as? String)).status == 200)
-        #expect(try w.request("POST", "/users", token: w.token("quan-tri"), json: ["name": "hoa", "role": "reader"]).status == 400)
+        #expect(try w.request("POST", "/users", token: w.token("quan-tri"), json: ["name": "hoa", "role": "reader"]).status == 409)
     }
 
     @Test("limits and errors: 413, malformed JSON, unknown routes, every error a JSON body without internals; one log line per request")

@@ -45,6 +45,31 @@ public struct UserAccount: Sendable, Equatable {
     }
 }
 
+/// Proving a token: one bcrypt check whatever the name, so how long a refusal takes says nothing
+/// of whether the user exists.
+public enum TokenCheck {
+    /// A hash of a random secret nobody holds, at the users' cost: checked for a name with no
+    /// account (or a disabled one), it takes as long as a real check and matches nothing.
+    private static let unmatchable: String = {
+        var generator = SystemRandomNumberGenerator()
+        return Bcrypt.hash((0..<4).map { _ in String(generator.next(), radix: 36) }.joined(), cost: UserEvents.bcryptCost)
+    }()
+
+    /// Whether `token` is `account`'s current token; with no account (or a disabled one), one
+    /// bcrypt check against a hash that matches nothing, and false.
+    public static func run(_ token: String, against account: UserAccount?) -> Bool {
+        guard let account, !account.disabled else {
+            let secret = token.lastIndex(of: ".").map { String(token[token.index(after: $0)...]) } ?? token
+            _ = Bcrypt.verify(secret, hash: unmatchable)
+            return false
+        }
+        return account.accepts(token: token)
+    }
+
+    /// Computes the unmatchable hash now (a server does it once at start, not on a first sign-in).
+    public static func prepare() { _ = unmatchable }
+}
+
 /// Users live in the log, one stream each (`user/NAME`): `UserAdded`, `UserRoleChanged`,
 /// `UserDisabled`, `UserEnabled` and `UserTokenReset` events, appended with the acting admin as
 /// the actor, so `audit` shows who granted what and when. Only a bcrypt hash (cost 10) of a
@@ -99,7 +124,7 @@ extension AnnalsService {
     /// be shown again. Refused when the name is taken.
     public func addUser(_ name: String, role: Role, context: EditContext) throws -> (account: UserAccount, token: String) {
         try UserEvents.checkName(name)
-        if try user(named: name) != nil { throw ApplicationError("user \(name) already exists; use user role, user disable or user reset-token") }
+        if try user(named: name) != nil { throw ApplicationError("user \(name) already exists; use user role, user disable or user reset-token", kind: .alreadyExists) }
         let (token, hash) = UserEvents.newToken(for: name)
         try appendUserEvent(name, "UserAdded", ["name": .string(name), "role": .string(role.rawValue), "tokenHash": .string(hash)],
                             expected: .noStream, context: context)

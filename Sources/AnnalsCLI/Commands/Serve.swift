@@ -22,12 +22,18 @@ struct Serve: ParsableCommand {
     @Option(help: "Seconds a request may take to send its body.") var requestTimeout: Double = 30
     @Option(help: "The longest a failed login waits before its answer, in milliseconds (each failure from a client in the last minute doubles the wait from 100 ms); 0 answers at once.")
     var loginDelayMax = 5_000
+    @Option(help: "Sign-in attempts allowed per client address, and per user name, in any minute before 429 (a token already proven is not counted).")
+    var loginAttemptsPerMinute = 30
+    @Option(help: "Token checks (bcrypt, about 70 ms of a core each) run at once, on threads of their own; more wait, and a flood gets 503.")
+    var tokenChecks = 1
 
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port \(port) is not a port: use 0 to 65535") }
         if maxBody < 1024 { throw ValidationError("--max-body \(maxBody) is too small: give at least 1024 bytes") }
         if !(requestTimeout > 0) { throw ValidationError("--request-timeout must be more than 0 seconds") }
         if loginDelayMax < 0 { throw ValidationError("--login-delay-max must be 0 or more milliseconds") }
+        if loginAttemptsPerMinute < 1 { throw ValidationError("--login-attempts-per-minute must be at least 1") }
+        if !(1...64).contains(tokenChecks) { throw ValidationError("--token-checks \(tokenChecks) is out of range: give 1 to 64") }
     }
 
     func run() throws {
@@ -43,7 +49,8 @@ struct Serve: ParsableCommand {
         var logger = Logger(label: "annals.serve")
         logger.logLevel = .info
         let configuration = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBody, requestTimeoutSeconds: requestTimeout,
-                                                maxLoginDelayMilliseconds: loginDelayMax)
+                                                maxLoginDelayMilliseconds: loginDelayMax, loginAttemptsPerMinute: loginAttemptsPerMinute,
+                                                tokenCheckThreads: tokenChecks)
         let outcome = ServeOutcome()
         let done = DispatchSemaphore(value: 0)
         let host = self.host

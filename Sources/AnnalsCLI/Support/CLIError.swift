@@ -31,7 +31,7 @@ func describe(_ error: any Error) -> (String, ExitCode) {
     if let error = error as? CLIError { return (error.description, error.code) }
     guard let failure = Failure(error) else { return ("\(error)", .error) }
     switch failure.kind {
-    case .error, .unavailable: return (failure.message, .error)
+    case .error, .unavailable, .alreadyExists: return (failure.message, .error)
     case .conflict: return (failure.message, .conflict)
     case .verificationFailed: return (failure.message, .verificationFailed)
     }

@@ -12,14 +12,17 @@ struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
-    /// Input from people refuses `-0` (which `.integer` cannot keep apart from 0); stored payloads
-    /// are read as they are.
+    /// Input from people refuses `-0` (which `.integer` cannot keep apart from 0) and a key given
+    /// twice in one object (which of the two was meant cannot be known); stored payloads are read
+    /// as they are.
     private var refuseNegativeZero = false
+    private var refuseDuplicateKeys = false
 
     static func parse(_ bytes: [UInt8], input: Bool = false) throws -> JSONValue {
         try bytes.withUnsafeBufferPointer { buffer in
             var parser = JSONParser(bytes: buffer)
             parser.refuseNegativeZero = input
+            parser.refuseDuplicateKeys = input
             parser.skipSpace()
             let value = try parser.value()
             parser.skipSpace()
@@ -78,6 +81,9 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("a ':' must follow an object key") }
             index += 1
             skipSpace()
+            if refuseDuplicateKeys, members[key] != nil {
+                throw error("the key \"\(key)\" is given twice in one object; give it once")
+            }
             members[key] = try value()
             skipSpace()
             guard index < bytes.count else { throw error("the object is not closed") }

@@ -78,7 +78,7 @@ public enum RecordSchema {
     }
 
     /// The known name nearest `name` by edit distance, when it is near enough to be a misspelling.
-    static func closest(_ name: String, among names: some Sequence<String>) -> String? {
+    public static func closest(_ name: String, among names: some Sequence<String>) -> String? {
         let scored = names.map { ($0, distance(name.lowercased(), $0.lowercased())) }.min { $0.1 < $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
         guard let (best, score) = scored, score <= max(2, name.count / 3) else { return nil }
         return best

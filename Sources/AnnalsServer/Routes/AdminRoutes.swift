@@ -24,7 +24,7 @@ struct AdminRoutes {
 
     /// `POST /users` `{"name": "lan", "role": "editor", "reason": …}` → 201 with the token, shown once.
     func addUser(_ request: Request, _ context: APIContext) async throws -> Response {
-        let body = try await RequestBody.json(request, configuration)
+        let body = try await RequestBody.json(request, configuration, fields: ["name", "role", "reason"])
         let edit = try context.editContext(body)
         guard let name = body["name"]?.stringValue else { throw APIError.badRequest("give the user's \"name\"") }
         let role = try Self.role(body)
@@ -34,7 +34,7 @@ struct AdminRoutes {
 
     func changeUser(_ request: Request, _ context: APIContext, action: String) async throws -> Response {
         let name = try context.parameters.require("name")
-        let body = try await RequestBody.json(request, configuration)
+        let body = try await RequestBody.json(request, configuration, fields: action == "role" ? ["role", "reason"] : ["reason"])
         let edit = try context.editContext(body)
         // An admin cannot lock themselves out over the API (the CLI on the server's machine can).
         if name == context.user?.name, action != "enable" {

@@ -69,7 +69,7 @@ struct RecordRoutes {
 
     /// `POST /records` `{"type": "event", "record": {…}, "reason": "…", "effective": "…"}` → 201.
     func create(_ request: Request, _ context: APIContext) async throws -> Response {
-        let body = try await RequestBody.json(request, configuration)
+        let body = try await RequestBody.json(request, configuration, fields: ["type", "record", "reason", "effective"])
         let edit = try context.editContext(body)
         guard case .object(var members)? = body["record"] else { throw APIError.badRequest("give the record as an object in \"record\"") }
         switch body["type"]?.stringValue {
@@ -88,7 +88,7 @@ struct RecordRoutes {
     func correct(_ request: Request, _ context: APIContext) async throws -> Response {
         let id = try request.recordID(context)
         let expected = try request.expectedVersion()
-        let body = try await RequestBody.json(request, configuration)
+        let body = try await RequestBody.json(request, configuration, fields: ["set", "reason", "effective"])
         let edit = try context.editContext(body)
         guard case .object(let fields)? = body["set"], !fields.isEmpty else {
             throw APIError.badRequest("give the fields to change in \"set\": {\"field\": new value}")
@@ -103,7 +103,7 @@ struct RecordRoutes {
     func retractOrRestore(_ request: Request, _ context: APIContext, restore: Bool) async throws -> Response {
         let id = try request.recordID(context)
         let expected = try request.expectedVersion()
-        let edit = try context.editContext(try await RequestBody.json(request, configuration))
+        let edit = try context.editContext(try await RequestBody.json(request, configuration, fields: ["reason", "effective"]))
         return try await answer(id, expected) { service in
             restore ? try service.restore(id, expectedVersion: expected, context: edit) : try service.retract(id, expectedVersion: expected, context: edit)
         }
@@ -128,7 +128,7 @@ struct RecordRoutes {
 
     /// `POST /links` (or `/unlinks`) `{"article": "article/…", "event": "event/…", "reason": …}`.
     func link(_ request: Request, _ context: APIContext, unlink: Bool) async throws -> Response {
-        let body = try await RequestBody.json(request, configuration)
+        let body = try await RequestBody.json(request, configuration, fields: ["article", "event", "reason", "effective"])
         let edit = try context.editContext(body)
         guard let articleText = body["article"]?.stringValue, let eventText = body["event"]?.stringValue else {
             throw APIError.badRequest("give \"article\" and \"event\" ids")
