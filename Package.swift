@@ -203,7 +203,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AnnalsApplicationTests",
-            dependencies: ["AnnalsApplication", "AnnalsProjections", "AnnalsPostgres", "AnnalsCore", "AnnalsTesting"],
+            dependencies: ["AnnalsApplication", "AnnalsProjections", "AnnalsPostgres", "AnnalsRecords", "AnnalsCore", "AnnalsTesting"],
             swiftSettings: strict
         ),
         .testTarget(

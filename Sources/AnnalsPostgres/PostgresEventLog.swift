@@ -361,3 +361,32 @@ public struct PostgresLogError: Error, CustomStringConvertible {
         }
     }
 }
+
+// MARK: - Token hashes (outside the log)
+
+extension PostgresEventLog {
+    /// The token hash kept for user `name` and the user stream's version it was set at, or nil.
+    public func tokenHash(of name: String) throws -> (hash: String, version: UInt64)? {
+        try link.call { [logger] connection in
+            var found: (String, UInt64)?
+            for try await (hash, version) in try await connection.query(
+                "SELECT hash, version FROM annals_token_hashes WHERE name = \(name)", logger: logger
+            ).decode((String, Int64).self) {
+                found = (hash, UInt64(version))
+            }
+            return found
+        }
+    }
+
+    /// Keeps `hash` as user `name`'s token hash, set at version `version` of the user's stream; an
+    /// older version never replaces a newer one (two machines resetting one token at once).
+    public func setTokenHash(_ hash: String, of name: String, version: UInt64) throws {
+        try link.call { [logger] connection in
+            try await connection.query("""
+                INSERT INTO annals_token_hashes (name, hash, version) VALUES (\(name), \(hash), \(Int64(version)))
+                ON CONFLICT (name) DO UPDATE SET hash = EXCLUDED.hash, version = EXCLUDED.version, updated_at = now()
+                WHERE annals_token_hashes.version <= EXCLUDED.version
+                """, logger: logger)
+        }
+    }
+}

@@ -218,6 +218,16 @@ struct FollowerServerTests {
         process.terminate()
         process.waitUntilExit()
         #expect(try work.export(served) == work.export(work.address), "the served follower does not hold the shared log after stopping")
+        // The token's hash is in the shared database, never in the log, and each follower keeps a
+        // copy: a server started while the database is down still signs the user in.
+        #expect(!(try work.export(work.address)).contains("tokenHash"))
+        #expect(try work.cluster.sql("serve", "SELECT count(*) FROM annals_token_hashes").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        try work.cluster.stop()
+        let (offline, offlineOut, _) = try work.annals.start(["serve", "--store", served, "--port", "0"], environment: ["CI": "true"], captureErrors: true)
+        defer { offline.terminate(); offline.waitUntilExit() }
+        guard let offlineProbe = HTTPProbe(servingLineOf: offlineOut.fileHandleForReading) else { Issue.record("annals serve exited before listening"); return }
+        let signedIn = try offlineProbe.request("GET", "/records/\(id)", token: token)
+        #expect(signedIn.status == 200, "\(signedIn.status) \(signedIn.text)")
     }
 }
 

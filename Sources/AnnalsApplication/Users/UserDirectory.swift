@@ -1,5 +1,7 @@
 public import AnnalsCore
 public import AnnalsRecords
+import AnnalsLMDBLog
+import AnnalsPostgres
 import Foundation
 import HummingbirdBcrypt
 
@@ -30,7 +32,8 @@ public struct UserAccount: Sendable, Equatable {
     public let name: String
     public let role: Role
     public let disabled: Bool
-    /// The bcrypt hash of the token's secret part; it changes when the token is reset.
+    /// The bcrypt hash of the token's secret part; it changes when the token is reset. Kept
+    /// outside the log (see `UserEvents`); empty when the store holds none for this user.
     public let tokenHash: String
     public let addedAt: Timestamp
     public let addedBy: String
@@ -58,7 +61,7 @@ public enum TokenCheck {
     /// Whether `token` is `account`'s current token; with no account (or a disabled one), one
     /// bcrypt check against a hash that matches nothing, and false.
     public static func run(_ token: String, against account: UserAccount?) -> Bool {
-        guard let account, !account.disabled else {
+        guard let account, !account.disabled, !account.tokenHash.isEmpty else {
             let secret = token.lastIndex(of: ".").map { String(token[token.index(after: $0)...]) } ?? token
             _ = Bcrypt.verify(secret, hash: unmatchable)
             return false
@@ -70,10 +73,15 @@ public enum TokenCheck {
     public static func prepare() { _ = unmatchable }
 }
 
-/// Users live in the log, one stream each (`user/NAME`): `UserAdded`, `UserRoleChanged`,
-/// `UserDisabled`, `UserEnabled` and `UserTokenReset` events, appended with the acting admin as
-/// the actor, so `audit` shows who granted what and when. Only a bcrypt hash (cost 10) of a
-/// token's secret is kept; the token (`NAME.SECRET`, 256 random bits) is shown once.
+/// Users live in the log, one stream each (`user/NAME`): `UserAdded` (name and role),
+/// `UserRoleChanged`, `UserDisabled`, `UserEnabled` and `UserTokenReset` events, appended with the
+/// acting admin as the actor, so `audit` shows who granted what and when. The events record the
+/// grant, never a secret: the token (`NAME.SECRET`, 256 random bits) is shown once, and only a
+/// bcrypt hash (cost 10) of its secret is kept, outside the log: in the store for a store with a
+/// log of its own (backups carry it, exports do not), in the shared database for a shared log,
+/// with a copy on each follower so sign-in works while that database cannot be reached. Events
+/// written before this carried the hash in their payload; it is read from there when the store
+/// keeps none.
 public enum UserEvents {
     static let bcryptCost: UInt8 = 10
 
@@ -96,8 +104,9 @@ public enum UserEvents {
         return ("\(name).\(secret)", Bcrypt.hash(secret, cost: bcryptCost))
     }
 
-    /// The user's state from its stream; nil when it has no events.
-    static func fold(_ events: [RecordedEvent]) throws -> UserAccount? {
+    /// The user's state from its stream, with the token hash its events carry (only events
+    /// written before hashes moved out of the log do) unless `hash` is given; nil when it has no events.
+    static func fold(_ events: [RecordedEvent], hash stored: ((UserAccount) throws -> String?)? = nil) throws -> UserAccount? {
         guard let first = events.first, first.type == "UserAdded" else { return nil }
         var role = Role.reader, disabled = false, hash = "", name = ""
         for event in events {
@@ -114,8 +123,11 @@ public enum UserEvents {
             default: break
             }
         }
-        return UserAccount(name: name, role: role, disabled: disabled, tokenHash: hash, addedAt: first.recordedAt,
-                           addedBy: first.metadata.actor, version: events.last?.streamVersion ?? 0)
+        let account = UserAccount(name: name, role: role, disabled: disabled, tokenHash: hash, addedAt: first.recordedAt,
+                                  addedBy: first.metadata.actor, version: events.last?.streamVersion ?? 0)
+        guard let stored, let kept = try stored(account) else { return account }
+        return UserAccount(name: name, role: role, disabled: disabled, tokenHash: kept, addedAt: account.addedAt,
+                           addedBy: account.addedBy, version: account.version)
     }
 }
 
@@ -126,8 +138,10 @@ extension AnnalsService {
         try UserEvents.checkName(name)
         if try user(named: name) != nil { throw ApplicationError("user \(name) already exists; use user role, user disable or user reset-token", kind: .alreadyExists) }
         let (token, hash) = UserEvents.newToken(for: name)
-        try appendUserEvent(name, "UserAdded", ["name": .string(name), "role": .string(role.rawValue), "tokenHash": .string(hash)],
-                            expected: .noStream, context: context)
+        try asOneWrite {
+            let version = try appendUserEvent(name, "UserAdded", ["name": .string(name), "role": .string(role.rawValue)], expected: .noStream, context: context)
+            try keepTokenHash(hash, of: name, version: version)
+        }
         return (try requireUser(name), token)
     }
 
@@ -150,14 +164,47 @@ extension AnnalsService {
     public func resetToken(of name: String, context: EditContext) throws -> (account: UserAccount, token: String) {
         let account = try requireUser(name)
         let (token, hash) = UserEvents.newToken(for: name)
-        try appendUserEvent(name, "UserTokenReset", ["tokenHash": .string(hash)], expected: .exactly(account.version), context: context)
+        try asOneWrite {
+            let version = try appendUserEvent(name, "UserTokenReset", [:], expected: .exactly(account.version), context: context)
+            try keepTokenHash(hash, of: name, version: version)
+        }
         return (try requireUser(name), token)
     }
 
     /// The user's current account, nil when there is none.
     public func user(named name: String) throws -> UserAccount? {
         guard (try? UserEvents.checkName(name)) != nil else { return nil }
-        return try UserEvents.fold(store.readStream(UserEvents.stream(name)))
+        return try UserEvents.fold(store.readStream(UserEvents.stream(name))) { try self.tokenHash(of: $0) }
+    }
+
+    /// How many users' token hashes this store keeps (outside its log).
+    public func tokenHashCount() throws -> Int { try store.log.tokenHashCount() }
+
+    /// The token hash kept for `account` outside the log, or nil (then the one its events carry,
+    /// if any, counts). On a follower's store, its copy serves while it is as new as the user's
+    /// stream; otherwise the shared database is asked (and the copy refreshed when this store is
+    /// open for writing), and while that cannot be reached the copy serves as it is.
+    private func tokenHash(of account: UserAccount) throws -> String? {
+        let kept = try store.log.tokenHash(of: account.name)
+        guard let follower, let shared = follower.source as? PostgresEventLog else { return kept?.hash }
+        if let kept, kept.version >= account.version { return kept.hash }
+        guard let row = try? shared.tokenHash(of: account.name) else { return kept?.hash }
+        try store.log.setTokenHash(StoredTokenHash(hash: row.hash, version: account.version), of: account.name)
+        return row.hash
+    }
+
+    /// Keeps a new token hash outside the log: in this store (joining the write of the user's
+    /// event on a store of its own), and on a follower also in the shared database first.
+    private func keepTokenHash(_ hash: String, of name: String, version: UInt64) throws {
+        if let follower, let shared = follower.source as? PostgresEventLog {
+            do {
+                try SharedLogWriter(follower: follower).retrying("store the token's hash") { try shared.setTokenHash(hash, of: name, version: version) }
+            } catch {
+                throw ApplicationError("user \(name)'s event is in the shared log, but its token's hash could not be stored there: \(error); "
+                                       + "give the user a new token with annals user reset-token \(name)", kind: .unavailable)
+            }
+        }
+        try store.log.setTokenHash(StoredTokenHash(hash: hash, version: version), of: name)
     }
 
     /// Every user, by name (read through the log's index of event types).
@@ -174,9 +221,12 @@ extension AnnalsService {
         return account
     }
 
-    private func appendUserEvent(_ name: String, _ type: String, _ payload: [String: JSONValue], expected: ExpectedVersion, context: EditContext) throws {
+    /// Appends one event to the user's stream; returns its version there.
+    @discardableResult
+    private func appendUserEvent(_ name: String, _ type: String, _ payload: [String: JSONValue], expected: ExpectedVersion, context: EditContext) throws -> UInt64 {
         let metadata = EventMetadata(actor: context.actor, reason: context.reason, correlationID: context.correlationID, account: context.account)
-        _ = try writer.append([StreamAppend(stream: UserEvents.stream(name), expected: expected,
-                                           events: [ProposedEvent(type: type, payload: JSONValue.object(payload).canonicalBytes, metadata: metadata)])])
+        let stored = try writer.append([StreamAppend(stream: UserEvents.stream(name), expected: expected,
+                                                     events: [ProposedEvent(type: type, payload: JSONValue.object(payload).canonicalBytes, metadata: metadata)])])
+        return stored.last?.streamVersion ?? 0
     }
 }

@@ -173,7 +173,12 @@ struct Stats: ParsableCommand {
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the raw log as JSONL with hashes (what import-log reads).",
-        discussion: "Also from a shared log: annals export --store postgres://USER@HOST:PORT/DB.\nExample: annals export > annals-log.jsonl")
+        discussion: """
+        Also from a shared log: annals export --store postgres://USER@HOST:PORT/DB. An export holds the log only: users' \
+        token hashes, kept outside it, are not in it (stderr says how many were left out); after import-log, give each \
+        user a new token with annals user reset-token NAME. A backup carries them.
+        Example: annals export > annals-log.jsonl
+        """)
 
     @OptionGroup var global: GlobalOptions
     @Option(help: "Start at this position.") var since: UInt64 = 1
@@ -187,6 +192,11 @@ struct Export: ParsableCommand {
         let service = try Session(options: global).open(readOnly: true)
         defer { service.close() }
         try service.forEachEntry(from: since, upcast: upcast) { print(try $0.exportLine()) }
+        let hashes = try service.tokenHashCount()
+        if hashes > 0 {
+            warn("annals: the export holds the log only; the token hashes of \(hashes) user\(hashes == 1 ? "" : "s"), kept outside it, are not in it "
+                 + "(after import-log, give each a new token: annals user reset-token NAME)")
+        }
     }
 }
 
@@ -285,10 +295,14 @@ struct Backup: ParsableCommand {
         let service = try session.open()
         defer { service.close() }
         let result = try service.backup(to: directory)
+        // Users' token hashes live outside the log: a backup carries them (an export does not).
+        let hashes = try service.tokenHashCount()
         if global.json {
             // Keyed "backup" as before the result types, which readers of this output rely on.
-            return session.emit(.object(["backup": .string(directory), "events": .integer(Int64(result.events)), "head": .string(result.head)]))
+            return session.emit(.object(["backup": .string(directory), "events": .integer(Int64(result.events)), "head": .string(result.head),
+                                         "tokenHashes": .integer(Int64(hashes))]))
         }
         session.say("backed up \(result.events) events to \(directory); the copy verifies (head \(result.head.prefix(16))…)")
+        if hashes > 0 { session.say("the copy carries the token hashes of \(hashes) user\(hashes == 1 ? "" : "s"), kept outside the log") }
     }
 }
