@@ -128,11 +128,34 @@ extension AnnalsService {
 
     /// Writes a compacted, consistent copy of the store into `directory` (new or empty) while
     /// writers keep running, then verifies the copy's log and records the head it copied in
-    /// `annals-backup.json`. Every file is 0600; a killed backup leaves no `data.mdb`.
+    /// `annals-backup.json`. Every file is 0600. Works on a store opened read-only (read-only
+    /// media). The copy is made in a hidden folder beside `directory` and moved into place once
+    /// complete: a killed backup leaves nothing in `directory`, and the next backup removes
+    /// what it left beside it.
     public func backup(to directory: String) throws -> CopyResult {
-        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        // An older annals, killed between its two moves, could leave these alone in the target.
+        if !files.isEmpty, Set(files).isSubset(of: [BackupHead.fileName, "data.mdb.partial"]) {
+            for name in files { try? FileManager.default.removeItem(atPath: PathText.join(directory, name)) }
+            files = []
+        }
         guard files.isEmpty else { throw ApplicationError("\(directory) is not empty; back up into a new directory") }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let staging = StagingFolder.make(kind: "backup", for: directory)
+        defer { staging.remove() }
+        try FileManager.default.createDirectory(atPath: staging.path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let result = try backupInto(staging.path)
+        if FileManager.default.fileExists(atPath: directory) {
+            // An empty directory the caller made: the head record first, the data file last.
+            for name in [BackupHead.fileName, "data.mdb"] where FileManager.default.fileExists(atPath: PathText.join(staging.path, name)) {
+                try FileManager.default.moveItem(atPath: PathText.join(staging.path, name), toPath: PathText.join(directory, name))
+            }
+        } else {
+            try FileManager.default.moveItem(atPath: staging.path, toPath: directory)
+        }
+        return CopyResult(store: directory, events: result.events, head: result.head)
+    }
+
+    private func backupInto(_ directory: String) throws -> CopyResult {
         let (report, firstHash) = try store.backup(to: directory)
         guard report.isValid else {
             throw ApplicationError("the copy does not verify: \(report.problem.map(String.init(describing:)) ?? "")", kind: .verificationFailed)
@@ -163,7 +186,8 @@ extension AnnalsService {
     ///
     /// The store is built in a hidden folder beside `path` and moved into place only once it
     /// verifies: a failed or killed restore never leaves a half-made store at `path`, so the same
-    /// command can simply be run again (a killed one may leave the hidden `.annals-partial-…`).
+    /// command can simply be run again (a killed one leaves a hidden `.annals-partial-…` beside it,
+    /// which the next restore to the same path removes).
     public static func restore(into path: String, feed: ((RecordedEvent) throws -> Void) throws -> Void) throws -> CopyResult {
         if storeExists(at: path) { throw ApplicationError("\(path) already holds a store; give a new directory") }
         var isFolder: ObjCBool = false
@@ -173,8 +197,8 @@ extension AnnalsService {
                 throw ApplicationError("\(path) is not an empty directory; restore into a new one")
             }
         }
-        let staging = PathText.join(PathText.parent(path), ".annals-partial-\(PathText.lastComponent(path))-\(UUID.random().uuidString)")
-        defer { try? FileManager.default.removeItem(atPath: staging) }
+        let folder = StagingFolder.make(kind: "restore", for: path), staging = folder.path
+        defer { folder.remove() }
         let report: VerificationReport
         do {
             let store = try ProjectedStore.restore(into: staging, events: feed)

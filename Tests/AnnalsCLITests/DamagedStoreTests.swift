@@ -110,6 +110,42 @@ struct DamagedStoreTests {
             #expect(result.status == 0, "\(arguments) on read-only media: \(result.stderr)")
         }
         try expectRefused(w, ["correct", "event/lang-son-2021-ngo-aid", "--set", "place=X", "--reason", "x"], store: store, saying: "read-only media")
+        // What the refusal recommends works there: a backup to writable space, which verifies.
+        let copy = w.directory.appending("from-read-only")
+        let backup = try w.run(["backup", copy, "--store", store])
+        #expect(backup.status == 0, "backup on read-only media: \(backup.stderr)")
+        #expect(try w.run(["verify", "--store", copy]).status == 0)
+    }
+
+    @Test("a killed backup leaves nothing in the way: the next one removes its hidden folder and its leftovers, and succeeds")
+    func killedBackup() throws {
+        let w = try CLIWorkspace()
+        try w.seed()
+        // A process that has ended stands for the killed backup: its staging folder, with a
+        // complete data file and no head record, beside the target.
+        let ended = Process()
+        ended.executableURL = URL(fileURLWithPath: "/bin/true")
+        try ended.run()
+        ended.waitUntilExit()
+        let target = w.directory.appending("nightly")
+        let abandoned = w.directory.appending(".annals-partial-backup-nightly-\(ended.processIdentifier)-0000")
+        try FileManager.default.createDirectory(atPath: abandoned, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: w.store + "/data.mdb", toPath: abandoned + "/data.mdb")
+        // And what an older annals killed between its moves left in the target itself.
+        try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: target + "/data.mdb.partial", contents: Data(repeating: 0, count: 4096))
+        let backup = try w.run(["backup", target])
+        #expect(backup.status == 0, "\(backup.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: abandoned))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: target).sorted() == ["annals-backup.json", "data.mdb"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: w.directory.path).allSatisfy { !$0.hasPrefix(".annals-partial") })
+        #expect(try w.run(["verify", "--store", target]).status == 0)
+        // A target with anything else in it is still refused.
+        let other = w.directory.appending("other")
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: other + "/notes.txt", contents: Data("ghi chú".utf8))
+        let refused = try w.run(["backup", other])
+        #expect(refused.status == 1 && refused.stderr.contains("is not empty"), "\(refused.stderr)")
     }
 
     @Test("a store owned by another user can be read by a user without write access")

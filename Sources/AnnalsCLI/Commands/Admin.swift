@@ -292,7 +292,8 @@ struct Backup: ParsableCommand {
 
     func run() throws {
         let session = Session(options: global)
-        let service = try session.open()
+        // Read-only: a backup writes nothing to the store, which may be on read-only media.
+        let service = try session.open(readOnly: true)
         defer { service.close() }
         let result = try service.backup(to: directory)
         // Users' token hashes live outside the log: a backup carries them (an export does not).
