@@ -16,5 +16,7 @@ pg_as "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w \
 pg_stop() { pg_as "$pg_bin/pg_ctl" -D "$pg_dir/data" -m fast -w stop >/dev/null 2>&1 || true; rm -rf "$pg_dir"; }
 trap pg_stop EXIT
 pg_as "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U annals -d postgres -q -c "CREATE DATABASE \"${1:-annals}\"" >/dev/null
+# Runs SQL in a database of the cluster, as a person with psql would: pg_sql DB STATEMENT
+pg_sql() { pg_as "$pg_bin/psql" -h 127.0.0.1 -p "$pg_port" -U annals -d "$1" -At -v ON_ERROR_STOP=1 -c "$2"; }
 PG_ADDRESS="postgres://annals@127.0.0.1:$pg_port/${1:-annals}"
 export PG_ADDRESS

@@ -132,8 +132,47 @@ if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   "$annals" import-log "$work/shared.jsonl" --into "$PG_ADDRESS" >/dev/null
   kill_loop "follow" ':' '"$annals" follow --from "$PG_ADDRESS" --store "$store" --once' \
     'if ! "$annals" follow --from "$PG_ADDRESS" --store "$store" --once >/dev/null 2>"$work/follow-err"; then echo "fail: the next follow did not complete: $(head -c 300 "$work/follow-err")"; elif ! cmp -s <("$annals" export --store "$store") "$work/shared.jsonl"; then echo "lost: the resumed copy differs from the shared log"; elif ! verifies "$store"; then echo "fail: does not verify"; else echo ok; fi'
+
+  # One byte of an old row of the shared log changed, its hash left as it was: a follower's verify
+  # must fail naming that position (it re-hashes every shared row against its own chain).
+  follower="$work/verify-follower"
+  "$annals" follow --from "$PG_ADDRESS" --store "$follower" --once >/dev/null
+  events="$(count_events "$follower")"; failures=0; undetected=0
+  for i in $(seq 1 "$runs"); do
+    position=$(( (RANDOM * 32768 + RANDOM) % events + 1 ))
+    flip="UPDATE annals_events SET value = set_byte(value, length(value) - 2, get_byte(value, length(value) - 2) # 1) WHERE position = $position"
+    pg_sql reliability "$flip" >/dev/null
+    "$annals" verify --store "$follower" >/dev/null 2>"$work/err"; status=$?
+    if crashed "$status"; then failures=$((failures + 1))
+    elif [ "$status" -ne 4 ] || ! grep -q "position $position" "$work/err"; then undetected=$((undetected + 1)); fi
+    pg_sql reliability "$flip" >/dev/null
+  done
+  verifies "$follower" || failures=$((failures + 1))
+  row "tamper: shared row, verify from a follower" "$runs" "$runs changes" "$failures" "-" "$undetected"
+
+  # A follower pointed at another database holding its history plus an edit of its own (a
+  # staging clone): refused without --switch-source, the store unchanged.
+  pg_sql postgres 'CREATE DATABASE clone' >/dev/null
+  clone="${PG_ADDRESS%/*}/clone"
+  "$annals" migrate --store "$clone" >/dev/null
+  "$annals" import-log "$work/shared.jsonl" --into "$clone" >/dev/null
+  "$annals" follow --from "$clone" --store "$work/clone-follower" --once >/dev/null
+  "$annals" correct event/lang-son-2021-ngo-aid --store "$work/clone-follower" --set "place=Bản sao" --reason "thử trên bản sao" >/dev/null
+  failures=0; undetected=0
+  for i in $(seq 1 "$runs"); do
+    store="$work/repointed-$i"; cp -r "$follower" "$store"
+    sum="$(md5sum <"$store/data.mdb")"
+    "$annals" follow --from "$clone" --store "$store" --once >/dev/null 2>"$work/err"; status=$?
+    if crashed "$status"; then failures=$((failures + 1))
+    elif [ "$status" -eq 0 ] || [ "$(md5sum <"$store/data.mdb")" != "$sum" ]; then undetected=$((undetected + 1))
+    elif ! grep -q -- "--switch-source" "$work/err"; then failures=$((failures + 1)); fi
+    rm -rf "$store"
+  done
+  row "re-pointed follower (another database)" "$runs" "$runs follows" "$failures" "0" "$undetected"
 else
   row "kill -9 during follow" "skipped" "no postgresql" "-" "-" "-"
+  row "tamper: shared row, verify from a follower" "skipped" "no postgresql" "-" "-" "-"
+  row "re-pointed follower (another database)" "skipped" "no postgresql" "-" "-" "-"
 fi
 
 # Damaged data files: cut at random sizes. One error line, exit 1, never a signal.
