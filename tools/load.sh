@@ -3,7 +3,11 @@
 # process on loopback, SECONDS of reads (a record and a search by turns) and then SECONDS of edits
 # (each client correcting its own record with If-Match), then a check that every acknowledged edit
 # is in the log once, by its own user, and annals verify. Prints requests/s and latency
-# percentiles as JSON lines. Usage: bash tools/load.sh [SECONDS, default 30]
+# percentiles as JSON lines. Then a flood of 200 wrong tokens, 50 at once, against two servers:
+# the default (sign-in throttle on) and one whose throttle lets every attempt reach a token check
+# (only the bounded check threads protect it): a signed-in reader's p99 without and with the flood
+# (goal: at most 3x), and the time of a refusal for a known and an unknown user name (goal: within
+# 10 %). Usage: bash tools/load.sh [SECONDS, default 30]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-30}"
@@ -48,3 +52,20 @@ print(f"{len(records)} records checked: {problems} with a lost, duplicated or mi
 sys.exit(1 if problems else 0)
 PY
 $annals verify
+
+# Sign-in floods.
+reader="$($annals user add lecteur --role reader --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
+flood() {
+  $annals serve --port 0 "$@" > "$work/flood.out" 2> "$work/flood.log" &
+  server=$!
+  for _ in $(seq 50); do grep -q serving "$work/flood.out" 2>/dev/null && break; sleep 0.1; done
+  local port
+  port=$(sed -E 's#.*:([0-9]+)/$#\1#' "$work/flood.out")
+  $helper flood "$port" 50 200 "$reader" bien-tap-1
+  kill -TERM "$server"; wait "$server" || true
+  grep "token checks" "$work/flood.log" | sed 's/.*token checks/token checks:/'
+}
+echo "flood, default server (throttle on):"
+flood
+echo "flood, throttle off (every attempt reaches a check; the check threads bound the cost):"
+flood --login-attempts-per-minute 1000000 --login-delay-max 0

@@ -235,8 +235,14 @@ info:
     file needs `Authorization: Bearer TOKEN` (`annals user add NAME --role ROLE` prints one); the
     actor of every edit is the authenticated user. Roles: reader (read), editor (read, edit,
     history), auditor (read, history, audit, the log), admin (everything, users, verify, rebuild).
-    Errors are `{"error": {"code", "message"}}`. Record ids contain slashes and are written as they
-    are: /records/article/baolangson.vn/476767.
+    Errors are `{"error": {"code", "message"}}`: 400 for a request this description refuses; the
+    answers that depend on the store's state are 404 (no such record), 409 (the edit does
+    not fit the record's state, or the name is taken), 412 (a stale If-Match) and 428 (no
+    If-Match). Record ids contain slashes and are written as they are,
+    /records/article/baolangson.vn/476767, or percent-encoded, /records/article%2Fbaolangson.vn%2F476767.
+    Request bodies are JSON objects: a field this description does not list is refused (400
+    unknown-field), and so is a field given twice. Limits counted in bytes of UTF-8 are given as
+    maxLength: a text of ASCII holds that many characters, one of Vietnamese fewer.
 servers:
   - url: http://127.0.0.1:8080
 security:
@@ -248,14 +254,14 @@ paths:
       security: []
       responses:
         "200": {description: ok, content: {text/plain: {schema: {type: string}}}}
-  /records/{id}:
+  /records/article/{id}:
     parameters:
-      - {name: id, in: path, required: true, description: "a record id (its slashes as they are)", schema: {$ref: "#/components/schemas/RecordId"}}
-    get:
+      - {$ref: "#/components/parameters/ArticleKey"}
+    get: &showRecord
       summary: A record now, as of a time or position, or as it stood at an effective time.
       parameters:
         - {name: as-of, in: query, schema: {$ref: "#/components/schemas/Time"}, description: "recorded time: as the store knew it then"}
-        - {name: at, in: query, schema: {type: integer, minimum: 0}, description: "a log position"}
+        - {name: at, in: query, schema: {$ref: "#/components/schemas/Count"}, description: "a log position (with as-of, at wins)"}
         - {name: effective, in: query, schema: {$ref: "#/components/schemas/Time"}, description: "as it stood then in its own timeline"}
       responses:
         "200":
@@ -267,21 +273,27 @@ paths:
         "403": {$ref: "#/components/responses/Error"}
         "404": {$ref: "#/components/responses/Error"}
     patch:
-      summary: Correct fields; each change keeps its old and new value.
+      summary: Correct an article's fields; each change keeps its old and new value.
+      description: &correctDescription >-
+        `set` names top-level fields of the record with their new value (null removes an
+        optional field); `id`, the links, and an article's `url` and `source` are not corrected
+        here. Paths into a field (`viewCount.count`, `quantities[0].value`) are accepted too.
+        A correction that changes nothing, or of a retracted record, is 409.
       parameters:
-        - {name: If-Match, in: header, required: true, schema: {type: string}, description: "the version read, as \"3\""}
+        - {$ref: "#/components/parameters/IfMatch"}
       requestBody:
         required: true
         content:
           application/json:
             schema:
               type: object
-              required: [set]
+              additionalProperties: false
+              required: [set, reason]
               properties:
-                set: {type: object, description: "field path → new value (null removes an optional field)"}
-                reason: {type: string}
-                effective: {type: string}
-      responses:
+                set: {$ref: "#/components/schemas/ArticleChanges"}
+                reason: {$ref: "#/components/schemas/EditReason"}
+                effective: {$ref: "#/components/schemas/Time"}
+      responses: &correctResponses
         "200": {description: corrected, content: {application/json: {schema: {$ref: "#/components/schemas/EditResult"}}}}
         "400": {$ref: "#/components/responses/Error"}
         "401": {$ref: "#/components/responses/Error"}
@@ -292,18 +304,40 @@ paths:
         "413": {$ref: "#/components/responses/Error"}
         "503": {$ref: "#/components/responses/Error"}
         "428": {$ref: "#/components/responses/Error"}
+  /records/event/{id}:
+    parameters:
+      - {$ref: "#/components/parameters/EventKey"}
+    get: *showRecord
+    patch:
+      summary: Correct a diplomacy event's fields; each change keeps its old and new value.
+      description: *correctDescription
+      parameters:
+        - {$ref: "#/components/parameters/IfMatch"}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              additionalProperties: false
+              required: [set, reason]
+              properties:
+                set: {$ref: "#/components/schemas/EventChanges"}
+                reason: {$ref: "#/components/schemas/EditReason"}
+                effective: {$ref: "#/components/schemas/Time"}
+      responses: *correctResponses
   /records:
     get:
       summary: Records of one type, with the CLI's filters.
       parameters:
         - {name: type, in: query, required: true, schema: {type: string, enum: [article, event]}}
-        - {name: year, in: query, schema: {type: integer, minimum: 0}}
-        - {name: source, in: query, schema: {type: string}}
-        - {name: category, in: query, schema: {type: string}}
-        - {name: kind, in: query, schema: {type: string}}
-        - {name: counterpart, in: query, schema: {type: string}}
-        - {name: retracted, in: query, schema: {type: string, enum: ["true", "false", all]}}
-        - {name: limit, in: query, schema: {type: integer, minimum: 0}}
+        - {name: year, in: query, schema: {$ref: "#/components/schemas/Count"}}
+        - {name: source, in: query, schema: {$ref: "#/components/schemas/Filter"}}
+        - {name: category, in: query, schema: {$ref: "#/components/schemas/Filter"}}
+        - {name: kind, in: query, schema: {$ref: "#/components/schemas/Filter"}}
+        - {name: counterpart, in: query, schema: {$ref: "#/components/schemas/Filter"}}
+        - {name: retracted, in: query, schema: {type: string, enum: ["true", "false", all]}, description: "default false"}
+        - {$ref: "#/components/parameters/Limit"}
       responses:
         "200": {description: records, content: {application/json: {schema: {$ref: "#/components/schemas/RecordList"}}}}
         "400": {$ref: "#/components/responses/Error"}
@@ -311,18 +345,29 @@ paths:
         "403": {$ref: "#/components/responses/Error"}
     post:
       summary: Create a record.
+      description: A record with the id of an existing one is 409.
       requestBody:
         required: true
         content:
           application/json:
             schema:
-              type: object
-              required: [type, record]
-              properties:
-                type: {type: string, enum: [article, event]}
-                record: {type: object, description: "the record's fields (docs/records.md)"}
-                reason: {type: string}
-                effective: {type: string}
+              oneOf:
+                - type: object
+                  additionalProperties: false
+                  required: [type, record]
+                  properties:
+                    type: {type: string, enum: [article]}
+                    record: {$ref: "#/components/schemas/ArticleInput"}
+                    reason: {$ref: "#/components/schemas/Reason"}
+                    effective: {$ref: "#/components/schemas/Time"}
+                - type: object
+                  additionalProperties: false
+                  required: [type, record]
+                  properties:
+                    type: {type: string, enum: [event]}
+                    record: {$ref: "#/components/schemas/EventInput"}
+                    reason: {$ref: "#/components/schemas/Reason"}
+                    effective: {$ref: "#/components/schemas/Time"}
       responses:
         "201":
           description: created
@@ -338,8 +383,8 @@ paths:
     get:
       summary: Live records holding every word, without diacritics.
       parameters:
-        - {name: q, in: query, required: true, schema: {type: string}}
-        - {name: limit, in: query, schema: {type: integer, minimum: 0}}
+        - {name: q, in: query, required: true, schema: {$ref: "#/components/schemas/Filter"}}
+        - {$ref: "#/components/parameters/Limit"}
       responses:
         "200": {description: records, content: {application/json: {schema: {$ref: "#/components/schemas/RecordList"}}}}
         "400": {$ref: "#/components/responses/Error"}
@@ -347,12 +392,12 @@ paths:
         "403": {$ref: "#/components/responses/Error"}
   /retract/{id}:
     parameters:
-      - {name: id, in: path, required: true, schema: {$ref: "#/components/schemas/RecordId"}}
+      - {$ref: "#/components/parameters/RecordId"}
     post:
-      summary: Retract a record (it stays in history).
+      summary: Retract a record (it stays in history); a retracted one is 409.
       parameters:
-        - {name: If-Match, in: header, required: true, schema: {type: string}}
-      requestBody: {$ref: "#/components/requestBodies/Reason"}
+        - {$ref: "#/components/parameters/IfMatch"}
+      requestBody: {$ref: "#/components/requestBodies/EditReason"}
       responses:
         "200": {description: done, content: {application/json: {schema: {$ref: "#/components/schemas/EditResult"}}}}
         "400": {$ref: "#/components/responses/Error"}
@@ -365,12 +410,12 @@ paths:
         "503": {$ref: "#/components/responses/Error"}
   /restore/{id}:
     parameters:
-      - {name: id, in: path, required: true, schema: {$ref: "#/components/schemas/RecordId"}}
+      - {$ref: "#/components/parameters/RecordId"}
     post:
-      summary: Restore a retracted record.
+      summary: Restore a retracted record; a live one is 409.
       parameters:
-        - {name: If-Match, in: header, required: true, schema: {type: string}}
-      requestBody: {$ref: "#/components/requestBodies/Reason"}
+        - {$ref: "#/components/parameters/IfMatch"}
+      requestBody: {$ref: "#/components/requestBodies/EditReason"}
       responses:
         "200": {description: done, content: {application/json: {schema: {$ref: "#/components/schemas/EditResult"}}}}
         "400": {$ref: "#/components/responses/Error"}
@@ -383,7 +428,7 @@ paths:
         "503": {$ref: "#/components/responses/Error"}
   /links:
     post:
-      summary: Link an article and a diplomacy event (both records show it).
+      summary: Link an article and a diplomacy event (both records show it); an existing link, or a retracted record, is 409.
       requestBody: {$ref: "#/components/requestBodies/Link"}
       responses:
         "200": {description: linked, content: {application/json: {schema: {$ref: "#/components/schemas/LinkResult"}}}}
@@ -395,7 +440,7 @@ paths:
         "503": {$ref: "#/components/responses/Error"}
   /unlinks:
     post:
-      summary: Remove a link.
+      summary: Remove a link; a missing link, or a retracted record, is 409.
       requestBody: {$ref: "#/components/requestBodies/Link"}
       responses:
         "200": {description: unlinked, content: {application/json: {schema: {$ref: "#/components/schemas/LinkResult"}}}}
@@ -407,7 +452,7 @@ paths:
         "503": {$ref: "#/components/responses/Error"}
   /history/{id}:
     parameters:
-      - {name: id, in: path, required: true, schema: {$ref: "#/components/schemas/RecordId"}}
+      - {$ref: "#/components/parameters/RecordId"}
     get:
       summary: Every version of a record, oldest first, with field diffs, who, when and why.
       responses:
@@ -418,7 +463,7 @@ paths:
         "404": {$ref: "#/components/responses/Error"}
   /blame/{id}:
     parameters:
-      - {name: id, in: path, required: true, schema: {$ref: "#/components/schemas/RecordId"}}
+      - {$ref: "#/components/parameters/RecordId"}
     get:
       summary: Per field, who last set it, when and why.
       responses:
@@ -439,12 +484,12 @@ paths:
     get:
       summary: Edits across the store, newest first.
       parameters:
-        - {name: actor, in: query, schema: {type: string}}
+        - {name: actor, in: query, schema: {$ref: "#/components/schemas/Filter"}}
         - {name: record, in: query, schema: {$ref: "#/components/schemas/RecordId"}}
         - {name: since, in: query, schema: {$ref: "#/components/schemas/Time"}}
         - {name: until, in: query, schema: {$ref: "#/components/schemas/Time"}}
         - {name: kind, in: query, schema: {type: string, enum: [create, correct, retract, restore, link, unlink]}}
-        - {name: limit, in: query, schema: {type: integer, minimum: 0}}
+        - {name: limit, in: query, schema: {$ref: "#/components/schemas/Count"}, description: "default 100; above 10,000 counts as 10,000"}
       responses:
         "200": {description: edits, content: {application/json: {schema: {$ref: "#/components/schemas/EditList"}}}}
         "400": {$ref: "#/components/responses/Error"}
@@ -454,14 +499,40 @@ paths:
     get:
       summary: Per-year aggregates, on the recorded or the effective axis, or what changed between two times.
       parameters:
-        - {name: year, in: query, schema: {type: integer, minimum: 0}}
-        - {name: family, in: query, schema: {type: string, enum: [articles, views, events, quantity, edits]}}
-        - {name: metric, in: query, schema: {type: string}}
-        - {name: as-of, in: query, schema: {$ref: "#/components/schemas/Time"}}
-        - {name: effective, in: query, schema: {$ref: "#/components/schemas/Time"}}
-        - {name: from, in: query, schema: {$ref: "#/components/schemas/Time"}}
-        - {name: to, in: query, schema: {$ref: "#/components/schemas/Time"}}
-        - {name: axis, in: query, schema: {type: string, enum: [recorded, effective]}}
+        - {name: year, in: query, schema: {$ref: "#/components/schemas/Count"}}
+        - {name: as-of, in: query, schema: {$ref: "#/components/schemas/Time"}, description: "recorded axis; with effective, as believed then"}
+        - name: selection
+          in: query
+          style: form
+          explode: true
+          description: >-
+            The family (`metric` implies quantity) and the time to read at, as plain query
+            parameters: `effective=T` reads the effective axis; `from=T1&to=T2` (always both)
+            lists the cells that changed between them on `axis` (recorded unless said; as-of
+            and effective do not apply then). The edits family counts edits by the year they were
+            recorded: it has no effective form (with effective, or with from and to on
+            axis=effective, it is refused unless a metric is given).
+          schema:
+            type: object
+            additionalProperties: false
+            properties:
+              family: {type: string, enum: [articles, views, events, quantity, edits]}
+              metric: {$ref: "#/components/schemas/Filter"}
+              effective: {$ref: "#/components/schemas/Time"}
+              from: {$ref: "#/components/schemas/Time"}
+              to: {$ref: "#/components/schemas/Time"}
+              axis: {type: string, enum: [recorded, effective]}
+            allOf:
+              - anyOf:
+                  - required: [from, to]
+                  - not: {anyOf: [{required: [from]}, {required: [to]}]}
+              - not:
+                  allOf:
+                    - {required: [family], properties: {family: {enum: [edits]}}}
+                    - not: {required: [metric]}
+                    - anyOf:
+                        - {required: [from, axis], properties: {axis: {enum: [effective]}}}
+                        - allOf: [{required: [effective]}, {not: {required: [from]}}]
       responses:
         "200":
           description: rows, or with from and to, the changed cells
@@ -491,8 +562,8 @@ paths:
     get:
       summary: The log as Server-Sent Events from a position; resumes after Last-Event-ID.
       parameters:
-        - {name: from, in: query, schema: {type: integer, minimum: 0}}
-        - {name: Last-Event-ID, in: header, schema: {type: string}}
+        - {name: from, in: query, schema: {$ref: "#/components/schemas/Count"}}
+        - {name: Last-Event-ID, in: header, schema: {type: string, pattern: "^[0-9]{1,18}$"}, description: "the id of the last event received (a log position); wins over from"}
       responses:
         "200": {description: "an event stream: id POSITION, data an export line", content: {text/event-stream: {}}}
         "400": {$ref: "#/components/responses/Error"}
@@ -514,18 +585,19 @@ paths:
         "401": {$ref: "#/components/responses/Error"}
         "403": {$ref: "#/components/responses/Error"}
     post:
-      summary: Add a user; the token is shown once.
+      summary: Add a user; the token is shown once. A name that is taken is 409.
       requestBody:
         required: true
         content:
           application/json:
             schema:
               type: object
+              additionalProperties: false
               required: [name, role]
               properties:
-                name: {type: string}
-                role: {type: string, enum: [reader, editor, auditor, admin]}
-                reason: {type: string}
+                name: {$ref: "#/components/schemas/UserName"}
+                role: {$ref: "#/components/schemas/Role"}
+                reason: {$ref: "#/components/schemas/Reason"}
       responses:
         "201": {description: added, content: {application/json: {schema: {$ref: "#/components/schemas/NewToken"}}}}
         "400": {$ref: "#/components/responses/Error"}
@@ -534,63 +606,68 @@ paths:
         "403": {$ref: "#/components/responses/Error"}
   /users/{name}/role:
     parameters:
-      - {name: name, in: path, required: true, schema: {type: string}}
+      - {$ref: "#/components/parameters/UserName"}
     post:
-      summary: Change a user's role.
+      summary: Change a user's role (not one's own, 409).
       requestBody:
         required: true
         content:
           application/json:
             schema:
               type: object
+              additionalProperties: false
               required: [role]
               properties:
-                role: {type: string, enum: [reader, editor, auditor, admin]}
-                reason: {type: string}
+                role: {$ref: "#/components/schemas/Role"}
+                reason: {$ref: "#/components/schemas/Reason"}
       responses:
         "200": {description: the user now, content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}}
         "400": {$ref: "#/components/responses/Error"}
         "401": {$ref: "#/components/responses/Error"}
         "403": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
         "409": {$ref: "#/components/responses/Error"}
         "503": {$ref: "#/components/responses/Error"}
   /users/{name}/disable:
     parameters:
-      - {name: name, in: path, required: true, schema: {type: string}}
+      - {$ref: "#/components/parameters/UserName"}
     post:
-      summary: Disable a user at once.
-      requestBody: {$ref: "#/components/requestBodies/Reason"}
+      summary: Disable a user at once (not oneself, 409).
+      requestBody: {$ref: "#/components/requestBodies/UserReason"}
       responses:
         "200": {description: the user now, content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}}
         "400": {$ref: "#/components/responses/Error"}
         "401": {$ref: "#/components/responses/Error"}
         "403": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
         "409": {$ref: "#/components/responses/Error"}
         "503": {$ref: "#/components/responses/Error"}
   /users/{name}/enable:
     parameters:
-      - {name: name, in: path, required: true, schema: {type: string}}
+      - {$ref: "#/components/parameters/UserName"}
     post:
       summary: Enable a disabled user.
-      requestBody: {$ref: "#/components/requestBodies/Reason"}
+      requestBody: {$ref: "#/components/requestBodies/UserReason"}
       responses:
         "200": {description: the user now, content: {application/json: {schema: {$ref: "#/components/schemas/User"}}}}
         "400": {$ref: "#/components/responses/Error"}
         "401": {$ref: "#/components/responses/Error"}
         "403": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
         "409": {$ref: "#/components/responses/Error"}
         "503": {$ref: "#/components/responses/Error"}
   /users/{name}/reset-token:
     parameters:
-      - {name: name, in: path, required: true, schema: {type: string}}
+      - {$ref: "#/components/parameters/UserName"}
     post:
-      summary: A new token for a user; the old one stops working.
-      requestBody: {$ref: "#/components/requestBodies/Reason"}
+      summary: A new token for a user; the old one stops working (not one's own, 409).
+      requestBody: {$ref: "#/components/requestBodies/UserReason"}
       responses:
         "200": {description: new token, content: {application/json: {schema: {$ref: "#/components/schemas/NewToken"}}}}
         "400": {$ref: "#/components/responses/Error"}
         "401": {$ref: "#/components/responses/Error"}
         "403": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
         "409": {$ref: "#/components/responses/Error"}
         "503": {$ref: "#/components/responses/Error"}
   /verify:
@@ -613,28 +690,82 @@ paths:
 components:
   securitySchemes:
     bearer: {type: http, scheme: bearer}
+  parameters:
+    RecordId:
+      name: id
+      in: path
+      required: true
+      description: "a record id, its slashes as they are or percent-encoded"
+      example: article/baolangson.vn/476767
+      schema: {$ref: "#/components/schemas/RecordId"}
+    ArticleKey:
+      name: id
+      in: path
+      required: true
+      description: "the article's id after article/ (SITE/NUMBER), its slashes as they are or percent-encoded"
+      example: baolangson.vn/476767
+      schema: {type: string, maxLength: 200, pattern: '^([a-z0-9_-][a-z0-9._-]*|\.[a-z0-9_-][a-z0-9._-]*|\.\.[a-z0-9._-]+)(/([a-z0-9_-][a-z0-9._-]*|\.[a-z0-9_-][a-z0-9._-]*|\.\.[a-z0-9._-]+))*$'}
+    EventKey:
+      name: id
+      in: path
+      required: true
+      description: "the event's id after event/, its slashes as they are or percent-encoded"
+      example: lang-son-2021-ngo-aid
+      schema: {type: string, maxLength: 200, pattern: '^([a-z0-9_-][a-z0-9._-]*|\.[a-z0-9_-][a-z0-9._-]*|\.\.[a-z0-9._-]+)(/([a-z0-9_-][a-z0-9._-]*|\.[a-z0-9_-][a-z0-9._-]*|\.\.[a-z0-9._-]+))*$'}
+    IfMatch:
+      name: If-Match
+      in: header
+      required: true
+      description: >-
+        The version read (the ETag of GET /records/ID), as "3". Without it: 428. Another
+        version, or a weak tag (W/"3"), which never matches: 412 with the current version.
+      example: '"1"'
+      schema: {type: string, pattern: '^"[0-9]{1,19}"$'}
+    Limit:
+      name: limit
+      in: query
+      description: "default 100; above 1,000 counts as 1,000"
+      schema: {$ref: "#/components/schemas/Count"}
+    UserName:
+      name: name
+      in: path
+      required: true
+      description: a user's name
+      schema: {$ref: "#/components/schemas/UserName"}
   requestBodies:
-    Reason:
+    EditReason:
       required: true
       content:
         application/json:
           schema:
             type: object
+            additionalProperties: false
+            required: [reason]
             properties:
-              reason: {type: string}
-              effective: {type: string}
+              reason: {$ref: "#/components/schemas/EditReason"}
+              effective: {$ref: "#/components/schemas/Time"}
+    UserReason:
+      required: true
+      content:
+        application/json:
+          schema:
+            type: object
+            additionalProperties: false
+            properties:
+              reason: {$ref: "#/components/schemas/Reason"}
     Link:
       required: true
       content:
         application/json:
           schema:
             type: object
+            additionalProperties: false
             required: [article, event]
             properties:
-              article: {type: string}
-              event: {type: string}
-              reason: {type: string}
-              effective: {type: string}
+              article: {$ref: "#/components/schemas/ArticleId"}
+              event: {$ref: "#/components/schemas/EventId"}
+              reason: {$ref: "#/components/schemas/Reason"}
+              effective: {$ref: "#/components/schemas/Time"}
   responses:
     Error:
       description: an error
@@ -644,12 +775,173 @@ components:
   schemas:
     Time:
       type: string
-      description: "a day (2022-02-01: all of it) or a time (2022-02-01T10:00:00+07:00); UTC without an offset"
-      pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?$"
-    RecordId:
+      description: >-
+        A day (2022-02-01: all of it) or a moment (2022-02-01T10:00, 2022-02-01T10:00:00+07:00),
+        UTC without an offset: a real calendar date, years 0001-9999, offsets within ±14:00.
+      pattern: &moment '^(([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)?)?$'
+    RecordDate:
       type: string
-      description: "article/SITE/NUMBER or event/SLUG: lower-case letters, digits, . _ - and /"
-      pattern: "^(article|event)(/[a-z0-9._-]+)+$"
+      description: "as precise as the source: a year (2021), a month (2021-06), a day, or a moment as in Time"
+      pattern: &anydate '^(([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)(-(0[1-9]|1[0-2]))?|(([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)?)?)$'
+    ArticleId:
+      type: string
+      description: "article/ then 1 to 200 of a-z 0-9 . _ - /, in segments that are neither empty, . nor .."
+      pattern: '^article/([a-z0-9_-][a-z0-9._-]*|\.[a-z0-9_-][a-z0-9._-]*|\.\.[a-z0-9._-]+)(/([a-z0-9_-][a-z0-9._-]*|\.[a-z0-9_-][a-z0-9._-]*|\.\.[a-z0-9._-]+))*$'
+      maxLength: 208
+    EventId:
+      type: string
+      description: "event/ then 1 to 200 of a-z 0-9 . _ - /, in segments that are neither empty, . nor .."
+      pattern: '^event/([a-z0-9_-][a-z0-9._-]*|\.[a-z0-9_-][a-z0-9._-]*|\.\.[a-z0-9._-]+)(/([a-z0-9_-][a-z0-9._-]*|\.[a-z0-9_-][a-z0-9._-]*|\.\.[a-z0-9._-]+))*$'
+      maxLength: 206
+    RecordId:
+      oneOf:
+        - {$ref: "#/components/schemas/ArticleId"}
+        - {$ref: "#/components/schemas/EventId"}
+    Count:
+      type: integer
+      minimum: 0
+      maximum: 9223372036854775807
+    Filter:
+      type: string
+      minLength: 1
+      description: "any text but empty (a parameter given empty or twice is 400)"
+    UserName:
+      type: string
+      description: "1 to 64 of a-z 0-9 . _ -, starting with a letter or digit"
+      pattern: '^[a-z0-9][a-z0-9._-]{0,63}$'
+    Role: {type: string, enum: [reader, editor, auditor, admin]}
+    Reason:
+      type: string
+      description: "why, on one line: no control characters; at most 4096 bytes"
+      maxLength: 4096
+      pattern: '^[^\x00-\x1F\x7F-\x9F]*$'
+    EditReason:
+      type: string
+      description: "why, required for corrections, retractions and restores: not blank, on one line; at most 4096 bytes"
+      maxLength: 4096
+      pattern: '^[^\x00-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x1F\x7F-\x9F]*$'
+    Line:
+      type: string
+      description: "text on one line (tabs allowed, no other control character), not blank; at most 4096 bytes"
+      maxLength: 4096
+      pattern: &line '^[^\x00-\x08\x0A-\x1F\x7F-\x9F]*[^\x00-\x20\x7F-\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00-\x08\x0A-\x1F\x7F-\x9F]*$'
+    KeyText:
+      type: string
+      description: "as Line, at most 200 bytes (it becomes part of an index key)"
+      maxLength: 200
+      pattern: *line
+    Paragraph:
+      type: string
+      description: "text as published, not blank, without NUL; at most 262144 bytes"
+      maxLength: 262144
+      pattern: &paragraph '^[^\x00]*[^\x00\x09-\x0D\x20\x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00]*$'
+    Slug:
+      type: string
+      description: "lower-case letters, digits and -; at most 200 bytes"
+      maxLength: 200
+      pattern: '^[a-z0-9-]+$'
+    ArticleInput:
+      type: object
+      description: >-
+        An article (docs/records.md). Its id, source and category come from the URL
+        (article/HOST/NUMBER, the number being the longest run of digits in the URL's last
+        segment); an id may be given instead. Its links (linkedEvents) are made with POST /links
+        after the create.
+      additionalProperties: false
+      required: [url, title, publishedAt]
+      properties:
+        id: {$ref: "#/components/schemas/ArticleId"}
+        url: {type: string, description: "an absolute http(s) URL; its host (without www.) is the article's source", maxLength: 180, pattern: '^https?://([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]*[a-z0-9])?(/[A-Za-z0-9._~-]*)*$'}
+        category: {type: string, nullable: true, maxLength: 200, pattern: '^[a-z0-9-]+$'}
+        title: {$ref: "#/components/schemas/Line"}
+        publishedAt: {type: string, description: "at least the day, as in Time", pattern: *moment}
+        viewCount: &viewCount
+          type: object
+          nullable: true
+          additionalProperties: false
+          required: [count]
+          properties:
+            count: {$ref: "#/components/schemas/Count"}
+            readAt: {type: string, nullable: true, pattern: *anydate}
+        authors: &lines {type: array, items: {$ref: "#/components/schemas/Line"}}
+        paragraphs: &paragraphs {type: array, items: {$ref: "#/components/schemas/Paragraph"}}
+        keywords: *lines
+        language: &language {type: string, description: "an ISO 639-1 code (default vi)", pattern: '^[a-z]{2,3}$'}
+        revision: &revision {type: string, nullable: true, maxLength: 4096, description: "the upstream revision this record reflects"}
+    EventInput:
+      type: object
+      description: A diplomacy event (docs/records.md); its links are made with POST /links after the create.
+      additionalProperties: false
+      required: [id, kind, title, date]
+      properties:
+        id: {$ref: "#/components/schemas/EventId"}
+        kind: &kind {type: string, enum: [conference, meeting, visit, agreement, aid-received, aid-given, pledge, cooperation, statement, other]}
+        title: {$ref: "#/components/schemas/Line"}
+        date: {$ref: "#/components/schemas/RecordDate"}
+        place: &optionalLine {type: string, nullable: true, maxLength: 4096, pattern: *line}
+        organizer: *optionalLine
+        participants: *lines
+        counterparts: &counterparts {type: array, items: {$ref: "#/components/schemas/Counterpart"}}
+        quantities: &quantities {type: array, items: {$ref: "#/components/schemas/Quantity"}}
+        description: &optionalParagraph {type: string, nullable: true, maxLength: 262144, pattern: *paragraph}
+        cameoCode: &cameo {type: string, nullable: true, description: "2 to 4 digits, kept as text", pattern: '^[0-9]{2,4}$'}
+        provenance: &provenance {type: array, nullable: true, items: {$ref: "#/components/schemas/Line"}}
+    Counterpart:
+      type: object
+      additionalProperties: false
+      required: [name]
+      properties:
+        name: {$ref: "#/components/schemas/KeyText"}
+        countryCode:
+          type: string
+          nullable: true
+          description: an ISO 3166-1 alpha-2 code
+          enum: ["AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI", "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW", null]
+        region:
+          type: string
+          nullable: true
+          description: a CAMEO region code, for a side that is not one country
+          enum: [AFR, ASA, BLK, CAS, CAU, CEU, CFR, CRB, EAF, EEU, EIN, EUR, LAM, MDT, MEA, NAF, NMR, PGS, SAF, SAM, SAS, SCN, SEA, WAF, WEU, WST, null]
+    Quantity:
+      type: object
+      additionalProperties: false
+      required: [metric, value, unit]
+      properties:
+        metric: {$ref: "#/components/schemas/Slug"}
+        value: {type: string, description: "an exact amount of zero or more in plain notation: 1108742, 12.5", maxLength: 38, pattern: '^[0-9]+(\.[0-9]+)?$'}
+        unit: {$ref: "#/components/schemas/KeyText"}
+    ArticleChanges:
+      type: object
+      description: new values of an article's fields
+      additionalProperties: false
+      minProperties: 1
+      properties:
+        category: {type: string, nullable: true, maxLength: 200, pattern: '^[a-z0-9-]+$'}
+        title: {$ref: "#/components/schemas/Line"}
+        publishedAt: {type: string, pattern: *moment}
+        viewCount: *viewCount
+        authors: *lines
+        paragraphs: *paragraphs
+        keywords: *lines
+        language: *language
+        revision: *revision
+    EventChanges:
+      type: object
+      description: new values of a diplomacy event's fields
+      additionalProperties: false
+      minProperties: 1
+      properties:
+        kind: *kind
+        title: {$ref: "#/components/schemas/Line"}
+        date: {$ref: "#/components/schemas/RecordDate"}
+        place: *optionalLine
+        organizer: *optionalLine
+        participants: *lines
+        counterparts: *counterparts
+        quantities: *quantities
+        description: *optionalParagraph
+        cameoCode: *cameo
+        provenance: *provenance
     Error:
       type: object
       required: [error]
@@ -772,7 +1064,7 @@ components:
 
 """#),
         "/openapi.json": ("application/json; charset=utf-8", #"""
-{"components": {"requestBodies": {"Link": {"content": {"application/json": {"schema": {"properties": {"article": {"type": "string"}, "effective": {"type": "string"}, "event": {"type": "string"}, "reason": {"type": "string"}}, "required": ["article", "event"], "type": "object"}}}, "required": true}, "Reason": {"content": {"application/json": {"schema": {"properties": {"effective": {"type": "string"}, "reason": {"type": "string"}}, "type": "object"}}}, "required": true}}, "responses": {"Error": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}, "description": "an error"}}, "schemas": {"AggregateChange": {"properties": {"after": {"properties": {"count": {"type": "integer"}, "sum": {"type": "string"}}, "required": ["count", "sum"], "type": "object"}, "before": {"properties": {"count": {"type": "integer"}, "sum": {"type": "string"}}, "required": ["count", "sum"], "type": "object"}, "dimensions": {"items": {"type": "string"}, "type": "array"}, "family": {"type": "string"}, "year": {"type": "integer"}}, "required": ["family", "year", "dimensions", "before", "after"], "type": "object"}, "AggregateRow": {"properties": {"count": {"type": "integer"}, "dimensions": {"items": {"type": "string"}, "type": "array"}, "family": {"type": "string"}, "sum": {"type": "string"}, "year": {"type": "integer"}}, "required": ["family", "year", "dimensions", "count", "sum"], "type": "object"}, "Blame": {"properties": {"actor": {"type": "string"}, "effectiveAt": {"type": "string"}, "field": {"type": "string"}, "kind": {"type": "string"}, "path": {"type": "string"}, "reason": {"nullable": true, "type": "string"}, "recordedAt": {"type": "string"}, "version": {"type": "integer"}}, "required": ["field", "path", "actor", "recordedAt", "effectiveAt", "kind", "version", "reason"], "type": "object"}, "Edit": {"properties": {"account": {"nullable": true, "type": "string"}, "actor": {"type": "string"}, "changes": {"items": {"$ref": "#/components/schemas/FieldChange"}, "type": "array"}, "effectiveAt": {"type": "string"}, "kind": {"type": "string"}, "link": {"type": "object"}, "position": {"type": "integer"}, "reason": {"nullable": true, "type": "string"}, "record": {"nullable": true, "type": "string"}, "recordedAt": {"type": "string"}, "version": {"type": "integer"}}, "required": ["position", "record", "version", "recordedAt", "effectiveAt", "actor", "kind", "reason", "changes"], "type": "object"}, "EditList": {"properties": {"edits": {"items": {"$ref": "#/components/schemas/Edit"}, "type": "array"}}, "required": ["edits"], "type": "object"}, "EditResult": {"properties": {"changes": {"items": {"$ref": "#/components/schemas/FieldChange"}, "type": "array"}, "edit": {"type": "string"}, "id": {"type": "string"}, "position": {"type": "integer"}, "version": {"type": "integer"}}, "required": ["id", "version", "edit", "position", "changes"], "type": "object"}, "Error": {"properties": {"error": {"properties": {"code": {"type": "string"}, "currentVersion": {"type": "integer"}, "message": {"type": "string"}}, "required": ["code", "message"], "type": "object"}}, "required": ["error"], "type": "object"}, "FieldChange": {"properties": {"field": {"type": "string"}, "new": {"nullable": true}, "old": {"nullable": true}}, "required": ["field", "old", "new"], "type": "object"}, "LinkResult": {"properties": {"article": {"type": "string"}, "edit": {"type": "string"}, "event": {"type": "string"}, "position": {"type": "integer"}}, "required": ["article", "event", "edit", "position"], "type": "object"}, "NewToken": {"properties": {"token": {"type": "string"}, "user": {"$ref": "#/components/schemas/User"}}, "required": ["user", "token"], "type": "object"}, "Record": {"properties": {"changedAt": {"type": "string"}, "changedBy": {"type": "string"}, "createdAt": {"type": "string"}, "createdBy": {"type": "string"}, "id": {"type": "string"}, "position": {"minimum": 1, "type": "integer"}, "record": {"type": "object"}, "retracted": {"type": "boolean"}, "type": {"enum": ["article", "diplomacyEvent"], "type": "string"}, "version": {"minimum": 1, "type": "integer"}}, "required": ["id", "type", "version", "retracted", "createdAt", "createdBy", "changedAt", "changedBy", "position", "record"], "type": "object"}, "RecordId": {"description": "article/SITE/NUMBER or event/SLUG: lower-case letters, digits, . _ - and /", "pattern": "^(article|event)(/[a-z0-9._-]+)+$", "type": "string"}, "RecordList": {"properties": {"records": {"items": {"$ref": "#/components/schemas/Record"}, "type": "array"}}, "required": ["records"], "type": "object"}, "Time": {"description": "a day (2022-02-01: all of it) or a time (2022-02-01T10:00:00+07:00); UTC without an offset", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:[0-9]{2})?)?$", "type": "string"}, "User": {"properties": {"addedAt": {"type": "string"}, "addedBy": {"type": "string"}, "disabled": {"type": "boolean"}, "name": {"type": "string"}, "role": {"enum": ["reader", "editor", "auditor", "admin"], "type": "string"}}, "required": ["name", "role", "disabled", "addedAt", "addedBy"], "type": "object"}}, "securitySchemes": {"bearer": {"scheme": "bearer", "type": "http"}}}, "info": {"description": "The store over HTTP (`annals serve`). Every route but the page, its files, /health and this file needs `Authorization: Bearer TOKEN` (`annals user add NAME --role ROLE` prints one); the actor of every edit is the authenticated user. Roles: reader (read), editor (read, edit, history), auditor (read, history, audit, the log), admin (everything, users, verify, rebuild). Errors are `{\"error\": {\"code\", \"message\"}}`. Record ids contain slashes and are written as they are: /records/article/baolangson.vn/476767.", "title": "Annals API", "version": "1"}, "openapi": "3.0.3", "paths": {"/aggregates": {"get": {"parameters": [{"in": "query", "name": "year", "schema": {"minimum": 0, "type": "integer"}}, {"in": "query", "name": "family", "schema": {"enum": ["articles", "views", "events", "quantity", "edits"], "type": "string"}}, {"in": "query", "name": "metric", "schema": {"type": "string"}}, {"in": "query", "name": "as-of", "schema": {"$ref": "#/components/schemas/Time"}}, {"in": "query", "name": "effective", "schema": {"$ref": "#/components/schemas/Time"}}, {"in": "query", "name": "from", "schema": {"$ref": "#/components/schemas/Time"}}, {"in": "query", "name": "to", "schema": {"$ref": "#/components/schemas/Time"}}, {"in": "query", "name": "axis", "schema": {"enum": ["recorded", "effective"], "type": "string"}}], "responses": {"200": {"content": {"application/json": {"schema": {"oneOf": [{"properties": {"rows": {"items": {"$ref": "#/components/schemas/AggregateRow"}, "type": "array"}}, "required": ["rows"], "type": "object"}, {"properties": {"changes": {"items": {"$ref": "#/components/schemas/AggregateChange"}, "type": "array"}}, "required": ["changes"], "type": "object"}]}}}, "description": "rows, or with from and to, the changed cells"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}, "summary": "Per-year aggregates, on the recorded or the effective axis, or what changed between two times."}}, "/audit": {"get": {"parameters": [{"in": "query", "name": "actor", "schema": {"type": "string"}}, {"in": "query", "name": "record", "schema": {"$ref": "#/components/schemas/RecordId"}}, {"in": "query", "name": "since", "schema": {"$ref": "#/components/schemas/Time"}}, {"in": "query", "name": "until", "schema": {"$ref": "#/components/schemas/Time"}}, {"in": "query", "name": "kind", "schema": {"enum": ["create", "correct", "retract", "restore", "link", "unlink"], "type": "string"}}, {"in": "query", "name": "limit", "schema": {"minimum": 0, "type": "integer"}}], "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/EditList"}}}, "description": "edits"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}, "summary": "Edits across the store, newest first."}}, "/blame/{id}": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"properties": {"fields": {"items": {"$ref": "#/components/schemas/Blame"}, "type": "array"}}, "required": ["fields"], "type": "object"}}}, "description": "fields"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}, "summary": "Per field, who last set it, when and why."}, "parameters": [{"in": "path", "name": "id", "required": true, "schema": {"$ref": "#/components/schemas/RecordId"}}]}, "/health": {"get": {"responses": {"200": {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "ok"}}, "security": [], "summary": "The server is up."}}, "/history/{id}": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/EditList"}}}, "description": "edits"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}, "summary": "Every version of a record, oldest first, with field diffs, who, when and why."}, "parameters": [{"in": "path", "name": "id", "required": true, "schema": {"$ref": "#/components/schemas/RecordId"}}]}, "/links": {"post": {"requestBody": {"$ref": "#/components/requestBodies/Link"}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/LinkResult"}}}, "description": "linked"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Link an article and a diplomacy event (both records show it)."}}, "/log": {"get": {"parameters": [{"in": "query", "name": "from", "schema": {"minimum": 0, "type": "integer"}}, {"in": "header", "name": "Last-Event-ID", "schema": {"type": "string"}}], "responses": {"200": {"content": {"text/event-stream": {}}, "description": "an event stream: id POSITION, data an export line"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}, "summary": "The log as Server-Sent Events from a position; resumes after Last-Event-ID."}}, "/rebuild": {"post": {"responses": {"200": {"content": {"application/json": {"schema": {"type": "object"}}}, "description": "rebuilt"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}, "summary": "Rebuild every projection from the log (admins)."}}, "/records": {"get": {"parameters": [{"in": "query", "name": "type", "required": true, "schema": {"enum": ["article", "event"], "type": "string"}}, {"in": "query", "name": "year", "schema": {"minimum": 0, "type": "integer"}}, {"in": "query", "name": "source", "schema": {"type": "string"}}, {"in": "query", "name": "category", "schema": {"type": "string"}}, {"in": "query", "name": "kind", "schema": {"type": "string"}}, {"in": "query", "name": "counterpart", "schema": {"type": "string"}}, {"in": "query", "name": "retracted", "schema": {"enum": ["true", "false", "all"], "type": "string"}}, {"in": "query", "name": "limit", "schema": {"minimum": 0, "type": "integer"}}], "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/RecordList"}}}, "description": "records"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}, "summary": "Records of one type, with the CLI's filters."}, "post": {"requestBody": {"content": {"application/json": {"schema": {"properties": {"effective": {"type": "string"}, "reason": {"type": "string"}, "record": {"description": "the record's fields (docs/records.md)", "type": "object"}, "type": {"enum": ["article", "event"], "type": "string"}}, "required": ["type", "record"], "type": "object"}}}, "required": true}, "responses": {"201": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/EditResult"}}}, "description": "created", "headers": {"ETag": {"schema": {"type": "string"}}, "Location": {"schema": {"type": "string"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Create a record."}}, "/records/{id}": {"get": {"parameters": [{"description": "recorded time: as the store knew it then", "in": "query", "name": "as-of", "schema": {"$ref": "#/components/schemas/Time"}}, {"description": "a log position", "in": "query", "name": "at", "schema": {"minimum": 0, "type": "integer"}}, {"description": "as it stood then in its own timeline", "in": "query", "name": "effective", "schema": {"$ref": "#/components/schemas/Time"}}], "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Record"}}}, "description": "the record; ETag is its version", "headers": {"ETag": {"schema": {"type": "string"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}, "summary": "A record now, as of a time or position, or as it stood at an effective time."}, "parameters": [{"description": "a record id (its slashes as they are)", "in": "path", "name": "id", "required": true, "schema": {"$ref": "#/components/schemas/RecordId"}}], "patch": {"parameters": [{"description": "the version read, as \"3\"", "in": "header", "name": "If-Match", "required": true, "schema": {"type": "string"}}], "requestBody": {"content": {"application/json": {"schema": {"properties": {"effective": {"type": "string"}, "reason": {"type": "string"}, "set": {"description": "field path → new value (null removes an optional field)", "type": "object"}}, "required": ["set"], "type": "object"}}}, "required": true}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/EditResult"}}}, "description": "corrected"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "412": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "428": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Correct fields; each change keeps its old and new value."}}, "/restore/{id}": {"parameters": [{"in": "path", "name": "id", "required": true, "schema": {"$ref": "#/components/schemas/RecordId"}}], "post": {"parameters": [{"in": "header", "name": "If-Match", "required": true, "schema": {"type": "string"}}], "requestBody": {"$ref": "#/components/requestBodies/Reason"}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/EditResult"}}}, "description": "done"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "412": {"$ref": "#/components/responses/Error"}, "428": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Restore a retracted record."}}, "/retract/{id}": {"parameters": [{"in": "path", "name": "id", "required": true, "schema": {"$ref": "#/components/schemas/RecordId"}}], "post": {"parameters": [{"in": "header", "name": "If-Match", "required": true, "schema": {"type": "string"}}], "requestBody": {"$ref": "#/components/requestBodies/Reason"}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/EditResult"}}}, "description": "done"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "412": {"$ref": "#/components/responses/Error"}, "428": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Retract a record (it stays in history)."}}, "/search": {"get": {"parameters": [{"in": "query", "name": "q", "required": true, "schema": {"type": "string"}}, {"in": "query", "name": "limit", "schema": {"minimum": 0, "type": "integer"}}], "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/RecordList"}}}, "description": "records"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}, "summary": "Live records holding every word, without diacritics."}}, "/stats": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"type": "object"}}}, "description": "stats"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}, "summary": "Counts, size, head, each projection's position and version."}}, "/unlinks": {"post": {"requestBody": {"$ref": "#/components/requestBodies/Link"}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/LinkResult"}}}, "description": "unlinked"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Remove a link."}}, "/users": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"properties": {"users": {"items": {"$ref": "#/components/schemas/User"}, "type": "array"}}, "required": ["users"], "type": "object"}}}, "description": "users"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}, "summary": "Every user (admins)."}, "post": {"requestBody": {"content": {"application/json": {"schema": {"properties": {"name": {"type": "string"}, "reason": {"type": "string"}, "role": {"enum": ["reader", "editor", "auditor", "admin"], "type": "string"}}, "required": ["name", "role"], "type": "object"}}}, "required": true}, "responses": {"201": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewToken"}}}, "description": "added"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}, "summary": "Add a user; the token is shown once."}}, "/users/{name}/disable": {"parameters": [{"in": "path", "name": "name", "required": true, "schema": {"type": "string"}}], "post": {"requestBody": {"$ref": "#/components/requestBodies/Reason"}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}, "description": "the user now"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Disable a user at once."}}, "/users/{name}/enable": {"parameters": [{"in": "path", "name": "name", "required": true, "schema": {"type": "string"}}], "post": {"requestBody": {"$ref": "#/components/requestBodies/Reason"}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}, "description": "the user now"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Enable a disabled user."}}, "/users/{name}/reset-token": {"parameters": [{"in": "path", "name": "name", "required": true, "schema": {"type": "string"}}], "post": {"requestBody": {"$ref": "#/components/requestBodies/Reason"}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewToken"}}}, "description": "new token"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "A new token for a user; the old one stops working."}}, "/users/{name}/role": {"parameters": [{"in": "path", "name": "name", "required": true, "schema": {"type": "string"}}], "post": {"requestBody": {"content": {"application/json": {"schema": {"properties": {"reason": {"type": "string"}, "role": {"enum": ["reader", "editor", "auditor", "admin"], "type": "string"}}, "required": ["role"], "type": "object"}}}, "required": true}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}, "description": "the user now"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Change a user's role."}}, "/verify": {"post": {"responses": {"200": {"content": {"application/json": {"schema": {"type": "object"}}}, "description": "verified"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"content": {"application/json": {"schema": {"type": "object"}}}, "description": "verification failed"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Check the hash chain, the indexes and every projection (admins)."}}}, "security": [{"bearer": []}], "servers": [{"url": "http://127.0.0.1:8080"}]}
+{"components": {"parameters": {"ArticleKey": {"description": "the article's id after article/ (SITE/NUMBER), its slashes as they are or percent-encoded", "example": "baolangson.vn/476767", "in": "path", "name": "id", "required": true, "schema": {"maxLength": 200, "pattern": "^([a-z0-9_-][a-z0-9._-]*|\\.[a-z0-9_-][a-z0-9._-]*|\\.\\.[a-z0-9._-]+)(/([a-z0-9_-][a-z0-9._-]*|\\.[a-z0-9_-][a-z0-9._-]*|\\.\\.[a-z0-9._-]+))*$", "type": "string"}}, "EventKey": {"description": "the event's id after event/, its slashes as they are or percent-encoded", "example": "lang-son-2021-ngo-aid", "in": "path", "name": "id", "required": true, "schema": {"maxLength": 200, "pattern": "^([a-z0-9_-][a-z0-9._-]*|\\.[a-z0-9_-][a-z0-9._-]*|\\.\\.[a-z0-9._-]+)(/([a-z0-9_-][a-z0-9._-]*|\\.[a-z0-9_-][a-z0-9._-]*|\\.\\.[a-z0-9._-]+))*$", "type": "string"}}, "IfMatch": {"description": "The version read (the ETag of GET /records/ID), as \"3\". Without it: 428. Another version, or a weak tag (W/\"3\"), which never matches: 412 with the current version.", "example": "\"1\"", "in": "header", "name": "If-Match", "required": true, "schema": {"pattern": "^\"[0-9]{1,19}\"$", "type": "string"}}, "Limit": {"description": "default 100; above 1,000 counts as 1,000", "in": "query", "name": "limit", "schema": {"$ref": "#/components/schemas/Count"}}, "RecordId": {"description": "a record id, its slashes as they are or percent-encoded", "example": "article/baolangson.vn/476767", "in": "path", "name": "id", "required": true, "schema": {"$ref": "#/components/schemas/RecordId"}}, "UserName": {"description": "a user's name", "in": "path", "name": "name", "required": true, "schema": {"$ref": "#/components/schemas/UserName"}}}, "requestBodies": {"EditReason": {"content": {"application/json": {"schema": {"additionalProperties": false, "properties": {"effective": {"$ref": "#/components/schemas/Time"}, "reason": {"$ref": "#/components/schemas/EditReason"}}, "required": ["reason"], "type": "object"}}}, "required": true}, "Link": {"content": {"application/json": {"schema": {"additionalProperties": false, "properties": {"article": {"$ref": "#/components/schemas/ArticleId"}, "effective": {"$ref": "#/components/schemas/Time"}, "event": {"$ref": "#/components/schemas/EventId"}, "reason": {"$ref": "#/components/schemas/Reason"}}, "required": ["article", "event"], "type": "object"}}}, "required": true}, "UserReason": {"content": {"application/json": {"schema": {"additionalProperties": false, "properties": {"reason": {"$ref": "#/components/schemas/Reason"}}, "type": "object"}}}, "required": true}}, "responses": {"Error": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}, "description": "an error"}}, "schemas": {"AggregateChange": {"properties": {"after": {"properties": {"count": {"type": "integer"}, "sum": {"type": "string"}}, "required": ["count", "sum"], "type": "object"}, "before": {"properties": {"count": {"type": "integer"}, "sum": {"type": "string"}}, "required": ["count", "sum"], "type": "object"}, "dimensions": {"items": {"type": "string"}, "type": "array"}, "family": {"type": "string"}, "year": {"type": "integer"}}, "required": ["family", "year", "dimensions", "before", "after"], "type": "object"}, "AggregateRow": {"properties": {"count": {"type": "integer"}, "dimensions": {"items": {"type": "string"}, "type": "array"}, "family": {"type": "string"}, "sum": {"type": "string"}, "year": {"type": "integer"}}, "required": ["family", "year", "dimensions", "count", "sum"], "type": "object"}, "ArticleChanges": {"additionalProperties": false, "description": "new values of an article's fields", "minProperties": 1, "properties": {"authors": {"items": {"$ref": "#/components/schemas/Line"}, "type": "array"}, "category": {"maxLength": 200, "nullable": true, "pattern": "^[a-z0-9-]+$", "type": "string"}, "keywords": {"items": {"$ref": "#/components/schemas/Line"}, "type": "array"}, "language": {"description": "an ISO 639-1 code (default vi)", "pattern": "^[a-z]{2,3}$", "type": "string"}, "paragraphs": {"items": {"$ref": "#/components/schemas/Paragraph"}, "type": "array"}, "publishedAt": {"pattern": "^(([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)?)?$", "type": "string"}, "revision": {"description": "the upstream revision this record reflects", "maxLength": 4096, "nullable": true, "type": "string"}, "title": {"$ref": "#/components/schemas/Line"}, "viewCount": {"additionalProperties": false, "nullable": true, "properties": {"count": {"$ref": "#/components/schemas/Count"}, "readAt": {"nullable": true, "pattern": "^(([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)(-(0[1-9]|1[0-2]))?|(([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)?)?)$", "type": "string"}}, "required": ["count"], "type": "object"}}, "type": "object"}, "ArticleId": {"description": "article/ then 1 to 200 of a-z 0-9 . _ - /, in segments that are neither empty, . nor ..", "maxLength": 208, "pattern": "^article/([a-z0-9_-][a-z0-9._-]*|\\.[a-z0-9_-][a-z0-9._-]*|\\.\\.[a-z0-9._-]+)(/([a-z0-9_-][a-z0-9._-]*|\\.[a-z0-9_-][a-z0-9._-]*|\\.\\.[a-z0-9._-]+))*$", "type": "string"}, "ArticleInput": {"additionalProperties": false, "description": "An article (docs/records.md). Its id, source and category come from the URL (article/HOST/NUMBER, the number being the longest run of digits in the URL's last segment); an id may be given instead. Its links (linkedEvents) are made with POST /links after the create.", "properties": {"authors": {"items": {"$ref": "#/components/schemas/Line"}, "type": "array"}, "category": {"maxLength": 200, "nullable": true, "pattern": "^[a-z0-9-]+$", "type": "string"}, "id": {"$ref": "#/components/schemas/ArticleId"}, "keywords": {"items": {"$ref": "#/components/schemas/Line"}, "type": "array"}, "language": {"description": "an ISO 639-1 code (default vi)", "pattern": "^[a-z]{2,3}$", "type": "string"}, "paragraphs": {"items": {"$ref": "#/components/schemas/Paragraph"}, "type": "array"}, "publishedAt": {"description": "at least the day, as in Time", "pattern": "^(([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)?)?$", "type": "string"}, "revision": {"description": "the upstream revision this record reflects", "maxLength": 4096, "nullable": true, "type": "string"}, "title": {"$ref": "#/components/schemas/Line"}, "url": {"description": "an absolute http(s) URL; its host (without www.) is the article's source", "maxLength": 180, "pattern": "^https?://([a-z0-9]([a-z0-9-]*[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]*[a-z0-9])?(/[A-Za-z0-9._~-]*)*$", "type": "string"}, "viewCount": {"additionalProperties": false, "nullable": true, "properties": {"count": {"$ref": "#/components/schemas/Count"}, "readAt": {"nullable": true, "pattern": "^(([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)(-(0[1-9]|1[0-2]))?|(([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)?)?)$", "type": "string"}}, "required": ["count"], "type": "object"}}, "required": ["url", "title", "publishedAt"], "type": "object"}, "Blame": {"properties": {"actor": {"type": "string"}, "effectiveAt": {"type": "string"}, "field": {"type": "string"}, "kind": {"type": "string"}, "path": {"type": "string"}, "reason": {"nullable": true, "type": "string"}, "recordedAt": {"type": "string"}, "version": {"type": "integer"}}, "required": ["field", "path", "actor", "recordedAt", "effectiveAt", "kind", "version", "reason"], "type": "object"}, "Count": {"maximum": 9223372036854775807, "minimum": 0, "type": "integer"}, "Counterpart": {"additionalProperties": false, "properties": {"countryCode": {"description": "an ISO 3166-1 alpha-2 code", "enum": ["AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI", "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW", null], "nullable": true, "type": "string"}, "name": {"$ref": "#/components/schemas/KeyText"}, "region": {"description": "a CAMEO region code, for a side that is not one country", "enum": ["AFR", "ASA", "BLK", "CAS", "CAU", "CEU", "CFR", "CRB", "EAF", "EEU", "EIN", "EUR", "LAM", "MDT", "MEA", "NAF", "NMR", "PGS", "SAF", "SAM", "SAS", "SCN", "SEA", "WAF", "WEU", "WST", null], "nullable": true, "type": "string"}}, "required": ["name"], "type": "object"}, "Edit": {"properties": {"account": {"nullable": true, "type": "string"}, "actor": {"type": "string"}, "changes": {"items": {"$ref": "#/components/schemas/FieldChange"}, "type": "array"}, "effectiveAt": {"type": "string"}, "kind": {"type": "string"}, "link": {"type": "object"}, "position": {"type": "integer"}, "reason": {"nullable": true, "type": "string"}, "record": {"nullable": true, "type": "string"}, "recordedAt": {"type": "string"}, "version": {"type": "integer"}}, "required": ["position", "record", "version", "recordedAt", "effectiveAt", "actor", "kind", "reason", "changes"], "type": "object"}, "EditList": {"properties": {"edits": {"items": {"$ref": "#/components/schemas/Edit"}, "type": "array"}}, "required": ["edits"], "type": "object"}, "EditReason": {"description": "why, required for corrections, retractions and restores: not blank, on one line; at most 4096 bytes", "maxLength": 4096, "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00-\\x1F\\x7F-\\x9F]*$", "type": "string"}, "EditResult": {"properties": {"changes": {"items": {"$ref": "#/components/schemas/FieldChange"}, "type": "array"}, "edit": {"type": "string"}, "id": {"type": "string"}, "position": {"type": "integer"}, "version": {"type": "integer"}}, "required": ["id", "version", "edit", "position", "changes"], "type": "object"}, "Error": {"properties": {"error": {"properties": {"code": {"type": "string"}, "currentVersion": {"type": "integer"}, "message": {"type": "string"}}, "required": ["code", "message"], "type": "object"}}, "required": ["error"], "type": "object"}, "EventChanges": {"additionalProperties": false, "description": "new values of a diplomacy event's fields", "minProperties": 1, "properties": {"cameoCode": {"description": "2 to 4 digits, kept as text", "nullable": true, "pattern": "^[0-9]{2,4}$", "type": "string"}, "counterparts": {"items": {"$ref": "#/components/schemas/Counterpart"}, "type": "array"}, "date": {"$ref": "#/components/schemas/RecordDate"}, "description": {"maxLength": 262144, "nullable": true, "pattern": "^[^\\x00]*[^\\x00\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00]*$", "type": "string"}, "kind": {"enum": ["conference", "meeting", "visit", "agreement", "aid-received", "aid-given", "pledge", "cooperation", "statement", "other"], "type": "string"}, "organizer": {"maxLength": 4096, "nullable": true, "pattern": "^[^\\x00-\\x08\\x0A-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00-\\x08\\x0A-\\x1F\\x7F-\\x9F]*$", "type": "string"}, "participants": {"items": {"$ref": "#/components/schemas/Line"}, "type": "array"}, "place": {"maxLength": 4096, "nullable": true, "pattern": "^[^\\x00-\\x08\\x0A-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00-\\x08\\x0A-\\x1F\\x7F-\\x9F]*$", "type": "string"}, "provenance": {"items": {"$ref": "#/components/schemas/Line"}, "nullable": true, "type": "array"}, "quantities": {"items": {"$ref": "#/components/schemas/Quantity"}, "type": "array"}, "title": {"$ref": "#/components/schemas/Line"}}, "type": "object"}, "EventId": {"description": "event/ then 1 to 200 of a-z 0-9 . _ - /, in segments that are neither empty, . nor ..", "maxLength": 206, "pattern": "^event/([a-z0-9_-][a-z0-9._-]*|\\.[a-z0-9_-][a-z0-9._-]*|\\.\\.[a-z0-9._-]+)(/([a-z0-9_-][a-z0-9._-]*|\\.[a-z0-9_-][a-z0-9._-]*|\\.\\.[a-z0-9._-]+))*$", "type": "string"}, "EventInput": {"additionalProperties": false, "description": "A diplomacy event (docs/records.md); its links are made with POST /links after the create.", "properties": {"cameoCode": {"description": "2 to 4 digits, kept as text", "nullable": true, "pattern": "^[0-9]{2,4}$", "type": "string"}, "counterparts": {"items": {"$ref": "#/components/schemas/Counterpart"}, "type": "array"}, "date": {"$ref": "#/components/schemas/RecordDate"}, "description": {"maxLength": 262144, "nullable": true, "pattern": "^[^\\x00]*[^\\x00\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00]*$", "type": "string"}, "id": {"$ref": "#/components/schemas/EventId"}, "kind": {"enum": ["conference", "meeting", "visit", "agreement", "aid-received", "aid-given", "pledge", "cooperation", "statement", "other"], "type": "string"}, "organizer": {"maxLength": 4096, "nullable": true, "pattern": "^[^\\x00-\\x08\\x0A-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00-\\x08\\x0A-\\x1F\\x7F-\\x9F]*$", "type": "string"}, "participants": {"items": {"$ref": "#/components/schemas/Line"}, "type": "array"}, "place": {"maxLength": 4096, "nullable": true, "pattern": "^[^\\x00-\\x08\\x0A-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00-\\x08\\x0A-\\x1F\\x7F-\\x9F]*$", "type": "string"}, "provenance": {"items": {"$ref": "#/components/schemas/Line"}, "nullable": true, "type": "array"}, "quantities": {"items": {"$ref": "#/components/schemas/Quantity"}, "type": "array"}, "title": {"$ref": "#/components/schemas/Line"}}, "required": ["id", "kind", "title", "date"], "type": "object"}, "FieldChange": {"properties": {"field": {"type": "string"}, "new": {"nullable": true}, "old": {"nullable": true}}, "required": ["field", "old", "new"], "type": "object"}, "Filter": {"description": "any text but empty (a parameter given empty or twice is 400)", "minLength": 1, "type": "string"}, "KeyText": {"description": "as Line, at most 200 bytes (it becomes part of an index key)", "maxLength": 200, "pattern": "^[^\\x00-\\x08\\x0A-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00-\\x08\\x0A-\\x1F\\x7F-\\x9F]*$", "type": "string"}, "Line": {"description": "text on one line (tabs allowed, no other control character), not blank; at most 4096 bytes", "maxLength": 4096, "pattern": "^[^\\x00-\\x08\\x0A-\\x1F\\x7F-\\x9F]*[^\\x00-\\x20\\x7F-\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00-\\x08\\x0A-\\x1F\\x7F-\\x9F]*$", "type": "string"}, "LinkResult": {"properties": {"article": {"type": "string"}, "edit": {"type": "string"}, "event": {"type": "string"}, "position": {"type": "integer"}}, "required": ["article", "event", "edit", "position"], "type": "object"}, "NewToken": {"properties": {"token": {"type": "string"}, "user": {"$ref": "#/components/schemas/User"}}, "required": ["user", "token"], "type": "object"}, "Paragraph": {"description": "text as published, not blank, without NUL; at most 262144 bytes", "maxLength": 262144, "pattern": "^[^\\x00]*[^\\x00\\x09-\\x0D\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\x00]*$", "type": "string"}, "Quantity": {"additionalProperties": false, "properties": {"metric": {"$ref": "#/components/schemas/Slug"}, "unit": {"$ref": "#/components/schemas/KeyText"}, "value": {"description": "an exact amount of zero or more in plain notation: 1108742, 12.5", "maxLength": 38, "pattern": "^[0-9]+(\\.[0-9]+)?$", "type": "string"}}, "required": ["metric", "value", "unit"], "type": "object"}, "Reason": {"description": "why, on one line: no control characters; at most 4096 bytes", "maxLength": 4096, "pattern": "^[^\\x00-\\x1F\\x7F-\\x9F]*$", "type": "string"}, "Record": {"properties": {"changedAt": {"type": "string"}, "changedBy": {"type": "string"}, "createdAt": {"type": "string"}, "createdBy": {"type": "string"}, "id": {"type": "string"}, "position": {"minimum": 1, "type": "integer"}, "record": {"type": "object"}, "retracted": {"type": "boolean"}, "type": {"enum": ["article", "diplomacyEvent"], "type": "string"}, "version": {"minimum": 1, "type": "integer"}}, "required": ["id", "type", "version", "retracted", "createdAt", "createdBy", "changedAt", "changedBy", "position", "record"], "type": "object"}, "RecordDate": {"description": "as precise as the source: a year (2021), a month (2021-06), a day, or a moment as in Time", "pattern": "^(([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)(-(0[1-9]|1[0-2]))?|(([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)?)?)$", "type": "string"}, "RecordId": {"oneOf": [{"$ref": "#/components/schemas/ArticleId"}, {"$ref": "#/components/schemas/EventId"}]}, "RecordList": {"properties": {"records": {"items": {"$ref": "#/components/schemas/Record"}, "type": "array"}}, "required": ["records"], "type": "object"}, "Role": {"enum": ["reader", "editor", "auditor", "admin"], "type": "string"}, "Slug": {"description": "lower-case letters, digits and -; at most 200 bytes", "maxLength": 200, "pattern": "^[a-z0-9-]+$", "type": "string"}, "Time": {"description": "A day (2022-02-01: all of it) or a moment (2022-02-01T10:00, 2022-02-01T10:00:00+07:00), UTC without an offset: a real calendar date, years 0001-9999, offsets within ±14:00.", "pattern": "^(([0-9]{3}[1-9]|[0-9]{2}[1-9]0|[0-9][1-9]00|[1-9]000)-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))|([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29)(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)?)?$", "type": "string"}, "User": {"properties": {"addedAt": {"type": "string"}, "addedBy": {"type": "string"}, "disabled": {"type": "boolean"}, "name": {"type": "string"}, "role": {"enum": ["reader", "editor", "auditor", "admin"], "type": "string"}}, "required": ["name", "role", "disabled", "addedAt", "addedBy"], "type": "object"}, "UserName": {"description": "1 to 64 of a-z 0-9 . _ -, starting with a letter or digit", "pattern": "^[a-z0-9][a-z0-9._-]{0,63}$", "type": "string"}}, "securitySchemes": {"bearer": {"scheme": "bearer", "type": "http"}}}, "info": {"description": "The store over HTTP (`annals serve`). Every route but the page, its files, /health and this file needs `Authorization: Bearer TOKEN` (`annals user add NAME --role ROLE` prints one); the actor of every edit is the authenticated user. Roles: reader (read), editor (read, edit, history), auditor (read, history, audit, the log), admin (everything, users, verify, rebuild). Errors are `{\"error\": {\"code\", \"message\"}}`: 400 for a request this description refuses; the answers that depend on the store's state are 404 (no such record), 409 (the edit does not fit the record's state, or the name is taken), 412 (a stale If-Match) and 428 (no If-Match). Record ids contain slashes and are written as they are, /records/article/baolangson.vn/476767, or percent-encoded, /records/article%2Fbaolangson.vn%2F476767. Request bodies are JSON objects: a field this description does not list is refused (400 unknown-field), and so is a field given twice. Limits counted in bytes of UTF-8 are given as maxLength: a text of ASCII holds that many characters, one of Vietnamese fewer.", "title": "Annals API", "version": "1"}, "openapi": "3.0.3", "paths": {"/aggregates": {"get": {"parameters": [{"in": "query", "name": "year", "schema": {"$ref": "#/components/schemas/Count"}}, {"description": "recorded axis; with effective, as believed then", "in": "query", "name": "as-of", "schema": {"$ref": "#/components/schemas/Time"}}, {"description": "The family (`metric` implies quantity) and the time to read at, as plain query parameters: `effective=T` reads the effective axis; `from=T1&to=T2` (always both) lists the cells that changed between them on `axis` (recorded unless said; as-of and effective do not apply then). The edits family counts edits by the year they were recorded: it has no effective form (with effective, or with from and to on axis=effective, it is refused unless a metric is given).", "explode": true, "in": "query", "name": "selection", "schema": {"additionalProperties": false, "allOf": [{"anyOf": [{"required": ["from", "to"]}, {"not": {"anyOf": [{"required": ["from"]}, {"required": ["to"]}]}}]}, {"not": {"allOf": [{"properties": {"family": {"enum": ["edits"]}}, "required": ["family"]}, {"not": {"required": ["metric"]}}, {"anyOf": [{"properties": {"axis": {"enum": ["effective"]}}, "required": ["from", "axis"]}, {"allOf": [{"required": ["effective"]}, {"not": {"required": ["from"]}}]}]}]}}], "properties": {"axis": {"enum": ["recorded", "effective"], "type": "string"}, "effective": {"$ref": "#/components/schemas/Time"}, "family": {"enum": ["articles", "views", "events", "quantity", "edits"], "type": "string"}, "from": {"$ref": "#/components/schemas/Time"}, "metric": {"$ref": "#/components/schemas/Filter"}, "to": {"$ref": "#/components/schemas/Time"}}, "type": "object"}, "style": "form"}], "responses": {"200": {"content": {"application/json": {"schema": {"oneOf": [{"properties": {"rows": {"items": {"$ref": "#/components/schemas/AggregateRow"}, "type": "array"}}, "required": ["rows"], "type": "object"}, {"properties": {"changes": {"items": {"$ref": "#/components/schemas/AggregateChange"}, "type": "array"}}, "required": ["changes"], "type": "object"}]}}}, "description": "rows, or with from and to, the changed cells"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}, "summary": "Per-year aggregates, on the recorded or the effective axis, or what changed between two times."}}, "/audit": {"get": {"parameters": [{"in": "query", "name": "actor", "schema": {"$ref": "#/components/schemas/Filter"}}, {"in": "query", "name": "record", "schema": {"$ref": "#/components/schemas/RecordId"}}, {"in": "query", "name": "since", "schema": {"$ref": "#/components/schemas/Time"}}, {"in": "query", "name": "until", "schema": {"$ref": "#/components/schemas/Time"}}, {"in": "query", "name": "kind", "schema": {"enum": ["create", "correct", "retract", "restore", "link", "unlink"], "type": "string"}}, {"description": "default 100; above 10,000 counts as 10,000", "in": "query", "name": "limit", "schema": {"$ref": "#/components/schemas/Count"}}], "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/EditList"}}}, "description": "edits"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}, "summary": "Edits across the store, newest first."}}, "/blame/{id}": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"properties": {"fields": {"items": {"$ref": "#/components/schemas/Blame"}, "type": "array"}}, "required": ["fields"], "type": "object"}}}, "description": "fields"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}, "summary": "Per field, who last set it, when and why."}, "parameters": [{"$ref": "#/components/parameters/RecordId"}]}, "/health": {"get": {"responses": {"200": {"content": {"text/plain": {"schema": {"type": "string"}}}, "description": "ok"}}, "security": [], "summary": "The server is up."}}, "/history/{id}": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/EditList"}}}, "description": "edits"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}, "summary": "Every version of a record, oldest first, with field diffs, who, when and why."}, "parameters": [{"$ref": "#/components/parameters/RecordId"}]}, "/links": {"post": {"requestBody": {"$ref": "#/components/requestBodies/Link"}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/LinkResult"}}}, "description": "linked"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Link an article and a diplomacy event (both records show it); an existing link, or a retracted record, is 409."}}, "/log": {"get": {"parameters": [{"in": "query", "name": "from", "schema": {"$ref": "#/components/schemas/Count"}}, {"description": "the id of the last event received (a log position); wins over from", "in": "header", "name": "Last-Event-ID", "schema": {"pattern": "^[0-9]{1,18}$", "type": "string"}}], "responses": {"200": {"content": {"text/event-stream": {}}, "description": "an event stream: id POSITION, data an export line"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}, "summary": "The log as Server-Sent Events from a position; resumes after Last-Event-ID."}}, "/rebuild": {"post": {"responses": {"200": {"content": {"application/json": {"schema": {"type": "object"}}}, "description": "rebuilt"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}, "summary": "Rebuild every projection from the log (admins)."}}, "/records": {"get": {"parameters": [{"in": "query", "name": "type", "required": true, "schema": {"enum": ["article", "event"], "type": "string"}}, {"in": "query", "name": "year", "schema": {"$ref": "#/components/schemas/Count"}}, {"in": "query", "name": "source", "schema": {"$ref": "#/components/schemas/Filter"}}, {"in": "query", "name": "category", "schema": {"$ref": "#/components/schemas/Filter"}}, {"in": "query", "name": "kind", "schema": {"$ref": "#/components/schemas/Filter"}}, {"in": "query", "name": "counterpart", "schema": {"$ref": "#/components/schemas/Filter"}}, {"description": "default false", "in": "query", "name": "retracted", "schema": {"enum": ["true", "false", "all"], "type": "string"}}, {"$ref": "#/components/parameters/Limit"}], "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/RecordList"}}}, "description": "records"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}, "summary": "Records of one type, with the CLI's filters."}, "post": {"description": "A record with the id of an existing one is 409.", "requestBody": {"content": {"application/json": {"schema": {"oneOf": [{"additionalProperties": false, "properties": {"effective": {"$ref": "#/components/schemas/Time"}, "reason": {"$ref": "#/components/schemas/Reason"}, "record": {"$ref": "#/components/schemas/ArticleInput"}, "type": {"enum": ["article"], "type": "string"}}, "required": ["type", "record"], "type": "object"}, {"additionalProperties": false, "properties": {"effective": {"$ref": "#/components/schemas/Time"}, "reason": {"$ref": "#/components/schemas/Reason"}, "record": {"$ref": "#/components/schemas/EventInput"}, "type": {"enum": ["event"], "type": "string"}}, "required": ["type", "record"], "type": "object"}]}}}, "required": true}, "responses": {"201": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/EditResult"}}}, "description": "created", "headers": {"ETag": {"schema": {"type": "string"}}, "Location": {"schema": {"type": "string"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Create a record."}}, "/records/article/{id}": {"get": {"parameters": [{"description": "recorded time: as the store knew it then", "in": "query", "name": "as-of", "schema": {"$ref": "#/components/schemas/Time"}}, {"description": "a log position (with as-of, at wins)", "in": "query", "name": "at", "schema": {"$ref": "#/components/schemas/Count"}}, {"description": "as it stood then in its own timeline", "in": "query", "name": "effective", "schema": {"$ref": "#/components/schemas/Time"}}], "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Record"}}}, "description": "the record; ETag is its version", "headers": {"ETag": {"schema": {"type": "string"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}, "summary": "A record now, as of a time or position, or as it stood at an effective time."}, "parameters": [{"$ref": "#/components/parameters/ArticleKey"}], "patch": {"description": "`set` names top-level fields of the record with their new value (null removes an optional field); `id`, the links, and an article's `url` and `source` are not corrected here. Paths into a field (`viewCount.count`, `quantities[0].value`) are accepted too. A correction that changes nothing, or of a retracted record, is 409.", "parameters": [{"$ref": "#/components/parameters/IfMatch"}], "requestBody": {"content": {"application/json": {"schema": {"additionalProperties": false, "properties": {"effective": {"$ref": "#/components/schemas/Time"}, "reason": {"$ref": "#/components/schemas/EditReason"}, "set": {"$ref": "#/components/schemas/ArticleChanges"}}, "required": ["set", "reason"], "type": "object"}}}, "required": true}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/EditResult"}}}, "description": "corrected"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "412": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "428": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Correct an article's fields; each change keeps its old and new value."}}, "/records/event/{id}": {"get": {"parameters": [{"description": "recorded time: as the store knew it then", "in": "query", "name": "as-of", "schema": {"$ref": "#/components/schemas/Time"}}, {"description": "a log position (with as-of, at wins)", "in": "query", "name": "at", "schema": {"$ref": "#/components/schemas/Count"}}, {"description": "as it stood then in its own timeline", "in": "query", "name": "effective", "schema": {"$ref": "#/components/schemas/Time"}}], "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Record"}}}, "description": "the record; ETag is its version", "headers": {"ETag": {"schema": {"type": "string"}}}}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}, "summary": "A record now, as of a time or position, or as it stood at an effective time."}, "parameters": [{"$ref": "#/components/parameters/EventKey"}], "patch": {"description": "`set` names top-level fields of the record with their new value (null removes an optional field); `id`, the links, and an article's `url` and `source` are not corrected here. Paths into a field (`viewCount.count`, `quantities[0].value`) are accepted too. A correction that changes nothing, or of a retracted record, is 409.", "parameters": [{"$ref": "#/components/parameters/IfMatch"}], "requestBody": {"content": {"application/json": {"schema": {"additionalProperties": false, "properties": {"effective": {"$ref": "#/components/schemas/Time"}, "reason": {"$ref": "#/components/schemas/EditReason"}, "set": {"$ref": "#/components/schemas/EventChanges"}}, "required": ["set", "reason"], "type": "object"}}}, "required": true}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/EditResult"}}}, "description": "corrected"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "412": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}, "428": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Correct a diplomacy event's fields; each change keeps its old and new value."}}, "/restore/{id}": {"parameters": [{"$ref": "#/components/parameters/RecordId"}], "post": {"parameters": [{"$ref": "#/components/parameters/IfMatch"}], "requestBody": {"$ref": "#/components/requestBodies/EditReason"}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/EditResult"}}}, "description": "done"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "412": {"$ref": "#/components/responses/Error"}, "428": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Restore a retracted record; a live one is 409."}}, "/retract/{id}": {"parameters": [{"$ref": "#/components/parameters/RecordId"}], "post": {"parameters": [{"$ref": "#/components/parameters/IfMatch"}], "requestBody": {"$ref": "#/components/requestBodies/EditReason"}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/EditResult"}}}, "description": "done"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "412": {"$ref": "#/components/responses/Error"}, "428": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Retract a record (it stays in history); a retracted one is 409."}}, "/search": {"get": {"parameters": [{"in": "query", "name": "q", "required": true, "schema": {"$ref": "#/components/schemas/Filter"}}, {"$ref": "#/components/parameters/Limit"}], "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/RecordList"}}}, "description": "records"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}, "summary": "Live records holding every word, without diacritics."}}, "/stats": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"type": "object"}}}, "description": "stats"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}, "summary": "Counts, size, head, each projection's position and version."}}, "/unlinks": {"post": {"requestBody": {"$ref": "#/components/requestBodies/Link"}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/LinkResult"}}}, "description": "unlinked"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Remove a link; a missing link, or a retracted record, is 409."}}, "/users": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {"properties": {"users": {"items": {"$ref": "#/components/schemas/User"}, "type": "array"}}, "required": ["users"], "type": "object"}}}, "description": "users"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}}, "summary": "Every user (admins)."}, "post": {"requestBody": {"content": {"application/json": {"schema": {"additionalProperties": false, "properties": {"name": {"$ref": "#/components/schemas/UserName"}, "reason": {"$ref": "#/components/schemas/Reason"}, "role": {"$ref": "#/components/schemas/Role"}}, "required": ["name", "role"], "type": "object"}}}, "required": true}, "responses": {"201": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewToken"}}}, "description": "added"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}, "summary": "Add a user; the token is shown once. A name that is taken is 409."}}, "/users/{name}/disable": {"parameters": [{"$ref": "#/components/parameters/UserName"}], "post": {"requestBody": {"$ref": "#/components/requestBodies/UserReason"}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}, "description": "the user now"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Disable a user at once (not oneself, 409)."}}, "/users/{name}/enable": {"parameters": [{"$ref": "#/components/parameters/UserName"}], "post": {"requestBody": {"$ref": "#/components/requestBodies/UserReason"}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}, "description": "the user now"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Enable a disabled user."}}, "/users/{name}/reset-token": {"parameters": [{"$ref": "#/components/parameters/UserName"}], "post": {"requestBody": {"$ref": "#/components/requestBodies/UserReason"}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewToken"}}}, "description": "new token"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "A new token for a user; the old one stops working (not one's own, 409)."}}, "/users/{name}/role": {"parameters": [{"$ref": "#/components/parameters/UserName"}], "post": {"requestBody": {"content": {"application/json": {"schema": {"additionalProperties": false, "properties": {"reason": {"$ref": "#/components/schemas/Reason"}, "role": {"$ref": "#/components/schemas/Role"}}, "required": ["role"], "type": "object"}}}, "required": true}, "responses": {"200": {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}, "description": "the user now"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Change a user's role (not one's own, 409)."}}, "/verify": {"post": {"responses": {"200": {"content": {"application/json": {"schema": {"type": "object"}}}, "description": "verified"}, "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "409": {"content": {"application/json": {"schema": {"type": "object"}}}, "description": "verification failed"}, "503": {"$ref": "#/components/responses/Error"}}, "summary": "Check the hash chain, the indexes and every projection (admins)."}}}, "security": [{"bearer": []}], "servers": [{"url": "http://127.0.0.1:8080"}]}
 """#),
     ]
 }

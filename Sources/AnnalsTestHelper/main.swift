@@ -17,6 +17,8 @@
 //                                              after its first chunk
 //   load PORT read|edit SECONDS TOKEN…         clients (one per token) against annals serve; prints
 //                                              requests/s, latency percentiles and acknowledged edits
+//   flood PORT PARALLEL COUNT TOKEN NAME       a reader's latency alone and during a flood of wrong
+//                                              tokens; refusal times for known and unknown names
 //   pg-smoke postgres://USER@HOST:PORT/DB      migrate a PostgreSQL log and append one event to it
 //                                              from a plain thread (how the CLI will call it)
 //   tamper STORE rewrite POS | truncate POS | append | past-head
@@ -162,6 +164,11 @@ do {
             fail("load PORT read|edit SECONDS TOKEN…")
         }
         say(LoadRun.run(port: port, mode: args[2], seconds: seconds, tokens: Array(args[4...])))
+    case ("flood", 6):
+        guard let port = Int(args[1]), let parallel = Int(args[2]), let count = Int(args[3]), parallel > 0, count > 0 else {
+            fail("flood PORT PARALLEL COUNT TOKEN NAME")
+        }
+        say(SignInFlood.run(port: port, parallel: parallel, count: count, token: args[4], name: args[5]))
     case ("pg-smoke", 2):
         guard let target = try PostgresTarget(args[1]) else { fail("pg-smoke postgres://USER@HOST:PORT/DB") }
         let log = PostgresEventLog(target)

@@ -21,9 +21,15 @@ enum JSONResponse {
 
 /// Reading what a request names: the record id after a route's prefix, query values, times.
 extension Request {
-    /// The record id a catch-all route names (`/records/article/baolangson.vn/476767`).
+    /// The record id a catch-all route names, its slashes as they are
+    /// (`/records/article/baolangson.vn/476767`) or percent-encoded as a client generated from the
+    /// API description sends a path parameter (`/records/article%2Fbaolangson.vn%2F476767`). The
+    /// decoded id is then checked like any other, so `%2E%2E` is refused as `..` is.
     func recordID(_ context: APIContext) throws -> RecordID {
-        let id = context.parameters.getCatchAll().joined(separator: "/")
+        let raw = context.parameters.getCatchAll().joined(separator: "/")
+        guard let id = raw.removingPercentEncoding else {
+            throw APIError.badRequest("invalid id \"\(raw)\": a percent sign must start an escape such as %2F; give the id as article/baolangson.vn/476767")
+        }
         do { return try RecordID(id) } catch {
             throw APIError.badRequest("\(error)")
         }
@@ -91,6 +97,19 @@ extension APIContext {
         }
         if let reason = body["reason"], reason.stringValue == nil {
             throw APIError.badRequest("invalid field \"reason\": give the reason as text")
+        }
+        // Checked here, as the log would check it, so that an edit with nothing to write (enabling
+        // an enabled user) refuses a bad reason too, whatever the store's state.
+        if let reason = body["reason"]?.stringValue {
+            if let bad = reason.unicodeScalars.first(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
+                throw APIError(.badRequest, "invalid-field",
+                               "invalid field \"reason\": it holds the control character U+\(String(format: "%04X", bad.value)); write the reason on one line without control characters")
+            }
+            let bytes = reason.precomposedStringWithCanonicalMapping.utf8.count
+            if bytes > EventValidation.maxReasonBytes {
+                throw APIError(.badRequest, "invalid-field",
+                               "invalid field \"reason\": it is \(bytes) bytes, and a reason holds at most \(EventValidation.maxReasonBytes); say it shorter, or point at a document")
+            }
         }
         return EditContext(actor: user.name, reason: body["reason"]?.stringValue, correlationID: .random(), effectiveAt: effective)
     }
