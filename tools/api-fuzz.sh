@@ -89,18 +89,6 @@ include-path = "/log"
 max-stream-events = 3
 request-timeout = 1
 
-# BEGIN known server gaps (issue 28, item 10): remove each block with the server fix it names.
-# POST /users/NAME/… answers 400, not 404, for a valid name that is no user's
-# (fix: Sources/AnnalsServer/Routes/AdminRoutes.swift looks the user up first).
-[[operations]]
-include-path-regex = "^/users/\\{name\\}/"
-checks.positive_data_acceptance.enabled = false
-# GET /log reads `from` only without Last-Event-ID, so a bad `from` passes beside one
-# (fix: Sources/AnnalsServer/Routes/LogStream.swift reads `from` first).
-[[operations]]
-include-path = "/log"
-checks.negative_data_rejection.enabled = false
-# END known server gaps
 TOML
 
 report="$work/junit.xml"

@@ -35,7 +35,7 @@ struct PostgresLogTests {
                 try EventLogConformance.run(name, on: log)
                 return (first, second, try log.verify().isValid)
             }
-            #expect(first == ["0001-event-log"] && second.isEmpty, "\(first) then \(second)")
+            #expect(first == PostgresSchema.migrations.map(\.id) && first.count >= 2 && second.isEmpty, "\(first) then \(second)")
             #expect(valid, "\(name): the log does not verify afterwards")
             passed.append(name)
         }

@@ -90,4 +90,24 @@ struct HostileRequestTests {
         let again = try w.request("POST", "/users", token: admin, json: ["name": "minh", "role": "reader"])
         #expect(again.status == 409 && again.errorCode == "exists", "\(again.status) \(again.text)")
     }
+
+    @Test("an unknown user is 404 on every user route; a Last-Event-ID at the top of the range is 400, not a crash; a bad from is 400 beside a Last-Event-ID")
+    func edges() throws {
+        let w = try ServerWorkspace()
+        try w.start()
+        let admin = w.token("quan-tri"), auditor = w.token("kiem-toan")
+        for action in ["role", "disable", "enable", "reset-token"] {
+            let body: [String: Any] = action == "role" ? ["role": "reader", "reason": "thử"] : ["reason": "thử"]
+            let answer = try w.request("POST", "/users/nobody/\(action)", token: admin, json: body)
+            #expect(answer.status == 404 && answer.errorCode == "not-found", "\(action): \(answer.status) \(answer.text)")
+        }
+        for last in ["18446744073709551615", "9223372036854775807", "-1", "7x"] {
+            let answer = try w.request("GET", "/log", token: auditor, headers: ["Last-Event-ID": last])
+            #expect(answer.status == 400 && answer.text.contains("Last-Event-ID"), "\(last): \(answer.status) \(answer.text)")
+        }
+        let from = try w.request("GET", "/log?from=abc", token: auditor, headers: ["Last-Event-ID": "3"])
+        #expect(from.status == 400 && from.text.contains("from"), "\(from.status) \(from.text)")
+        #expect(try w.get("/health", as: "lan").status == 200, "the server still answers")
+        #expect(w.stop() == 0)
+    }
 }

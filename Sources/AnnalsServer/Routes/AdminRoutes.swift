@@ -40,6 +40,10 @@ struct AdminRoutes {
         if name == context.user?.name, action != "enable" {
             throw APIError(.conflict, "self", "an admin cannot \(action == "role" ? "change the role of" : action) their own account over the API; ask another admin, or use annals user on the server's machine")
         }
+        // A name that is not a user's is 404, as an unknown record is (the store's state, not the request).
+        guard try await gate.run({ try $0.user(named: name) }) != nil else {
+            throw APIError.notFound("no user \(name); see GET /users")
+        }
         switch action {
         case "role":
             let role = try Self.role(body)

@@ -22,13 +22,16 @@ struct LogStream {
 
     func subscribe(_ request: Request) async throws -> Response {
         let start: UInt64
+        // `from` is checked even when Last-Event-ID wins, so a bad one is refused either way.
+        let from = try request.intQuery("from")
         if let last = request.headers[LogStream.lastEventID] {
-            guard let position = UInt64(last.trimmingCharacters(in: .whitespaces)) else {
-                throw APIError.badRequest("Last-Event-ID \(last) is not a log position")
+            // At most Int64.max, as positions are: the next position is then never past UInt64.max.
+            guard let position = UInt64(last.trimmingCharacters(in: .whitespaces)), position < UInt64(Int64.max) else {
+                throw APIError.badRequest("Last-Event-ID \"\(last)\" is not a log position: give the id of the last event received, such as 42")
             }
             start = position + 1
         } else {
-            start = max(1, UInt64(try request.intQuery("from") ?? 1))
+            start = max(1, UInt64(from ?? 1))
         }
         let gate = self.gate
         let body = ResponseBody { writer in
