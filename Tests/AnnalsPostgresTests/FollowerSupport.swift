@@ -47,6 +47,14 @@ final class FollowerWorkspace: @unchecked Sendable {
                       "--store", store], sourceLocation: sourceLocation)
     }
 
+    /// A follower `f1` of the shared log, with the seed imported through it: its path and its export.
+    func seededFollower(sourceLocation: SourceLocation = #_sourceLocation) throws -> (store: String, export: String) {
+        let store = self.store("f1")
+        try catchUp(store, sourceLocation: sourceLocation)
+        try importSeed(into: store, sourceLocation: sourceLocation)
+        return (store, try export(store))
+    }
+
     /// The log as exported (hashes included), from a store or the shared log.
     func export(_ store: String) throws -> String { try expectOK(["export", "--store", store]) }
 

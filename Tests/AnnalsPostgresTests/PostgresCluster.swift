@@ -89,9 +89,11 @@ final class PostgresCluster: @unchecked Sendable {
 
     /// Runs a tool to completion with posix_spawn and waitpid (Foundation's Process loses the
     /// exit of a tool whose children, here the server pg_ctl starts, live on), its output in a file.
+    /// As postgres, a tool starts in "/": in a folder that user cannot enter (a private temporary
+    /// clone) it would warn on stderr, and the warning would join its answer.
     @discardableResult
     private func run(_ tool: String, _ arguments: [String], asPostgres: Bool? = nil) throws -> String {
-        let command = (asPostgres ?? self.asPostgres) ? ["/usr/sbin/runuser", "-u", "postgres", "--", tool] + arguments : [tool] + arguments
+        let command = (asPostgres ?? self.asPostgres) ? ["/usr/sbin/runuser", "-u", "postgres", "--", "/usr/bin/env", "-C", "/", tool] + arguments : [tool] + arguments
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("annals-pg-tool-\(UUID().uuidString.prefix(8)).out").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         var actions = posix_spawn_file_actions_t()

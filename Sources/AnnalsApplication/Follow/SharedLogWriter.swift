@@ -53,30 +53,9 @@ final class SharedLogWriter: EventLog, RecordStateSource {
         return events
     }
 
-    /// Runs `body`, again while the shared log is unavailable, for up to `patience` after the
-    /// first failure. The window starts when a call fails, not when it starts: a call that hung
-    /// until its own timeout (longer than `patience`) is still retried, so a short outage never
-    /// fails an edit.
+    /// Runs `body` under the writer's retry (see `SharedLogRetry`).
     func retrying<T>(_ what: String, _ body: () throws -> T) throws -> T {
-        var deadline: ContinuousClock.Instant?
-        var pause = 0.1
-        while true {
-            do {
-                return try body()
-            } catch let error as PostgresLogError where error.isUnavailable {
-                let now = ContinuousClock.now
-                if deadline == nil { deadline = now + patience }
-                guard let deadline, now < deadline else {
-                    throw ApplicationError("could not \(what) at \(follower.address) for \(patience.components.seconds) s: \(error); "
-                                           + "nothing was changed unless the shared log shows it: check with annals history, then run the command again",
-                                           kind: .unavailable)
-                }
-                Thread.sleep(forTimeInterval: pause)
-                pause = min(pause * 2, 1)
-            } catch let error as PostgresLogError {
-                throw ApplicationError("the shared log at \(follower.address) failed: \(error)")
-            }
-        }
+        try SharedLogRetry(address: follower.address, patience: patience).run(what, body)
     }
 
     // Reads are the follower's own copy.
