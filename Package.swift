@@ -110,7 +110,7 @@ let package = Package(
         .target(
             name: "AnnalsServer",
             dependencies: [
-                "AnnalsApplication", "AnnalsProjections", "AnnalsRecords", "AnnalsCore",
+                "AnnalsApplication", "AnnalsRecords", "AnnalsCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -126,7 +126,7 @@ let package = Package(
         .target(
             name: "AnnalsCLI",
             dependencies: [
-                "AnnalsApplication", "AnnalsServer", "AnnalsProjections", "AnnalsRecords", "AnnalsCore",
+                "AnnalsApplication", "AnnalsServer", "AnnalsRecords", "AnnalsCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -144,7 +144,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "AnnalsTestHelper",
-            dependencies: ["AnnalsLMDBLog", "AnnalsCore", "AnnalsProjections", "AnnalsPostgres", "AnnalsTesting"],
+            dependencies: ["AnnalsLMDBLog", "AnnalsCore", "AnnalsLMDB", "AnnalsProjections", "AnnalsPostgres", "AnnalsTesting"],
             swiftSettings: strict
         ),
         .target(
@@ -175,7 +175,7 @@ let package = Package(
         .testTarget(
             name: "AnnalsProjectionsTests",
             dependencies: [
-                "AnnalsProjections", "AnnalsRecords", "AnnalsCore", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestHelper",
+                "AnnalsProjections", "AnnalsMigrations", "AnnalsRecords", "AnnalsCore", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestHelper",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict
@@ -208,7 +208,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AnnalsLogTests",
-            dependencies: ["AnnalsLMDBLog", "AnnalsCore", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestHelper"],
+            dependencies: [
+                "AnnalsLMDBLog", "AnnalsCore", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestHelper",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
     ],

@@ -1,5 +1,5 @@
 public import AnnalsCore
-public import AnnalsProjections
+import AnnalsProjections
 public import AnnalsRecords
 import AnnalsPostgres
 import Foundation
@@ -10,13 +10,17 @@ import Foundation
 /// it own the log and the projections, the layers above only parse requests and render results.
 public final class AnnalsService {
     /// The store with its projections: the queries (records, search, aggregates, history, audit).
-    public let store: ProjectedStore
+    /// Internal: every front goes through the use cases.
+    let store: ProjectedStore
     /// The editor: edits are checked against the records projection's current states.
-    public let editor: RecordEditor
+    let editor: RecordEditor
     /// Where edits go: the store itself, or, on a follower's store, the shared log it follows.
-    public let writer: any EventLog
+    let writer: any EventLog
     /// On a follower's store opened for writing: what keeps it up with the shared log.
-    public let follower: LogFollower?
+    let follower: LogFollower?
+
+    /// True for a follower's store opened for writing: its edits go to the shared log.
+    public var isFollower: Bool { follower != nil }
 
     /// Wraps a store this layer opened itself. A follower's store opened for writing sends its
     /// edits to the shared log (connecting only when the first edit is made).

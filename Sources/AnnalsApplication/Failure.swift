@@ -4,45 +4,76 @@ import AnnalsPostgres
 import AnnalsProjections
 import AnnalsRecords
 
-/// Any error a use case can throw, as one line for a person and the kind of failure, so callers
-/// above this layer (the CLI's exit codes, a server's statuses) need not know the lower layers'
-/// error types.
+/// Any error a use case can throw, as one line for a person and the kind of failure: the only
+/// classification of errors there is. The CLI maps kinds to exit codes and the server to HTTP
+/// statuses; neither knows the lower layers' error types.
 public struct Failure: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable {
-        /// Bad input, a refused edit, a store that cannot be opened or read.
-        case error
-        /// Another edit landed first: reload and retry.
+    public enum Kind: Sendable, Equatable, CaseIterable {
+        /// A value was refused (a field, an id, a time); nothing was written.
+        case invalidField
+        /// The request cannot be done as asked (a stale projection, malformed input, a rule of
+        /// this layer); nothing was written.
+        case invalidRequest
+        /// No such record.
+        case notFound
+        /// The edit does not fit the record's state (retracting a retracted record, a correction
+        /// that changes nothing); nothing was written.
+        case invalidState
+        /// Another edit landed first (the expected version is stale): reload and retry.
         case conflict
-        /// The log or the projections do not verify.
-        case verificationFailed
-        /// The shared log a follower edits through cannot be reached: try again later.
-        case unavailable
-        /// What a request would create exists already; nothing was written.
+        /// An event id was used before for other content.
+        case duplicate
+        /// What a request would create exists already (a user's name); nothing was written.
         case alreadyExists
+        /// The log, the projections, a checkpoint or a backup does not verify.
+        case verificationFailed
+        /// The shared log cannot be reached: the same request may succeed later.
+        case unavailable
+        /// The store itself could not be read or written (its files, LMDB, the database): the
+        /// message names the store's internals, for its operator, not for a remote client.
+        case storeFault
     }
 
     public let message: String
     public let kind: Kind
+
+    public init(message: String, kind: Kind) {
+        self.message = message
+        self.kind = kind
+    }
 
     /// The failure behind `error`, or nil when it is not one of Annals' own (a caller's bug, or an
     /// argument parser's refusal, which its caller reports its own way).
     public init?(_ error: any Error) {
         switch error {
         case let error as ApplicationError:
-            switch error.kind {
-            case .verificationFailed: (message, kind) = (error.description, .verificationFailed)
-            case .unavailable: (message, kind) = (error.description, .unavailable)
-            case .invalidRequest: (message, kind) = (error.description, .error)
-            case .alreadyExists: (message, kind) = (error.description, .alreadyExists)
+            let kind: Kind = switch error.kind {
+            case .invalidRequest: .invalidRequest
+            case .verificationFailed: .verificationFailed
+            case .unavailable: .unavailable
+            case .alreadyExists: .alreadyExists
             }
+            self.init(message: error.description, kind: kind)
+        case let error as RecordError:
+            let kind: Kind = switch error {
+            case .unknownRecord: .notFound
+            case .invalidState, .nothingChanged: .invalidState
+            default: .invalidField
+            }
+            self.init(message: error.description, kind: kind)
         case let error as EventLogError:
-            if case .wrongExpectedVersion = error { (message, kind) = (error.description, .conflict) } else { (message, kind) = (error.description, .error) }
-        case let error as RecordError: (message, kind) = (error.description, .error)
-        case let error as ProjectionError: (message, kind) = (error.description, .error)
-        case let error as JSONError: (message, kind) = (error.description, .error)
-        case let error as StoreAccessError: (message, kind) = (error.description, .error)
-        case let error as PostgresLogError: (message, kind) = ("the shared log: \(error)", error.isUnavailable ? .unavailable : .error)
-        case let error as LMDBError: (message, kind) = ("the store could not be read or written: \(error)", .error)
+            let kind: Kind = switch error {
+            case .invalidInput: .invalidField
+            case .wrongExpectedVersion: .conflict
+            case .eventIdReused, .partialDuplicate: .duplicate
+            default: .storeFault
+            }
+            self.init(message: error.description, kind: kind)
+        case let error as ProjectionError: self.init(message: error.description, kind: .invalidRequest)
+        case let error as JSONError: self.init(message: error.description, kind: .invalidRequest)
+        case let error as StoreAccessError: self.init(message: error.description, kind: .storeFault)
+        case let error as PostgresLogError: self.init(message: "the shared log: \(error)", kind: error.isUnavailable ? .unavailable : .storeFault)
+        case let error as LMDBError: self.init(message: "the store could not be read or written: \(error)", kind: .storeFault)
         default: return nil
         }
     }

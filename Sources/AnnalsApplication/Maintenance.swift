@@ -1,5 +1,5 @@
 public import AnnalsCore
-public import AnnalsProjections
+import AnnalsProjections
 import Foundation
 
 /// What `verify` found: the log's chain and indexes, and every projection against a fresh build.
@@ -107,12 +107,22 @@ extension AnnalsService {
 
     /// Rebuilds `projections` (all when empty) beside the live ones and switches over; see
     /// `ProjectedStore.rebuild` for the lock that keeps a second rebuild from interleaving.
-    public func rebuild(_ projections: Set<ProjectionName> = [], wait: Bool = true, waiting: (() -> Void)? = nil,
+    /// `projections` are names (`projectionNames`); an unknown one is refused, naming the known.
+    public func rebuild(_ projections: [String] = [], wait: Bool = true, waiting: (() -> Void)? = nil,
                         progress: ((UInt64, UInt64) -> Void)? = nil) throws -> RebuildResult {
-        let chosen = projections.isEmpty ? Set(ProjectionName.allCases) : projections
+        let named = try projections.map { name in
+            guard let projection = ProjectionName(rawValue: name) else {
+                throw ApplicationError("unknown projection \(name): use \(Self.projectionNames.joined(separator: ", "))")
+            }
+            return projection
+        }
+        let chosen = named.isEmpty ? Set(ProjectionName.allCases) : Set(named)
         let report = try store.rebuild(chosen, wait: wait, waiting: waiting, progress: progress)
         return RebuildResult(projections: report.projections.map(\.rawValue), events: report.events, seconds: report.seconds)
     }
+
+    /// The names of the projections a store keeps, in the order they are applied.
+    public static var projectionNames: [String] { ProjectionName.allCases.map(\.rawValue) }
 
     public func stats() throws -> StoreStats {
         let head = try store.head()

@@ -1,5 +1,5 @@
 public import AnnalsCore
-public import AnnalsProjections
+import AnnalsProjections
 public import AnnalsRecords
 
 /// When a read looks, the same for the command line and the server. On the recorded axis, `asOf`
@@ -93,5 +93,69 @@ extension AnnalsService {
             try store.aggregateChanges(effectiveFrom: first, to: second, year: selection.year, family: selection.family)
         }
         return changes.filter { selection.keeps($0.key) }
+    }
+}
+
+extension AnnalsService {
+    /// Records of one type matching `filter`, by year then id.
+    public func list(_ type: RecordType, filter: RecordFilter = RecordFilter()) throws -> [RecordState] {
+        try store.list(type, filter: filter)
+    }
+
+    /// Live records holding every word of `text`, ignoring case and diacritics.
+    public func find(_ text: String, limit: Int = .max) throws -> [RecordState] {
+        try store.find(text, limit: limit)
+    }
+
+    /// The record's version now (nil: no such record).
+    public func currentVersion(of id: RecordID) throws -> UInt64? {
+        try store.record(id)?.version
+    }
+
+    /// The record's edits, oldest first, read in the current schema; an unknown record is
+    /// `RecordError.unknownRecord`.
+    public func history(of id: RecordID) throws -> [AuditEntry] {
+        let events = try store.readStream(id.streamID)
+        guard !events.isEmpty else { throw RecordError.unknownRecord(id: id.rawValue) }
+        return events.map(AuditEntry.init)
+    }
+
+    /// The record's events exactly as stored, in the schema each was written in (none: no such
+    /// record).
+    public func storedHistory(of id: RecordID) throws -> [RecordedEvent] {
+        try store.log.readStream(id.streamID)
+    }
+
+    /// For each field of the record, the edit that last set it; an unknown record is
+    /// `RecordError.unknownRecord`.
+    public func blame(_ id: RecordID) throws -> [BlameLine] {
+        guard try store.record(id) != nil else { throw RecordError.unknownRecord(id: id.rawValue) }
+        return try store.blame(id)
+    }
+
+    /// Edits matching `filter`, newest first.
+    public func audit(_ filter: AuditFilter) throws -> [AuditEntry] {
+        try store.audit(filter)
+    }
+
+    /// How many records of `type` the store holds (retracted ones included).
+    public func count(_ type: RecordType) throws -> Int {
+        try store.count(type)
+    }
+
+    /// The last log position recorded at or before `time` (0 when none).
+    public func position(at time: Timestamp) throws -> UInt64 {
+        try store.position(at: time)
+    }
+
+    /// How many events of the log the projections have not applied yet (after a log-only writer).
+    public func lag() throws -> UInt64 {
+        try store.lag()
+    }
+
+    /// Up to `limit` events of the log from `position` on, exactly as stored (what the live log
+    /// and an export send).
+    public func storedEvents(from position: UInt64, limit: Int) throws -> [RecordedEvent] {
+        try store.log.readLog(from: position, limit: limit)
     }
 }

@@ -1,5 +1,5 @@
 public import AnnalsCore
-public import AnnalsProjections
+import AnnalsProjections
 public import AnnalsRecords
 
 /// A record as a reader sees it: its document and who made and last changed it. What `show --json`

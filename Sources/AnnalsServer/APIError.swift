@@ -1,7 +1,5 @@
 import AnnalsApplication
 import AnnalsCore
-import AnnalsProjections
-import AnnalsRecords
 import Foundation
 public import Hummingbird
 import Logging
@@ -41,51 +39,41 @@ public struct APIError: HTTPResponseError {
         return Response(status: status, headers: fields, body: .init(byteBuffer: buffer))
     }
 
-    /// The answer for any error a route throws: Annals' own by their kind, the framework's by its
-    /// status, anything else a 500 whose detail goes to the log only.
+    /// The answer for any error a route throws: Annals' own by their kind (`Failure`), the
+    /// framework's by its status, anything else a 500 whose detail goes to the log only.
     static func from(_ error: any Error, logger: Logger) -> APIError {
-        switch error {
-        case let error as APIError: return error
-        case let error as RecordError:
-            switch error {
-            case .unknownRecord: return APIError(.notFound, "not-found", error.description)
-            case .invalidState, .nothingChanged: return APIError(.conflict, "invalid-state", error.description)
-            default: return APIError(.badRequest, "invalid-field", error.description)
-            }
-        case let error as EventLogError:
-            switch error {
-            case .invalidInput: return APIError(.badRequest, "invalid-field", error.description)
-            case .wrongExpectedVersion: return APIError(.preconditionFailed, "conflict", error.description)
-            case .eventIdReused, .partialDuplicate: return APIError(.conflict, "duplicate", error.description)
-            default:
-                logger.error("store error: \(error.description)")
-                return APIError(.internalServerError, "store", "the store could not be read or written; the detail is in the server's log")
-            }
-        case let error as HTTPError:
+        if let error = error as? APIError { return error }
+        if let error = error as? HTTPError {
             switch error.status {
             case .notFound: return APIError(.notFound, "not-found", "no such route; see the API description at /openapi.yaml")
             case .contentTooLarge: return APIError(.contentTooLarge, "too-large", "the request body is larger than this server accepts")
             case .methodNotAllowed: return APIError(.methodNotAllowed, "method-not-allowed", "this route does not take that method")
             default: return APIError(error.status, "http", error.body ?? error.status.reasonPhrase)
             }
-        default:
-            guard let failure = Failure(error) else {
-                logger.error("unexpected error: \(String(describing: error))")
-                return APIError(.internalServerError, "internal", "the server failed to answer; the detail is in its log")
-            }
-            switch failure.kind {
-            case .conflict: return APIError(.preconditionFailed, "conflict", failure.message)
-            case .verificationFailed: return APIError(.conflict, "verification-failed", failure.message)
-            case .unavailable: return APIError(.serviceUnavailable, "unavailable", failure.message)
-            case .alreadyExists: return APIError(.conflict, "exists", failure.message)
-            case .error:
-                // Errors of the store itself name its files: the detail goes to the log.
-                if error is ApplicationError || error is JSONError || error is ProjectionError {
-                    return APIError(.badRequest, "bad-request", failure.message)
-                }
-                logger.error("store error: \(failure.message)")
-                return APIError(.internalServerError, "store", "the store could not be read or written; the detail is in the server's log")
-            }
+        }
+        guard let failure = Failure(error) else {
+            logger.error("unexpected error: \(String(describing: error))")
+            return APIError(.internalServerError, "internal", "the server failed to answer; the detail is in its log")
+        }
+        return from(failure, logger: logger)
+    }
+
+    /// The status and code of each kind of failure.
+    static func from(_ failure: Failure, logger: Logger) -> APIError {
+        switch failure.kind {
+        case .invalidField: return APIError(.badRequest, "invalid-field", failure.message)
+        case .invalidRequest: return APIError(.badRequest, "bad-request", failure.message)
+        case .notFound: return APIError(.notFound, "not-found", failure.message)
+        case .invalidState: return APIError(.conflict, "invalid-state", failure.message)
+        case .conflict: return APIError(.preconditionFailed, "conflict", failure.message)
+        case .duplicate: return APIError(.conflict, "duplicate", failure.message)
+        case .alreadyExists: return APIError(.conflict, "exists", failure.message)
+        case .verificationFailed: return APIError(.conflict, "verification-failed", failure.message)
+        case .unavailable: return APIError(.serviceUnavailable, "unavailable", failure.message)
+        case .storeFault:
+            // Errors of the store itself name its files: the detail goes to the log.
+            logger.error("store error: \(failure.message)")
+            return APIError(.internalServerError, "store", "the store could not be read or written; the detail is in the server's log")
         }
     }
 }

@@ -12,7 +12,16 @@ enum RequestBody {
     /// field it likely meant; a key given twice is malformed JSON). `actor` and `account` are left
     /// for the edit context, which says that the actor is the authenticated user.
     static func json(_ request: Request, _ configuration: ServerConfiguration, fields: Set<String>) async throws -> JSONValue {
+        try parse(try await collect(request, configuration), fields: fields)
+    }
+
+    /// The same for a route whose body may be left out: nil for an empty body.
+    static func optionalJSON(_ request: Request, _ configuration: ServerConfiguration, fields: Set<String>) async throws -> JSONValue? {
         let bytes = try await collect(request, configuration)
+        return bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) ? nil : try parse(bytes, fields: fields)
+    }
+
+    private static func parse(_ bytes: [UInt8], fields: Set<String>) throws -> JSONValue {
         let body: JSONValue
         do {
             body = try JSONValue.parseInput(bytes)

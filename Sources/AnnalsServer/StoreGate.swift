@@ -24,7 +24,7 @@ final class StoreGate: Sendable {
     }
 
     /// Whether the store follows a shared log (its edits go there).
-    var isFollower: Bool { service.value.follower != nil }
+    var isFollower: Bool { service.value.isFollower }
 
     /// Closes the store; later calls fail.
     func close() async {

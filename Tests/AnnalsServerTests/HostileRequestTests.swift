@@ -111,3 +111,64 @@ struct HostileRequestTests {
         #expect(w.stop() == 0)
     }
 }
+
+/// `POST /verify` and `annals verify` are one use case: the same verdict on the same store.
+@Suite("One verify verdict")
+struct VerifyVerdictTests {
+    /// The verdict as `annals verify --json` gives it (exit status, object) and as `POST /verify`
+    /// gives it (status, object), on a workspace's store changed by `change` before the server starts.
+    func verdicts(_ change: (ServerWorkspace, _ checkpointed: Int) throws -> Void) throws -> (cli: (Int32, [String: Any]), api: (Int, [String: Any])) {
+        let w = try ServerWorkspace()
+        let key = w.directory.appending("keys/checkpoint.key"), checkpoints = w.directory.appending("checkpoints.jsonl")
+        let created = try w.annals.run(["key", "init", "--key", key], environment: ["CI": "true"])
+        try #require(created.status == 0, "annals key init: \(created.stderr)")
+        try w.cli(["checkpoint", "--key", key]).write(toFile: checkpoints, atomically: true, encoding: .utf8)
+        let statement = try String(contentsOfFile: checkpoints, encoding: .utf8)
+        try change(w, (try JSONSerialization.jsonObject(with: Data(statement.utf8)) as? [String: Any])?["position"] as? Int ?? 0)
+        let cli = try w.annals.run(["verify", "--json", "--against", checkpoints, "--key", key, "--store", w.store], environment: ["CI": "true"])
+        let cliVerdict = (try? JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [String: Any]) ?? [:]
+        try w.start()
+        defer { w.stop() }
+        let statements = try String(contentsOfFile: checkpoints, encoding: .utf8).split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8))
+        }
+        let trusted = (statements.first as? [String: Any])?["publicKey"] as? String ?? ""
+        let api = try w.request("POST", "/verify", token: w.token("quan-tri"), json: ["checkpoints": statements, "trustedKey": trusted])
+        return ((cli.status, cliVerdict), (api.status, api.json))
+    }
+
+    /// The verdict's findings, with the checkpoint's source (a file, or the request) left out.
+    func findings(_ verdict: [String: Any]) -> String {
+        let problem = (verdict["problem"] as? String ?? "").replacingOccurrences(of: #"checkpoint in \S+ signed"#, with: "checkpoint in … signed", options: .regularExpression)
+        return "ok=\(verdict["ok"] ?? "?") events=\(verdict["events"] ?? "?") position=\(verdict["position"] ?? "-") "
+            + "checkpoints=\((verdict["checkpoints"] as? [Any])?.count ?? -1) problem=\(problem)"
+    }
+
+    @Test("intact, rolled back behind a checkpoint, a backup changed after the copy: the CLI's exit and the API's status and findings agree")
+    func sameVerdict() throws {
+        let cases: [(String, Int32, Int, (ServerWorkspace, Int) throws -> Void)] = [
+            ("intact", 0, 200, { _, _ in }),
+            // The last event (the auditor's account) goes; the admin's stays, to sign in with.
+            ("rolled back", 4, 409, { w, checkpointed in
+                let done = try Helper.run(["tamper", w.store, "truncate", String(checkpointed - 1)])
+                try #require(done.status == 0, "the tamper tool failed: \(done)")
+                try w.cli(["rebuild"])
+            }),
+            ("a backup changed after the copy", 4, 409, { w, _ in
+                let copy = w.directory.appending("copy")
+                try w.cli(["backup", copy])
+                try FileManager.default.removeItem(atPath: w.store)
+                try FileManager.default.moveItem(atPath: copy, toPath: w.store)
+                try w.cli(["correct", "event/lang-son-2021-ngo-aid", "--set", "quantities[0].value=1108745", "--reason", "thử sau bản sao"])
+            }),
+        ]
+        var compared = 0
+        for (name, exit, status, change) in cases {
+            let (cli, api) = try verdicts(change)
+            #expect(cli.0 == exit && api.0 == status, "\(name): annals verify exited \(cli.0), POST /verify answered \(api.0)")
+            #expect(!cli.1.isEmpty && findings(cli.1) == findings(api.1), "\(name):\n  cli \(findings(cli.1))\n  api \(findings(api.1))")
+            if cli.0 == exit && api.0 == status { compared += 1 }
+        }
+        #expect(compared == cases.count)
+    }
+}

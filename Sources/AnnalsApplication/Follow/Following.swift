@@ -1,6 +1,6 @@
 import AnnalsCore
 import AnnalsPostgres
-public import AnnalsProjections
+import AnnalsProjections
 import Foundation
 
 /// `annals follow`: a store kept up with the shared log, its projections local.
@@ -16,7 +16,7 @@ public final class Following {
         case unavailable(String)
     }
 
-    public let follower: LogFollower
+    let follower: LogFollower
     private let store: ProjectedStore
     private let log: PostgresEventLog
 
@@ -51,6 +51,12 @@ public final class Following {
         }
         return Following(follower: follower, store: store, log: log)
     }
+
+    /// The shared log's address, without secrets.
+    public var address: String { follower.address }
+
+    /// The position this store has applied up to.
+    public func position() throws -> UInt64 { try follower.position() }
 
     /// Applies what the shared log holds now, in batches; returns the position reached.
     public func catchUp(_ report: (Event) -> Void = { _ in }) throws -> UInt64 {

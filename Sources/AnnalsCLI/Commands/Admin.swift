@@ -1,6 +1,5 @@
 import AnnalsApplication
 import AnnalsCore
-import AnnalsProjections
 import AnnalsRecords
 import ArgumentParser
 import Foundation
@@ -15,8 +14,8 @@ struct Rebuild: ParsableCommand {
     @Flag(help: "Fail at once, instead of waiting, when another rebuild or migrate is running on this store.") var noWait = false
 
     func validate() throws {
-        if let projection, ProjectionName(rawValue: projection) == nil {
-            throw ValidationError("unknown projection \(projection): use \(ProjectionName.allCases.map(\.rawValue).joined(separator: ", "))")
+        if let projection, !AnnalsService.projectionNames.contains(projection) {
+            throw ValidationError("unknown projection \(projection): use \(AnnalsService.projectionNames.joined(separator: ", "))")
         }
     }
 
@@ -24,8 +23,7 @@ struct Rebuild: ParsableCommand {
         let session = Session(options: global)
         let service = try session.open()
         defer { service.close() }
-        let chosen = projection.flatMap(ProjectionName.init(rawValue:)).map { Set([$0]) } ?? []
-        let result = try service.rebuild(chosen, wait: !noWait, waiting: {
+        let result = try service.rebuild(projection.map { [$0] } ?? [], wait: !noWait, waiting: {
             FileHandle.standardError.write(Data("annals: another rebuild or migrate holds this store's projections; waiting for it to finish\n".utf8))
         }, progress: session.progress("rebuild"))
         if global.json { return try session.emit(result) }
@@ -56,49 +54,29 @@ struct Verify: ParsableCommand {
         let trusted = checkpoints.isEmpty ? nil : try trustedKey ?? KeyFiles.load(from: keyOptions.keyPath).publicKeyText
         let service = try session.open(readOnly: true)
         defer { service.close() }
-        let result = try service.verify()
-        let reports = try trusted.map { try service.check(checkpoints, trustedKey: $0) } ?? []
-        let backup = try service.backupHead()
-        // A follower's own log and projections are checked even when its shared log cannot be
-        // reached; the verify then fails, saying what it could not compare.
-        var shared: SharedAgreement?, unreachable: String?
-        do { shared = try service.sharedAgreement() } catch where Failure(error)?.kind == .unavailable {
-            unreachable = describe(error).0
-        }
-        let newest = reports.filter(\.matches).map(\.position).max()
-        let uncovered = checkpoints.isEmpty ? nil : result.events - min(result.events, newest ?? 0)
-        if global.json {
-            try session.emit(VerifyReport(verify: result, checkpoints: reports, backup: backup, uncovered: uncovered, shared: shared))
-        }
-        if let problem = result.problem { throw CLIError(problem, code: .verificationFailed) }
-        if let failed = reports.first(where: { !$0.matches }) {
-            throw CLIError("verification failed at position \(failed.position): checkpoint in \(failed.file) signed \(failed.signedAt): \(failed.problem ?? "")",
-                           code: .verificationFailed)
-        }
-        if let backup, backup.position != result.events || backup.hash != result.head {
-            throw CLIError("verification failed: this backup recorded head \(backup.position) (\(backup.hash.prefix(16))…) when it was taken, "
-                           + "and its log now ends at \(result.events) (\(result.head.prefix(16))…): it was changed after the copy", code: .verificationFailed)
-        }
-        if let unreachable {
-            if !global.json { session.say("verified \(result.events) events here: hash chain, indexes and all \(result.projections) projections agree (head \(result.head.prefix(16))…)") }
-            throw CLIError("verification incomplete: this store follows a shared log that cannot be reached, so its history there was not compared: \(unreachable)")
-        }
-        if requireCovered, let uncovered, uncovered > 0 {
-            throw CLIError("verification failed at position \((newest ?? 0) + 1): \(uncovered) events after the newest matching checkpoint are not covered by one; "
-                           + "if they are yours, sign a new checkpoint", code: .verificationFailed)
+        let verdict = try service.verify(VerifyRequest(checkpoints: checkpoints, trustedKey: trusted, requireCovered: requireCovered))
+        let result = verdict.store
+        if global.json { try session.emit(verdict) }
+        if let failure = verdict.failure {
+            if failure.kind == .unavailable, result.problem == nil, !global.json {
+                session.say("verified \(result.events) events here: hash chain, indexes and all \(result.projections) projections agree (head \(result.head.prefix(16))…)")
+            }
+            throw CLIError(failure.message, code: ExitCode(failure.kind))
         }
         guard !global.json else { return }
         session.say("verified \(result.events) events: hash chain, indexes and all \(result.projections) projections agree (head \(result.head.prefix(16))…)")
-        if let shared {
+        if let shared = verdict.shared {
             session.say("follows \(shared.source): all \(shared.position) events here were read again from the shared log and match this store's chain; its head is at \(shared.sharedHead)"
                         + (shared.sharedHead > shared.position ? " (\(shared.sharedHead - shared.position) events not applied here yet)" : ""))
             for move in shared.switches {
                 session.say("moved from \(move.from) to \(move.to) at \(move.at), when it held \(move.position) events (checked in the new log)")
             }
         }
-        if let backup { session.say("a backup of store \(backup.store) taken \(backup.copiedAt): its log ends at the head it recorded (position \(backup.position))") }
-        for report in reports { session.say("checkpoint of position \(report.position) signed \(report.signedAt) (\(report.file)): matches") }
-        if let uncovered, uncovered > 0 { session.say("\(uncovered) events after the newest checkpoint are not covered yet") }
+        if let backup = verdict.backup {
+            session.say("a backup of store \(backup.store) taken \(backup.copiedAt): its log ends at the head it recorded (position \(backup.position))")
+        }
+        for report in verdict.checkpoints { session.say("checkpoint of position \(report.position) signed \(report.signedAt) (\(report.file)): matches") }
+        if let uncovered = verdict.uncovered, uncovered > 0 { session.say("\(uncovered) events after the newest checkpoint are not covered yet") }
     }
 }
 
@@ -106,40 +84,15 @@ extension Verify {
     /// `verify --store postgres://…`: the shared log's chain, positions, versions and head (it
     /// keeps no projections; a follower's verify checks those). Checkpoints work the same.
     func verifyShared(_ session: Session) throws {
-        let result = try SharedLog.verify(global.storePath)
         let checkpoints = try readCheckpoints(against)
         let trusted = checkpoints.isEmpty ? nil : try trustedKey ?? KeyFiles.load(from: keyOptions.keyPath).publicKeyText
-        let reports = try trusted.map { try SharedLog.check(global.storePath, checkpoints, trustedKey: $0) } ?? []
-        if global.json { try session.emit(VerifyReport(verify: result, checkpoints: reports, backup: nil, uncovered: nil, shared: nil)) }
-        if let problem = result.problem { throw CLIError(problem, code: .verificationFailed) }
-        if let failed = reports.first(where: { !$0.matches }) {
-            throw CLIError("verification failed at position \(failed.position): checkpoint in \(failed.file) signed \(failed.signedAt): \(failed.problem ?? "")",
-                           code: .verificationFailed)
-        }
+        let verdict = try SharedLog.verify(global.storePath, VerifyRequest(checkpoints: checkpoints, trustedKey: trusted, requireCovered: requireCovered))
+        if global.json { try session.emit(verdict) }
+        if let failure = verdict.failure { throw CLIError(failure.message, code: ExitCode(failure.kind)) }
         guard !global.json else { return }
-        session.say("verified \(result.events) events of the shared log: hash chain, positions and head agree (head \(result.head.prefix(16))…)")
-        for report in reports { session.say("checkpoint of position \(report.position) signed \(report.signedAt) (\(report.file)): matches") }
-    }
-}
-
-/// `verify --json`: the log's verification (its keys as before), each checkpoint's finding, the
-/// backup's recorded head, and how many events no checkpoint covers.
-struct VerifyReport: Encodable {
-    let verify: VerifyResult
-    let checkpoints: [CheckpointReport]
-    let backup: BackupHead?
-    let uncovered: UInt64?
-    let shared: SharedAgreement?
-
-    private enum CodingKeys: String, CodingKey { case checkpoints, backup, uncovered, shared }
-
-    func encode(to encoder: any Encoder) throws {
-        try verify.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(checkpoints, forKey: .checkpoints)
-        try container.encodeIfPresent(backup, forKey: .backup)
-        try container.encodeIfPresent(uncovered, forKey: .uncovered)
-        try container.encodeIfPresent(shared, forKey: .shared)
+        session.say("verified \(verdict.store.events) events of the shared log: hash chain, positions and head agree (head \(verdict.store.head.prefix(16))…)")
+        for report in verdict.checkpoints { session.say("checkpoint of position \(report.position) signed \(report.signedAt) (\(report.file)): matches") }
+        if let uncovered = verdict.uncovered, uncovered > 0 { session.say("\(uncovered) events after the newest checkpoint are not covered yet") }
     }
 }
 
@@ -258,7 +211,7 @@ struct Replay: ParsableCommand {
     func run() throws {
         let session = Session(options: global)
         let live = try session.open(readOnly: true)
-        let limit = try UInt64(until) ?? live.store.position(at: session.end(until, option: "--until"))
+        let limit = try UInt64(until) ?? live.position(at: session.end(until, option: "--until"))
         let scratch = into ?? NSTemporaryDirectory() + "annals-replay-\(UUID().uuidString)"
         defer { if into == nil { try? FileManager.default.removeItem(atPath: scratch) } }
         let replayed: AnnalsService
@@ -267,8 +220,8 @@ struct Replay: ParsableCommand {
             replayed = try live.replay(until: limit, into: scratch)
         }
         defer { replayed.close() }
-        let store = replayed.store
-        let rows = try store.aggregates(family: metric == nil ? nil : "quantity").filter { metric == nil || $0.key.dimensions.first == metric }
+        let store = replayed
+        let rows = try replayed.aggregates(try AggregateSelection(metric: metric), at: ReadMoment())
         if global.json {
             session.emit(.object(["until": .integer(Int64(limit)), "articles": .integer(Int64(try store.count(.article))),
                                   "diplomacyEvents": .integer(Int64(try store.count(.diplomacyEvent)))]))

@@ -1,6 +1,5 @@
 import AnnalsApplication
 import AnnalsCore
-import AnnalsProjections
 import AnnalsRecords
 import ArgumentParser
 import Foundation

@@ -54,7 +54,7 @@ struct Follow: ParsableCommand {
         }
         guard let following = started else { return }
         defer { following.close() }
-        let address = following.follower.address
+        let address = following.address
         let report: (Following.Event) -> Void = { event in
             switch event {
             case let .applied(position, target):
@@ -72,7 +72,7 @@ struct Follow: ParsableCommand {
             return
         }
         try following.run(interval: .milliseconds(interval), stop: { StopSignal.requested }, report)
-        if !global.json { session.say("annals: stopped at position \(try following.follower.position())") }
+        if !global.json { session.say("annals: stopped at position \(try following.position())") }
     }
 
     /// One line on stderr when the shared log cannot be reached (said once per outage).

@@ -1,6 +1,5 @@
 import AnnalsApplication
 import AnnalsCore
-import AnnalsProjections
 import AnnalsRecords
 import ArgumentParser
 import Foundation
@@ -53,7 +52,7 @@ struct Show: ParsableCommand {
         let service = try session.open(readOnly: true)
         defer { service.close() }
         guard let state = try service.record(recordID, at: moment) else {
-            if !moment.isNow, try service.store.record(recordID) != nil {
+            if !moment.isNow, try service.currentVersion(of: recordID) != nil {
                 throw CLIError("\(recordID) did not exist yet at \(effective.map { "\($0) (effective)" } ?? asOf ?? "position \(position ?? 0)")")
             }
             throw RecordError.unknownRecord(id: recordID.rawValue)
@@ -81,9 +80,8 @@ struct List: ParsableCommand {
         let session = Session(options: global)
         if let kind { _ = try EventKind(kind) }
         let service = try session.open(readOnly: true)
-        let store = service.store
         defer { service.close() }
-        let states = try store.list(type.type, filter: RecordFilter(year: year, source: source, category: category, kind: kind,
+        let states = try service.list(type.type, filter: RecordFilter(year: year, source: source, category: category, kind: kind,
                                                                     counterpart: counterpart, retracted: retracted, limit: limit ?? .max))
         if global.json {
             try states.forEach { try session.emit(RecordView($0)) }
@@ -111,9 +109,8 @@ struct Find: ParsableCommand {
     func run() throws {
         let session = Session(options: global)
         let service = try session.open(readOnly: true)
-        let store = service.store
         defer { service.close() }
-        let states = try store.find(text, limit: limit ?? .max)
+        let states = try service.find(text, limit: limit ?? .max)
         if global.json {
             try states.forEach { try session.emit(RecordView($0)) }
             return
@@ -138,11 +135,9 @@ struct History: ParsableCommand {
         let session = Session(options: global)
         let recordID = try Session.recordID(id)
         let service = try session.open(readOnly: true)
-        let store = service.store
         defer { service.close() }
-        let events = raw ? try store.log.readStream(recordID.streamID) : try store.readStream(recordID.streamID)
         if raw {
-            for event in events {
+            for event in try service.storedHistory(of: recordID) {
                 if global.json { session.say(try event.exportLine()) } else {
                     session.say("v\(event.streamVersion)  #\(event.position)  \(session.time(event.recordedAt))  \(shown(event.metadata.actor))  \(shown(event.type)) v\(event.schemaVersion)")
                     session.say("    \(event.payloadText)")
@@ -150,9 +145,7 @@ struct History: ParsableCommand {
             }
             return
         }
-        guard !events.isEmpty else { throw RecordError.unknownRecord(id: recordID.rawValue) }
-        for event in events {
-            let entry = AuditEntry(event)
+        for entry in try service.history(of: recordID) {
             if global.json { try session.emit(EditView(entry)) } else { editLines(entry, session: session, showRecord: false).forEach(session.say) }
         }
     }
@@ -170,9 +163,8 @@ struct Blame: ParsableCommand {
         let session = Session(options: global)
         let recordID = try Session.recordID(id)
         let service = try session.open(readOnly: true)
-        let store = service.store
         defer { service.close() }
-        let lines = try store.blame(recordID)
+        let lines = try service.blame(recordID)
         if global.json {
             for line in lines { try session.emit(BlameView(line)) }
             return
@@ -212,9 +204,8 @@ struct Audit: ParsableCommand {
                                  since: try since.map { try session.start($0, option: "--since") },
                                  until: try until.map { try session.end($0, option: "--until") }, kind: kindValue, limit: limit ?? .max)
         let service = try session.open(readOnly: true)
-        let store = service.store
         defer { service.close() }
-        let entries = try store.audit(filter)
+        let entries = try service.audit(filter)
         for entry in entries {
             if global.json { try session.emit(EditView(entry)) } else { editLines(entry, session: session, showRecord: true).forEach(session.say) }
         }

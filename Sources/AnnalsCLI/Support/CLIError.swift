@@ -30,9 +30,17 @@ func isDomainError(_ error: any Error) -> Bool {
 func describe(_ error: any Error) -> (String, ExitCode) {
     if let error = error as? CLIError { return (error.description, error.code) }
     guard let failure = Failure(error) else { return ("\(error)", .error) }
-    switch failure.kind {
-    case .error, .unavailable, .alreadyExists: return (failure.message, .error)
-    case .conflict: return (failure.message, .conflict)
-    case .verificationFailed: return (failure.message, .verificationFailed)
+    return (failure.message, ExitCode(failure.kind))
+}
+
+extension ExitCode {
+    /// The exit code of each kind of failure: 3 for a stale version, 4 for what does not verify,
+    /// 1 for everything else.
+    init(_ kind: Failure.Kind) {
+        switch kind {
+        case .conflict: self = .conflict
+        case .verificationFailed: self = .verificationFailed
+        case .invalidField, .invalidRequest, .notFound, .invalidState, .duplicate, .alreadyExists, .unavailable, .storeFault: self = .error
+        }
     }
 }

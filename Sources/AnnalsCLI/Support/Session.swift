@@ -1,6 +1,5 @@
 import AnnalsApplication
 import AnnalsCore
-import AnnalsProjections
 import AnnalsRecords
 import Foundation
 
@@ -24,7 +23,7 @@ struct Session {
             warn("annals: reading without the store's lock file (missing, or not writable by you); results are exact unless a writer runs meanwhile")
         }
         // A writable open catches up; a read-only one writes nothing, so it says what it cannot show.
-        if readOnly, let behind = try? service.store.lag(), behind > 0 {
+        if readOnly, let behind = try? service.lag(), behind > 0 {
             FileHandle.standardError.write(Data(("annals: the projections are \(behind) events behind (written by a tool that keeps only the log); "
                                                  + "they show the store without them until the next edit or annals rebuild\n").utf8))
         }

@@ -3,70 +3,6 @@ import AnnalsCore
 public import AnnalsRecords
 import Foundation
 
-/// One aggregate cell: how many records are behind it and the exact sum of their values.
-public struct AggregateValue: Hashable, Sendable {
-    public var count: Int64
-    public var sum: ExactDecimal
-
-    public init(count: Int64, sum: ExactDecimal) {
-        self.count = count
-        self.sum = sum
-    }
-
-    public static let zero = AggregateValue(count: 0, sum: .zero)
-    public var isZero: Bool { count == 0 && sum == .zero }
-
-    var bytes: [UInt8] { JSONValue.object(["count": .integer(count), "sum": .string(sum.description)]).canonicalBytes }
-
-    init(bytes: [UInt8]) throws {
-        let value = try JSONValue.parse(bytes)
-        guard case .integer(let count)? = value["count"], let sum = value["sum"]?.stringValue else {
-            throw RecordError.invalidField(field: "aggregate", value: String(decoding: bytes, as: UTF8.self), fix: "run annals rebuild --projection aggregates")
-        }
-        self.count = count
-        self.sum = try ExactDecimal(sum)
-    }
-
-    static func + (a: AggregateValue, b: AggregateValue) -> AggregateValue { AggregateValue(count: a.count + b.count, sum: a.sum + b.sum) }
-    static func - (a: AggregateValue, b: AggregateValue) -> AggregateValue { AggregateValue(count: a.count - b.count, sum: a.sum - b.sum) }
-}
-
-/// The key of one aggregate cell: a family and its dimensions, year first.
-public struct AggregateKey: Hashable, Sendable, Comparable {
-    /// `articles` (year, source, category), `views` (year), `events` (year, kind, counterpart),
-    /// `quantity` (year, metric, unit), `edits` (year recorded, actor, kind of edit).
-    public let family: String
-    public let year: Int
-    public let dimensions: [String]
-
-    /// `family ␟ year ␟ dimension…`, the key of the cell in the totals table (kept, as keys are
-    /// compared and written many times).
-    let bytes: [UInt8]
-
-    static let separator: Character = "\u{1F}"
-
-    init(family: String, year: Int, _ dimensions: [String]) {
-        self.family = family
-        self.year = year
-        self.dimensions = dimensions
-        bytes = Array(([family, fourDigits(year)] + dimensions).joined(separator: String(Self.separator)).utf8)
-    }
-
-    public static func == (a: AggregateKey, b: AggregateKey) -> Bool { a.bytes == b.bytes }
-    public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
-
-    init?(bytes: some Collection<UInt8>) {
-        let parts = String(decoding: bytes, as: UTF8.self).split(separator: Self.separator, omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 2, let year = Int(parts[1]) else { return nil }
-        self.init(family: parts[0], year: year, Array(parts.dropFirst(2)))
-    }
-
-    public static func < (a: AggregateKey, b: AggregateKey) -> Bool { keyPrecedes(a.bytes, b.bytes) }
-
-    /// Every family, as queries name them.
-    public static let families = ["articles", "views", "events", "quantity", "edits"]
-}
-
 /// What one record adds to the per-year aggregates, keyed by the record's own year. A retracted
 /// record adds nothing; so a correction, a retraction or a restore moves exactly the difference.
 enum Contributions {
@@ -140,9 +76,15 @@ enum AggregateChanges {
     }
 }
 
-/// A year as four digits (`0987`), as keys sort them: `String(format:)` costs more than the rest
-/// of a key.
-func fourDigits(_ year: Int) -> String {
-    let text = String(year)
-    return text.count >= 4 ? text : String(repeating: "0", count: 4 - text.count) + text
+extension AggregateValue {
+    /// The cell as the totals table stores it: canonical JSON `{"count", "sum"}`.
+    var bytes: [UInt8] { JSONValue.object(["count": .integer(count), "sum": .string(sum.description)]).canonicalBytes }
+
+    init(bytes: [UInt8]) throws {
+        let value = try JSONValue.parse(bytes)
+        guard case .integer(let count)? = value["count"], let sum = value["sum"]?.stringValue else {
+            throw RecordError.invalidField(field: "aggregate", value: String(decoding: bytes, as: UTF8.self), fix: "run annals rebuild --projection aggregates")
+        }
+        self.init(count: count, sum: try ExactDecimal(sum))
+    }
 }

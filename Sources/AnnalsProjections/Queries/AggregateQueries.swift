@@ -1,18 +1,6 @@
 public import AnnalsCore
 import AnnalsLMDB
-
-/// One row of the per-year aggregates.
-public struct AggregateRow: Hashable, Sendable {
-    public let key: AggregateKey
-    public let value: AggregateValue
-}
-
-/// The change of one cell between two moments.
-public struct AggregateChange: Hashable, Sendable {
-    public let key: AggregateKey
-    public let before: AggregateValue
-    public let after: AggregateValue
-}
+public import AnnalsRecords
 
 extension ProjectedStore {
     /// The per-year aggregates now, or as the store knew them at log position `asOf` (inclusive),

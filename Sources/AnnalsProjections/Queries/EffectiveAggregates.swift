@@ -1,6 +1,6 @@
 public import AnnalsCore
 import AnnalsLMDB
-import AnnalsRecords
+public import AnnalsRecords
 
 extension ProjectedStore {
     /// The record families of the per-year aggregates (`articles`, `views`, `events`, `quantity`)

@@ -15,9 +15,12 @@ struct AdminRoutes {
         admins.post("/users/:name/disable") { request, context in try await changeUser(request, context, action: "disable") }
         admins.post("/users/:name/enable") { request, context in try await changeUser(request, context, action: "enable") }
         admins.post("/users/:name/reset-token") { request, context in try await changeUser(request, context, action: "reset-token") }
-        admins.post("/verify") { _, _ in
-            let result = try await gate.run { try $0.verify() }
-            return try JSONResponse.make(result, status: result.problem == nil ? .ok : .conflict)
+        admins.post("/verify") { request, _ in
+            let asked = try await Self.verifyRequest(try await RequestBody.optionalJSON(request, configuration, fields: ["checkpoints", "trustedKey", "requireCovered"]))
+            let verdict = try await gate.run { try $0.verify(asked) }
+            // The verdict of annals verify: 200 when all agrees, else the status of its failure.
+            let status: HTTPResponse.Status = verdict.failure.map { $0.kind == .unavailable ? .serviceUnavailable : .conflict } ?? .ok
+            return try JSONResponse.make(verdict, status: status)
         }
         admins.post("/rebuild") { _, _ in try JSONResponse.make(try await gate.run { try $0.rebuild(wait: false) }) }
     }
@@ -55,6 +58,31 @@ struct AdminRoutes {
             let disable = action == "disable"
             return try JSONResponse.make(UserView(try await gate.run { try $0.setDisabled(name, disable, context: edit) }))
         }
+    }
+
+    /// `{"checkpoints": [statement, …], "trustedKey": "base64", "requireCovered": true}`, each part
+    /// optional: the statements as `annals checkpoint` writes them, one object each.
+    static func verifyRequest(_ body: JSONValue?) throws -> VerifyRequest {
+        guard let body else { return VerifyRequest() }
+        var checkpoints: [(file: String, checkpoint: Checkpoint)] = []
+        if let given = body["checkpoints"] {
+            guard case .array(let statements) = given else { throw APIError.badRequest("\"checkpoints\" must be an array of statements written by annals checkpoint") }
+            for (index, statement) in statements.enumerated() {
+                let name = "checkpoints[\(index)]"
+                checkpoints += try Checkpoint.read(String(decoding: statement.canonicalBytes, as: UTF8.self), file: name).map { (name, $0) }
+            }
+        }
+        let trustedKey = body["trustedKey"]?.stringValue
+        if body["trustedKey"] != nil && trustedKey == nil { throw APIError.badRequest("\"trustedKey\" must be the base64 public key the checkpoints are signed with") }
+        if body["checkpoints"] != nil && trustedKey == nil {
+            throw APIError.badRequest("give \"trustedKey\", the base64 public key the checkpoints must be signed with")
+        }
+        var requireCovered = false
+        if let flag = body["requireCovered"] {
+            guard case .bool(let value) = flag else { throw APIError.badRequest("\"requireCovered\" must be true or false") }
+            requireCovered = value
+        }
+        return VerifyRequest(checkpoints: checkpoints, trustedKey: trustedKey, requireCovered: requireCovered)
     }
 
     static func role(_ body: JSONValue) throws -> Role {

@@ -1,6 +1,5 @@
 import AnnalsApplication
 import AnnalsCore
-import AnnalsProjections
 import AnnalsRecords
 import Hummingbird
 
@@ -30,7 +29,7 @@ struct AuditRoutes {
         let filter = AuditFilter(actor: try request.query("actor"), record: record, since: try request.timeQuery("since", end: false),
                                  until: try request.timeQuery("until", end: true), kind: kind,
                                  limit: min(try request.intQuery("limit") ?? 100, 10_000))
-        let edits = try await gate.run { try $0.store.audit(filter).map(EditView.init) }
+        let edits = try await gate.run { try $0.audit(filter).map(EditView.init) }
         return try JSONResponse.make(EditList(edits: edits))
     }
 

@@ -42,7 +42,7 @@ struct LogStream {
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 let from = next
                 let lines = try await gate.run { service in
-                    try service.store.log.readLog(from: from, limit: LogStream.batch).map { ($0.position, try $0.exportLine()) }
+                    try service.storedEvents(from: from, limit: LogStream.batch).map { ($0.position, try $0.exportLine()) }
                 }
                 for (position, line) in lines {
                     try await writer.write(ByteBuffer(string: "id: \(position)\ndata: \(line)\n\n"))

@@ -1,6 +1,5 @@
 import AnnalsApplication
 import AnnalsCore
-import AnnalsProjections
 import AnnalsRecords
 import Hummingbird
 
@@ -55,7 +54,7 @@ struct RecordRoutes {
         let filter = RecordFilter(year: try request.intQuery("year"), source: try request.query("source"), category: try request.query("category"),
                                   kind: try request.query("kind"), counterpart: try request.query("counterpart"), retracted: retracted,
                                   limit: min(try request.intQuery("limit") ?? 100, 1_000))
-        let views = try await gate.run { try $0.store.list(type, filter: filter).map(RecordView.init) }
+        let views = try await gate.run { try $0.list(type, filter: filter).map(RecordView.init) }
         return try JSONResponse.make(RecordList(records: views))
     }
 
@@ -63,7 +62,7 @@ struct RecordRoutes {
     func search(_ request: Request) async throws -> Response {
         guard let text = try request.query("q") else { throw APIError.badRequest("give q, the words to find (diacritics optional)") }
         let limit = min(try request.intQuery("limit") ?? 100, 1_000)
-        let views = try await gate.run { try $0.store.find(text, limit: limit).map(RecordView.init) }
+        let views = try await gate.run { try $0.find(text, limit: limit).map(RecordView.init) }
         return try JSONResponse.make(RecordList(records: views))
     }
 
@@ -115,7 +114,7 @@ struct RecordRoutes {
             let result = try await gate.run(body)
             return try JSONResponse.make(result, headers: [.eTag: JSONResponse.etag(result.version)])
         } catch let error where Failure(error)?.kind == .conflict {
-            let current = try await gate.run { try $0.store.record(id)?.version }
+            let current = try await gate.run { try $0.currentVersion(of: id) }
             var refusal = APIError(.preconditionFailed, "stale-version",
                                    "\(id) is at version \(current.map(String.init) ?? "?"), not \(expected): someone edited it first; read it again and retry")
             if let current {
@@ -141,19 +140,14 @@ struct RecordRoutes {
     /// `GET /history/ID`: every version, oldest first, with field diffs, who, when (both times), why.
     func history(_ request: Request, _ context: APIContext) async throws -> Response {
         let id = try request.recordID(context)
-        let edits = try await gate.run { try $0.store.readStream(id.streamID).map { EditView(AuditEntry($0)) } }
-        guard !edits.isEmpty else { throw APIError.notFound("no record \(id)") }
+        let edits = try await gate.run { try $0.history(of: id).map(EditView.init) }
         return try JSONResponse.make(EditList(edits: edits))
     }
 
     /// `GET /blame/ID`: per field, who last set it, when and why.
     func blame(_ request: Request, _ context: APIContext) async throws -> Response {
         let id = try request.recordID(context)
-        let lines = try await gate.run { service -> [BlameView]? in
-            guard try service.store.record(id) != nil else { return nil }
-            return try service.store.blame(id).map(BlameView.init)
-        }
-        guard let lines else { throw APIError.notFound("no record \(id)") }
+        let lines = try await gate.run { try $0.blame(id).map(BlameView.init) }
         return try JSONResponse.make(BlameList(fields: lines))
     }
 }

@@ -56,7 +56,7 @@ public enum TextFolding {
 
     /// Calls `body` with the UTF-8 bytes of each folded word of `text`, repeats included (the
     /// index builder keeps bytes, not strings, and deduplicates them itself).
-    static func forEachWord(in text: String, _ body: (borrowing [UInt8]) -> Void) {
+    package static func forEachWord(in text: String, _ body: (borrowing [UInt8]) -> Void) {
         var word: [UInt8] = []
         word.reserveCapacity(32)
         func finish() {
@@ -85,10 +85,10 @@ public enum TextFolding {
 
     /// The longest word the index keeps, in bytes: longer ones are indexed, and looked up, by
     /// their first 128 bytes (LMDB keys stop at 511 bytes; no one searches for longer words).
-    static let indexedWordBytes = 128
+    package static let indexedWordBytes = 128
 
     /// `word` as the index keys it: cut to `indexedWordBytes`, at a character boundary.
-    static func indexed(_ word: borrowing [UInt8]) -> [UInt8] {
+    package static func indexed(_ word: borrowing [UInt8]) -> [UInt8] {
         guard word.count > indexedWordBytes else { return copy word }
         var end = indexedWordBytes
         while end > 0 && word[end] & 0xC0 == 0x80 { end -= 1 }

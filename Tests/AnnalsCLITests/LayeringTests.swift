@@ -1,0 +1,83 @@
+import AnnalsTesting
+import Foundation
+import Testing
+
+/// The architecture as the sources show it: the fronts go through the application layer only,
+/// and every module declares in Package.swift each module it imports.
+@Suite("Layers and imports")
+struct LayeringTests {
+    /// The Swift files of a folder of the repository, with their text.
+    static func sources(_ folder: String) throws -> [(path: String, text: String)] {
+        let root = RepositoryFiles.path(folder)
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        return try walker.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") }.sorted().map { relative in
+            ("\(folder)/\(relative)", try String(contentsOfFile: "\(root)/\(relative)", encoding: .utf8))
+        }
+    }
+
+    /// The modules a file imports (`import X`, `public import X`, `@testable import X`).
+    static func imports(_ text: String) -> Set<String> {
+        var modules: Set<String> = []
+        for line in text.split(separator: "\n") {
+            let words = line.split(separator: " ").map(String.init)
+            guard let index = words.firstIndex(of: "import"), index + 1 < words.count,
+                  words[..<index].allSatisfy({ ["public", "internal", "package", "@testable", "@_exported"].contains($0) }) else { continue }
+            modules.insert(words[index + 1])
+        }
+        return modules
+    }
+
+    @Test("the CLI and the server import no module below the application layer and name no store type or table")
+    func frontsUseTheApplicationLayer() throws {
+        let below: Set<String> = ["AnnalsProjections", "AnnalsLMDBLog", "AnnalsLMDB", "AnnalsPostgres", "AnnalsMigrations", "CLMDB"]
+        let storeNames = ["ProjectedStore", "LMDBEventLog", "PostgresEventLog", "LogFollower", "ProjectionName", "Environment(", "\"proj/"]
+        var files = 0
+        for folder in ["Sources/AnnalsCLI", "Sources/AnnalsServer"] {
+            for (path, text) in try Self.sources(folder) {
+                files += 1
+                let wrong = Self.imports(text).intersection(below)
+                #expect(wrong.isEmpty, "\(path) imports \(wrong.sorted()): call a use case of AnnalsApplication instead")
+                for name in storeNames where text.contains(name) {
+                    Issue.record("\(path) names \(name): the fronts know the application layer only")
+                }
+            }
+        }
+        #expect(files >= 20, "only \(files) files of the fronts were read")
+    }
+
+    @Test("every module and test target imports only what Package.swift declares for it")
+    func importsAreDeclared() throws {
+        let manifest = try String(contentsOfFile: RepositoryFiles.path("Package.swift"), encoding: .utf8)
+        // Each target's block, from its `name:` to the next target.
+        let blocks = manifest.components(separatedBy: ".target(").dropFirst()
+            .flatMap { $0.components(separatedBy: ".testTarget(") }
+            .flatMap { $0.components(separatedBy: ".executableTarget(") }
+            .flatMap { $0.components(separatedBy: ".systemLibrary(") }
+        let system: Set<String> = ["Foundation", "Glibc", "Testing", "Dispatch", "Synchronization", "XCTest", "FoundationEssentials", "_Concurrency", "Darwin"]
+        var checked = 0
+        for block in blocks {
+            guard let name = Self.quoted(after: "name:", in: block) else { continue }
+            var declared: Set<String> = [name]
+            if let range = block.range(of: "dependencies:"), let end = block[range.upperBound...].range(of: "]") {
+                let list = String(block[range.upperBound..<end.lowerBound])
+                for part in list.components(separatedBy: "\"").enumerated() where part.offset % 2 == 1 { declared.insert(part.element) }
+            }
+            let folder = FileManager.default.fileExists(atPath: RepositoryFiles.path("Sources/\(name)")) ? "Sources/\(name)" : "Tests/\(name)"
+            guard FileManager.default.fileExists(atPath: RepositoryFiles.path(folder)) else { continue }
+            for (path, text) in try Self.sources(folder) {
+                checked += 1
+                let undeclared = Self.imports(text).subtracting(declared).subtracting(system)
+                #expect(undeclared.isEmpty, "\(path) imports \(undeclared.sorted()), which Package.swift does not declare for \(name)")
+            }
+        }
+        #expect(checked >= 150, "only \(checked) files were checked")
+    }
+
+    /// The first quoted string after `label` in `text`.
+    static func quoted(after label: String, in text: String) -> String? {
+        guard let range = text.range(of: label) else { return nil }
+        let rest = text[range.upperBound...]
+        guard let open = rest.firstIndex(of: "\""), let close = rest[rest.index(after: open)...].firstIndex(of: "\"") else { return nil }
+        return String(rest[rest.index(after: open)..<close])
+    }
+}
