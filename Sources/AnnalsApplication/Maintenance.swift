@@ -129,7 +129,7 @@ extension AnnalsService {
         let usage = try store.usage()
         let status = try store.status()
         let stale = status.contains(where: \.isStale)
-        return StoreStats(store: path, articles: stale ? nil : try store.count(.article), diplomacyEvents: stale ? nil : try store.count(.diplomacyEvent),
+        return StoreStats(store: path, articles: stale ? nil : try store.records.count(.article), diplomacyEvents: stale ? nil : try store.records.count(.diplomacyEvent),
                           events: head.position, headHash: head.hashHex, fileBytes: try store.fileSize(),
                           mapBytes: usage.mapSize, usedBytes: usage.usedBytes,
                           projections: status.map { .init(name: $0.projection.rawValue, position: $0.position, version: $0.builtBy, stale: $0.isStale) },

@@ -253,7 +253,7 @@ for (name, isBig) in [("small", false), ("big", true)] {
         var historyTimes: [Double] = [], asOfTimes: [Double] = []
         for _ in 0..<50 {
             historyTimes.append(try timed { _ = try store.readStream(probe.streamID).map(AuditEntry.init) } * 1000)
-            asOfTimes.append(try timed { _ = try store.record(probe, asOf: middle) } * 1000)
+            asOfTimes.append(try timed { _ = try store.timeline.record(probe, asOf: middle) } * 1000)
         }
         if isBig { history.annals.append(median(historyTimes)); asOf.annals.append(median(asOfTimes)) }
         else { history.raw.append(median(historyTimes)); asOf.raw.append(median(asOfTimes)) }

@@ -17,7 +17,7 @@ func restored(_ fixture: String, into directory: TemporaryDirectory) throws -> P
 }
 
 func document(_ store: ProjectedStore, _ id: String) throws -> JSONValue {
-    try #require(try store.record(RecordID(id))).document
+    try #require(try store.records.record(RecordID(id))).document
 }
 
 @Suite("Schema evolution")
@@ -68,7 +68,7 @@ struct MigrationTests {
         defer { directory.remove() }
         let store = try restored("0003-units-schema2.jsonl", into: directory)
         defer { store.environment.close() }
-        let quantities = try store.aggregates(family: "quantity").map { "\($0.key.year) \($0.key.dimensions.joined(separator: "/")) \($0.value.sum)" }
+        let quantities = try store.aggregates.cells(family: "quantity").map { "\($0.key.year) \($0.key.dimensions.joined(separator: "/")) \($0.value.sum)" }
         #expect(quantities == ["2021 ngo-aid/USD 1108742", "2021 ngo-aid-pledged/USD 50000"])
     }
 
@@ -140,8 +140,8 @@ struct MigrationTests {
             #expect(try document(migrated, id) == document(fresh, id), "\(id)")
         }
         let families = ["articles", "views", "events", "quantity"]
-        #expect(try migrated.aggregates().filter { families.contains($0.key.family) } == fresh.aggregates().filter { families.contains($0.key.family) })
-        #expect(try migrated.find("lang son").map(\.id) == fresh.find("lang son").map(\.id))
+        #expect(try migrated.aggregates.cells().filter { families.contains($0.key.family) } == fresh.aggregates.cells().filter { families.contains($0.key.family) })
+        #expect(try migrated.search.find("lang son").map(\.id) == fresh.search.find("lang son").map(\.id))
     }
 
     @Test("an event newer than this binary knows fails clearly, naming the event, its type and version")

@@ -58,11 +58,11 @@ struct RebuildTests {
             let entries = try w.store.head().position
             #expect((entries > 0) == (edits > 0) && entries >= UInt64(edits), "\(edits) edits landed but the log holds \(entries) entries")
             #expect(try w.store.verifyProjections() == [], "edits \(codes)")
-            let aggregates = try w.store.aggregates()
-            let articles = try w.store.list(.article, filter: RecordFilter(retracted: nil))
+            let aggregates = try w.store.aggregates.cells()
+            let articles = try w.store.records.list(.article, filter: RecordFilter(retracted: nil))
             try w.store.rebuild(chunkSize: 7)
-            #expect(try w.store.aggregates() == aggregates)
-            #expect(try w.store.list(.article, filter: RecordFilter(retracted: nil)) == articles)
+            #expect(try w.store.aggregates.cells() == aggregates)
+            #expect(try w.store.records.list(.article, filter: RecordFilter(retracted: nil)) == articles)
             #expect(try w.store.verifyProjections() == [])
         }
         // Random edits are often refused (a correction before the create, …): the comparisons above
@@ -78,16 +78,16 @@ struct RebuildTests {
         try w.store.environment.write { txn in try txn.put(meta, Array("aggregates/version".utf8), [0, 0, 0, 0x63]) }
         try w.reopen()
         #expect(try w.store.staleProjections() == [.stale(projection: "aggregates", builtBy: 99, needed: ProjectionName.aggregates.version)])
-        let read = #expect(throws: ProjectionError.self) { _ = try w.store.aggregates() }
+        let read = #expect(throws: ProjectionError.self) { _ = try w.store.aggregates.cells() }
         #expect(read?.description.contains("run: annals rebuild --projection aggregates") == true)
         let head = try w.store.head()
         #expect(throws: ProjectionError.self) {
             try w.editor.retract(RecordID("event/lang-son-2020-ngo-aid"), context: edit("e", "x"))
         }
         #expect(try w.store.head() == head)
-        #expect(try w.store.list(.diplomacyEvent).count == 5)  // the records projection is fine
+        #expect(try w.store.records.list(.diplomacyEvent).count == 5)  // the records projection is fine
         try w.store.environment.write { txn in try txn.put(meta, Array("search/version".utf8), [0, 0, 0, 0x63]) }
-        let both = #expect(throws: ProjectionError.self) { _ = try w.store.find("hoi nghi") }
+        let both = #expect(throws: ProjectionError.self) { _ = try w.store.search.find("hoi nghi") }
         #expect(both?.description.hasSuffix("the search and aggregates projections were built by another version of annals; run: annals rebuild") == true)
         try w.store.rebuild()
         #expect(try w.store.staleProjections().isEmpty)
@@ -103,7 +103,7 @@ struct RebuildTests {
             try w.editor.correct(RecordID("event/lang-son-2021-hospital-beds-dong-a"), set: [(FieldPath("quantities[0].value"), .string("\(201 + i)"))],
                                  context: edit("e", "count \(i)"))
         }
-        let aggregates = try w.store.aggregates()
+        let aggregates = try w.store.aggregates.cells()
         let status = try w.store.status()
         w.close()
         let run = try Helper.run(["rebuild-and-die", w.path, "5"])
@@ -111,9 +111,9 @@ struct RebuildTests {
         #expect(run.status != 0)
         try w.reopen()
         #expect(try w.store.status() == status)
-        #expect(try w.store.aggregates() == aggregates)
+        #expect(try w.store.aggregates.cells() == aggregates)
         try w.store.rebuild(chunkSize: 5)
-        #expect(try w.store.aggregates() == aggregates)
+        #expect(try w.store.aggregates.cells() == aggregates)
         #expect(try w.store.verifyProjections() == [])
         let rebuilt = try w.store.status()
         for (old, new) in zip(status, rebuilt) { #expect(old.generation != new.generation, "\(old.projection) did not switch") }
@@ -123,12 +123,12 @@ struct RebuildTests {
     func catchUp() throws {
         let w = try ProjectedWorkspace()
         try w.importSeedFacts()
-        let state = try #require(try w.store.record(RecordID("event/lang-son-2020-ngo-aid")))
+        let state = try #require(try w.store.records.record(RecordID("event/lang-son-2020-ngo-aid")))
         let append = try RecordEditor.planRetract(state, context: edit("log-only tool", "test"))
         try w.store.log.append([append])  // the bare log: no projection sees it
-        #expect(try w.store.record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == false)
+        #expect(try w.store.records.record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == false)
         try w.reopen()
-        #expect(try w.store.record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == true)
+        #expect(try w.store.records.record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == true)
         #expect(try w.total("quantity", year: 2020, ["ngo-aid", "USD"]) == nil)
         #expect(try w.store.verifyProjections() == [])
     }
@@ -137,12 +137,12 @@ struct RebuildTests {
     func catchUpOnAppend() throws {
         let w = try ProjectedWorkspace()
         try w.importSeedFacts()
-        let state = try #require(try w.store.record(RecordID("event/lang-son-2020-ngo-aid")))
+        let state = try #require(try w.store.records.record(RecordID("event/lang-son-2020-ngo-aid")))
         try w.store.log.append([try RecordEditor.planRetract(state, context: edit("log-only tool", "test"))])
         #expect(try w.store.lag() == 1)
         try w.editor.correct(RecordID("event/lang-son-2021-ngo-aid"), set: [(FieldPath("place"), .string("Tỉnh Lạng Sơn"))], context: edit("e", "x"))
         #expect(try w.store.lag() == 0)
-        #expect(try w.store.record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == true)
+        #expect(try w.store.records.record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == true)
         #expect(try w.total("quantity", year: 2020, ["ngo-aid", "USD"]) == nil)
         #expect(try w.store.verifyProjections() == [])
     }
@@ -172,7 +172,7 @@ struct RebuildTests {
         for (old, new) in zip(before, after) {
             #expect((old.generation != new.generation) == (old.projection == .search), "\(old.projection)")
         }
-        #expect(try w.store.find("hoi nghi").count == 2)
+        #expect(try w.store.search.find("hoi nghi").count == 2)
         #expect(try w.store.verifyProjections() == [])
     }
 }
@@ -203,12 +203,12 @@ struct ReadAheadTests {
         store.close()
         store = try ProjectedStore(path: directory.appending("store"), create: false, options: options)
         let before = try store.environment.usage().mapSize
-        let found = try store.find("hoi nghi hop tac")
+        let found = try store.search.find("hoi nghi hop tac")
         #expect(found.count == 400)
         let report = try store.rebuild(chunkSize: 16)
         #expect(report.events == 400)
         #expect(try store.environment.usage().mapSize > before, "the map did not grow during the rebuild: the test tested nothing")
-        #expect(try store.find("hoi nghi hop tac") == found)
+        #expect(try store.search.find("hoi nghi hop tac") == found)
         #expect(try store.verifyProjections() == [])
     }
 }

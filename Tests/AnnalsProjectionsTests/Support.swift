@@ -47,7 +47,7 @@ final class ProjectedWorkspace {
 
     /// The total of one aggregate cell now or at a position.
     func total(_ family: String, year: Int, _ dimensions: [String], asOf: UInt64? = nil) throws -> AggregateValue? {
-        try store.aggregates(asOf: asOf, year: year, family: family).first { $0.key.dimensions == dimensions }?.value
+        try store.aggregates.cells(asOf: asOf, year: year, family: family).first { $0.key.dimensions == dimensions }?.value
     }
 }
 

@@ -52,7 +52,7 @@ struct ProjectionRunner {
             }
         }
         guard let last = events.last?.event, let recordsGeneration = generations[.records] else { return }
-        let states = try catalog.table(.records, "state", generation: recordsGeneration)
+        let states = try RecordsProjection.states(catalog, generation: recordsGeneration)
         let batch = try ProjectionBatch.build(Array(events)) { id in
             try RecordsProjection.stored(id, in: states, txn: txn)
         }

@@ -11,10 +11,11 @@ extension ProjectionName {
 struct AuditProjection: Projection {
     let name = ProjectionName.audit
     let version: UInt32 = 1
-    let tables = [ProjectionTable(name: "by-actor")]
+    static let byActorTable = "by-actor"
+    let tables = [ProjectionTable(name: byActorTable)]
 
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
-        let byActor = try tables("by-actor")
+        let byActor = try tables(Self.byActorTable)
         for event in batch.events {
             try txn.put(byActor, Self.key(actor: event.metadata.actor, position: event.position), [])
         }

@@ -1,20 +1,10 @@
 public import AnnalsCore
 public import AnnalsRecords
 
-extension ProjectedStore {
-    /// The last log position recorded at or before `time` (0 when none): recorded-at never
-    /// decreases along the log, so this is a binary search over positions.
-    public func position(at time: Timestamp) throws -> UInt64 {
-        try environment.read { txn in
-            var low: UInt64 = 0, high = try log.readHead(in: txn).position
-            while low < high {
-                let middle = low + (high - low + 1) / 2
-                guard let event = try log.event(at: middle, in: txn) else { break }
-                if event.recordedAt <= time { low = middle } else { high = middle - 1 }
-            }
-            return low
-        }
-    }
+/// A record as the store knew it at an earlier moment, or as it stood at a time in its own
+/// timeline: its stream replayed (cost proportional to that stream, not to the log).
+public struct RecordTimeline {
+    let store: ProjectedStore
 
     /// The record as the store knew it at log position `position`: its own stream replayed up to
     /// there (cost proportional to that stream, not to the log). Nil when it did not exist yet.
@@ -34,7 +24,7 @@ extension ProjectedStore {
     /// position. Nothing takes effect before the record's create: an edit dated earlier counts
     /// from then. Nil when the record did not exist yet at `time`, or was not known at `position`.
     public func record(_ id: RecordID, effective time: Timestamp, asOf position: UInt64 = .max) throws -> RecordState? {
-        try Self.state(of: readStream(id.streamID), effective: time, asOf: position)
+        try Self.state(of: store.readStream(id.streamID), effective: time, asOf: position)
     }
 
     /// A stream's events folded in effective-time order (ties in log order) up to `time`, leaving
@@ -54,10 +44,29 @@ extension ProjectedStore {
     /// along a stream, so the events it accepts are a prefix).
     private func replay(_ id: RecordID, while known: (RecordedEvent) -> Bool) throws -> RecordState? {
         var state: RecordState?
-        for event in try readStream(id.streamID) {
+        for event in try store.readStream(id.streamID) {
             guard known(event) else { break }
             state = try RecordState.apply(event, to: state)
         }
         return state
+    }
+}
+
+extension ProjectedStore {
+    /// Records as they were: at a log position, at a time, or on the effective axis.
+    public var timeline: RecordTimeline { RecordTimeline(store: self) }
+
+    /// The last log position recorded at or before `time` (0 when none): recorded-at never
+    /// decreases along the log, so this is a binary search over positions.
+    public func position(at time: Timestamp) throws -> UInt64 {
+        try environment.read { txn in
+            var low: UInt64 = 0, high = try log.readHead(in: txn).position
+            while low < high {
+                let middle = low + (high - low + 1) / 2
+                guard let event = try log.event(at: middle, in: txn) else { break }
+                if event.recordedAt <= time { low = middle } else { high = middle - 1 }
+            }
+            return low
+        }
     }
 }

@@ -15,10 +15,11 @@ struct RecordsProjection: Projection {
     /// 2: the state holds the record's number; 3: states read through upcast 0005 (alpha-2
     /// countries, regions apart).
     let version: UInt32 = 3
-    let tables = [ProjectionTable(name: "state"), ProjectionTable(name: "by-year")]
+    static let stateTable = "state", listTable = "by-year"
+    let tables = [ProjectionTable(name: stateTable), ProjectionTable(name: listTable)]
 
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
-        let state = try tables("state"), byYear = try tables("by-year")
+        let state = try tables(Self.stateTable), byYear = try tables(Self.listTable)
         for record in batch.records {
             try txn.put(state, Array(record.id.rawValue.utf8), record.afterStored ?? StoredState.encode(record.after, number: record.number))
             let oldListKey = record.before.flatMap(Self.listKey), newListKey = Self.listKey(record.after)
@@ -27,6 +28,11 @@ struct RecordsProjection: Projection {
                 if let newListKey { try txn.put(byYear, newListKey, []) }
             }
         }
+    }
+
+    /// The state table of one generation: what every batch reads the states before it from.
+    static func states(_ catalog: ProjectionCatalog, generation: Int) throws -> Database {
+        try catalog.table(.records, stateTable, generation: generation)
     }
 
     /// The state and number the records projection holds for `id` in `table`, or nil.

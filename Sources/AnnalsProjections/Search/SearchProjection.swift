@@ -14,13 +14,14 @@ extension ProjectionName {
 struct SearchProjection: Projection {
     let name = ProjectionName.search
     let version: UInt32 = 2  // 2: postings of record numbers per word, replacing word‖id keys
-    let tables = [ProjectionTable(name: "postings", layout: [.sortedSet, .fixedSizeValues]), ProjectionTable(name: "numbers")]
+    static let postingsTable = "postings", numbersTable = "numbers"
+    let tables = [ProjectionTable(name: postingsTable, layout: [.sortedSet, .fixedSizeValues]), ProjectionTable(name: numbersTable)]
 
     /// The fields whose text is indexed.
     static let wordFields = ["title", "paragraphs", "keywords", "authors", "description", "place", "organizer", "participants", "counterparts"]
 
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
-        let postingsTable = try tables("postings"), numbers = try tables("numbers")
+        let postingsTable = try tables(Self.postingsTable), numbers = try tables(Self.numbersTable)
         for change in batch.changes where change.before == nil {
             // A create: positions only grow, so the number-to-id table is appended.
             try txn.put(numbers, bigEndian(change.number), Array(change.id.rawValue.utf8), options: .append)

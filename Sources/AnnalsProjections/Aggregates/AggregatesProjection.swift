@@ -15,10 +15,11 @@ struct AggregatesProjection: Projection {
     /// 2: the history is keyed by position, one event per event; 3: `views` counts only records
     /// with a view count.
     let version: UInt32 = 3
-    let tables = [ProjectionTable(name: "totals"), ProjectionTable(name: "deltas")]
+    static let totalsTable = "totals", historyTable = "deltas"
+    let tables = [ProjectionTable(name: totalsTable), ProjectionTable(name: historyTable)]
 
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
-        let totalsTable = try tables("totals"), history = try tables("deltas")
+        let totalsTable = try tables(Self.totalsTable), history = try tables(Self.historyTable)
         var totals: [AggregateKey: AggregateValue] = [:]
         // What each record's latest state adds, so consecutive changes of one record compute it once.
         var contributions: [RecordID: [AggregateKey: AggregateValue]] = [:]

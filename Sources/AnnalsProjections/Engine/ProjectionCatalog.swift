@@ -44,6 +44,11 @@ struct ProjectionCatalog {
         return database
     }
 
+    /// One table of the generation of `projection` that serves reads now.
+    func liveTable(_ projection: ProjectionName, _ table: String, in txn: Transaction) throws -> Database {
+        try self.table(projection, table, generation: generation(projection, in: txn))
+    }
+
     /// The tables of one generation of `projection`, in the order it declares them.
     func tables(of projection: ProjectionName, generation: Int) throws -> [Database] {
         try (ProjectionRegistry.projection(named: projection)?.tables ?? []).map { try table(projection, $0.name, generation: generation) }

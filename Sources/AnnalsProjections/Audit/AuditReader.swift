@@ -2,39 +2,43 @@ public import AnnalsCore
 public import AnnalsRecords
 import AnnalsLMDB
 
-extension ProjectedStore {
+/// The audit projection's queries, and the record histories auditors read: edits by actor,
+/// record, time and kind, and who last set each field. Only this folder knows its tables.
+public struct AuditReader {
+    let store: ProjectedStore
+
     /// Edits matching `filter`, newest first: by record from its stream, by actor from the audit
     /// index, otherwise from the log between the positions bounding `since` and `until`.
-    public func audit(_ filter: AuditFilter) throws -> [AuditEntry] {
+    public func edits(_ filter: AuditFilter) throws -> [AuditEntry] {
         var entries: [AuditEntry] = []
         func take(_ event: RecordedEvent) -> Bool {
             if filter.matches(event) { entries.append(AuditEntry(event)) }
             return entries.count < filter.limit
         }
         if let record = filter.record {
-            for event in try readStream(record.streamID, from: .max, direction: .backwards, limit: .max) where !take(event) { break }
+            for event in try store.readStream(record.streamID, from: .max, direction: .backwards, limit: .max) where !take(event) { break }
             return entries
         }
         if let actor = filter.actor {
-            try environment.read { txn in
-                try requireFresh([.audit], in: txn)
-                let table = try catalog.table(.audit, "by-actor", generation: try catalog.generation(.audit, in: txn))
+            try store.environment.read { txn in
+                try store.requireFresh([.audit], in: txn)
+                let table = try store.catalog.liveTable(.audit, AuditProjection.byActorTable, in: txn)
                 let prefix = Array(actor.utf8) + [0]
                 try txn.scan(table, from: prefix, to: Array(actor.utf8) + [1], reverse: true) { entry in
-                    guard let event = try log.event(at: readBigEndian(entry.key.suffix(8)), in: txn) else { return true }
-                    return take(try upcaster.upcast(event))
+                    guard let event = try store.log.event(at: readBigEndian(entry.key.suffix(8)), in: txn) else { return true }
+                    return take(try store.upcaster.upcast(event))
                 }
             }
             return entries
         }
-        let upper = try filter.until.map { try position(at: $0) } ?? head().position
-        let lower = try filter.since.map { try position(at: Timestamp(microsecondsSinceEpoch: $0.microsecondsSinceEpoch - 1)) + 1 } ?? 1
+        let upper = try filter.until.map { try store.position(at: $0) } ?? store.head().position
+        let lower = try filter.since.map { try store.position(at: Timestamp(microsecondsSinceEpoch: $0.microsecondsSinceEpoch - 1)) + 1 } ?? 1
         if let kind = filter.kind, lower <= upper {
-            // One kind of edit: its event types' ranges of the by-type index, not the whole log.
+            // One kind of edit: its event types' ranges of the by-type index, not the whole store.log.
             let types = RecordType.allCases.map { kind.eventType(for: $0) }
-            let found: [RecordedEvent]? = try environment.read { txn in
-                try log.positions(ofTypes: types, from: lower, through: upper, limit: filter.limit, in: txn)?.compactMap { position in
-                    try log.event(at: position, in: txn).map(upcaster.upcast)
+            let found: [RecordedEvent]? = try store.environment.read { txn in
+                try store.log.positions(ofTypes: types, from: lower, through: upper, limit: filter.limit, in: txn)?.compactMap { position in
+                    try store.log.event(at: position, in: txn).map(store.upcaster.upcast)
                 }
             }
             if let found {
@@ -45,7 +49,7 @@ extension ProjectedStore {
         var cursor = upper
         while cursor >= lower && cursor > 0 {
             let from = cursor >= lower + 255 ? cursor - 255 : lower
-            let chunk = try readLog(from: from, limit: Int(cursor - from + 1))
+            let chunk = try store.readLog(from: from, limit: Int(cursor - from + 1))
             for event in chunk.reversed() where !take(event) { return entries }
             if from <= lower { break }
             cursor = from - 1
@@ -58,7 +62,7 @@ extension ProjectedStore {
     public func blame(_ id: RecordID) throws -> [BlameLine] {
         var lines: [String: BlameLine] = [:]
         var state: RecordState?
-        for event in try readStream(id.streamID) {
+        for event in try store.readStream(id.streamID) {
             state = try RecordState.apply(event, to: state)
             guard let kind = EditKind.parse(event.type)?.1 else { continue }
             switch kind {
@@ -81,4 +85,9 @@ extension ProjectedStore {
         guard state != nil else { throw RecordError.unknownRecord(id: id.rawValue) }
         return lines.values.sorted { $0.field < $1.field }
     }
+}
+
+extension ProjectedStore {
+    /// The audit projection's queries.
+    public var audit: AuditReader { AuditReader(store: self) }
 }
