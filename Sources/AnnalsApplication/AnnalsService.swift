@@ -26,7 +26,7 @@ public final class AnnalsService {
     /// edits to the shared log (connecting only when the first edit is made).
     init(opened store: ProjectedStore) throws {
         self.store = store
-        if !store.environment.options.readOnly, let address = try store.replicaSource() {
+        if !store.environment.options.readOnly, let address = try store.replica.source() {
             let follower = LogFollower(store: store, source: try SharedLog.connect(address), address: address)
             let shared = SharedLogWriter(follower: follower)
             self.follower = follower
@@ -34,8 +34,8 @@ public final class AnnalsService {
             editor = RecordEditor(log: shared, states: shared)
         } else {
             follower = nil
-            writer = store
-            editor = RecordEditor(log: store, states: store)
+            writer = store.events
+            editor = RecordEditor(log: store.events, states: RecordsReader(store))
         }
     }
 
@@ -59,14 +59,14 @@ public final class AnnalsService {
             return try AnnalsService(opened: try ProjectedStore(path: path, create: true))
         } catch {
             // Leave nothing half-made: a folder this call created goes, files it created go.
-            ProjectedStore.removeCreated(at: path, directoryExisted: existed)
+            StoreDirectory.removeCreated(at: path, directoryExisted: existed)
             throw error
         }
     }
 
     /// Whether `path` holds a store (its data file).
     public static func storeExists(at path: String) -> Bool {
-        ProjectedStore.exists(at: path)
+        StoreDirectory.exists(at: path)
     }
 
     /// The store directory's canonical path.

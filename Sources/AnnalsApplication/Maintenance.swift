@@ -90,14 +90,14 @@ extension AnnalsService {
     /// Checks the hash chain and every index, then every projection against a fresh build from the
     /// log (in a scratch directory: the store is not written). `ok` is false with the first problem.
     public func verify() throws -> VerifyResult {
-        let report = try store.verify()
+        let report = try store.events.verify()
         let count = ProjectionName.allCases.count
         func failed(_ problem: String, at position: UInt64? = nil) -> VerifyResult {
             VerifyResult(ok: false, events: report.eventsChecked, head: report.head.hashHex, problem: problem, position: position, projections: count)
         }
         if let problem = report.problem { return failed("verification failed at \(problem)", at: problem.position) }
-        if let stale = try store.staleProjections().first { return failed("verification failed: \(stale)") }
-        let differing = try store.verifyProjections()
+        if let stale = try store.projections.stale().first { return failed("verification failed: \(stale)") }
+        let differing = try store.maintenance.verifyProjections()
         if !differing.isEmpty {
             let names = differing.map(\.rawValue).joined(separator: ", ")
             return failed("verification failed: the \(names) projection differs from a fresh rebuild; run: annals rebuild")
@@ -117,7 +117,7 @@ extension AnnalsService {
             return projection
         }
         let chosen = named.isEmpty ? Set(ProjectionName.allCases) : Set(named)
-        let report = try store.rebuild(chosen, wait: wait, waiting: waiting, progress: progress)
+        let report = try store.maintenance.rebuild(chosen, wait: wait, waiting: waiting, progress: progress)
         return RebuildResult(projections: report.projections.map(\.rawValue), events: report.events, seconds: report.seconds)
     }
 
@@ -125,15 +125,15 @@ extension AnnalsService {
     public static var projectionNames: [String] { ProjectionName.allCases.map(\.rawValue) }
 
     public func stats() throws -> StoreStats {
-        let head = try store.head()
-        let usage = try store.usage()
-        let status = try store.status()
+        let head = try store.events.head()
+        let usage = try store.maintenance.usage()
+        let status = try store.projections.status()
         let stale = status.contains(where: \.isStale)
-        return StoreStats(store: path, articles: stale ? nil : try store.records.count(.article), diplomacyEvents: stale ? nil : try store.records.count(.diplomacyEvent),
-                          events: head.position, headHash: head.hashHex, fileBytes: try store.fileSize(),
+        return StoreStats(store: path, articles: stale ? nil : try RecordsReader(store).count(.article), diplomacyEvents: stale ? nil : try RecordsReader(store).count(.diplomacyEvent),
+                          events: head.position, headHash: head.hashHex, fileBytes: try store.maintenance.fileSize(),
                           mapBytes: usage.mapSize, usedBytes: usage.usedBytes,
                           projections: status.map { .init(name: $0.projection.rawValue, position: $0.position, version: $0.builtBy, stale: $0.isStale) },
-                          follows: try store.replicaSource())
+                          follows: try store.replica.source())
     }
 
     /// Writes a compacted, consistent copy of the store into `directory` (new or empty) while
@@ -166,7 +166,7 @@ extension AnnalsService {
     }
 
     private func backupInto(_ directory: String) throws -> CopyResult {
-        let (report, firstHash) = try store.backup(to: directory)
+        let (report, firstHash) = try store.maintenance.backup(to: directory)
         guard report.isValid else {
             throw ApplicationError("the copy does not verify: \(report.problem.map(String.init(describing:)) ?? "")", kind: .verificationFailed)
         }
@@ -211,15 +211,15 @@ extension AnnalsService {
         defer { folder.remove() }
         let report: VerificationReport
         do {
-            let store = try ProjectedStore.restore(into: staging, events: feed)
+            let store = try StoreDirectory.restore(into: staging, events: feed)
             defer { store.close() }
-            report = try store.verify()
+            report = try store.events.verify()
         }
         guard report.isValid else {
             throw ApplicationError("the restored log does not verify: \(report.problem.map(String.init(describing:)) ?? "")", kind: .verificationFailed)
         }
         if existed {
-            try ProjectedStore.moveFiles(from: staging, into: path)
+            try StoreDirectory.moveFiles(from: staging, into: path)
         } else {
             try FileManager.default.moveItem(atPath: staging, toPath: path)
         }
@@ -229,7 +229,7 @@ extension AnnalsService {
     /// Replays the log up to `position` into a new store at `path` (the live store is untouched)
     /// and opens it.
     public func replay(until position: UInt64, into path: String) throws -> AnnalsService {
-        let replayed = try ProjectedStore.restore(into: path) { sink in
+        let replayed = try StoreDirectory.restore(into: path) { sink in
             try store.log.forEachEvent { event in
                 guard event.position <= position else { return false }
                 try sink(event)

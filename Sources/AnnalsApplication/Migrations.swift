@@ -67,7 +67,7 @@ public enum StoreMaintenance {
         let names = Set(plan.rebuilds.compactMap(ProjectionName.init(rawValue:)))
         var rebuilt: RebuildResult?
         if !names.isEmpty {
-            let report = try store.rebuild(names, progress: rebuilding)
+            let report = try store.maintenance.rebuild(names, progress: rebuilding)
             rebuilt = RebuildResult(projections: report.projections.map(\.rawValue), events: report.events, seconds: report.seconds)
         }
         return (plan, rebuilt, log.format)
@@ -126,7 +126,7 @@ public enum StoreMaintenance {
             rebuilds.formUnion(names)
             return MigrationPlan.Step(id: migration.id, description: migration.description, rebuilds: names)
         }
-        rebuilds.formUnion(try ProjectedStore.status(of: log).filter(\.isStale).map(\.projection.rawValue))
+        rebuilds.formUnion(try ProjectionsState.status(of: log).filter(\.isStale).map(\.projection.rawValue))
         return MigrationPlan(format: log.format, currentFormat: LMDBEventLog.formatVersion, pending: steps,
                              rebuilds: ProjectionName.allCases.map(\.rawValue).filter(rebuilds.contains))
     }

@@ -64,9 +64,9 @@ extension AnnalsService {
     /// The record as `moment` says; nil when it did not exist then (or does not exist at all).
     public func record(_ id: RecordID, at moment: ReadMoment) throws -> RecordState? {
         let known = try knownPosition(moment)
-        if let effective = moment.effective { return try store.timeline.record(id, effective: effective, asOf: known ?? .max) }
-        if let known { return try store.timeline.record(id, asOf: known) }
-        return try store.records.record(id)
+        if let effective = moment.effective { return try RecordTimeline(store).record(id, effective: effective, asOf: known ?? .max) }
+        if let known { return try RecordTimeline(store).record(id, asOf: known) }
+        return try RecordsReader(store).record(id)
     }
 
     /// The per-year aggregates `selection` wants, as `moment` says.
@@ -74,11 +74,11 @@ extension AnnalsService {
         try selection.requireRecordedOnly(moment.effective != nil)
         let rows: [AggregateRow]
         if let effective = moment.effective {
-            rows = try store.aggregates.cells(effective: effective, asOf: try knownPosition(moment) ?? .max, year: selection.year, family: selection.family)
+            rows = try AggregatesReader(store).cells(effective: effective, asOf: try knownPosition(moment) ?? .max, year: selection.year, family: selection.family)
         } else if let known = try knownPosition(moment) {
-            rows = try store.aggregates.cells(asOf: known, year: selection.year, family: selection.family)
+            rows = try AggregatesReader(store).cells(asOf: known, year: selection.year, family: selection.family)
         } else {
-            rows = try store.aggregates.cells(year: selection.year, family: selection.family)
+            rows = try AggregatesReader(store).cells(year: selection.year, family: selection.family)
         }
         return rows.filter { selection.keeps($0.key) }
     }
@@ -88,9 +88,9 @@ extension AnnalsService {
         try selection.requireRecordedOnly(axis == .effective)
         let changes = switch axis {
         case .recorded:
-            try store.aggregates.changes(from: store.position(at: first), to: store.position(at: second), year: selection.year, family: selection.family)
+            try AggregatesReader(store).changes(from: store.position(at: first), to: store.position(at: second), year: selection.year, family: selection.family)
         case .effective:
-            try store.aggregates.changes(effectiveFrom: first, to: second, year: selection.year, family: selection.family)
+            try AggregatesReader(store).changes(effectiveFrom: first, to: second, year: selection.year, family: selection.family)
         }
         return changes.filter { selection.keeps($0.key) }
     }
@@ -99,23 +99,23 @@ extension AnnalsService {
 extension AnnalsService {
     /// Records of one type matching `filter`, by year then id.
     public func list(_ type: RecordType, filter: RecordFilter = RecordFilter()) throws -> [RecordState] {
-        try store.records.list(type, filter: filter)
+        try RecordsReader(store).list(type, filter: filter)
     }
 
     /// Live records holding every word of `text`, ignoring case and diacritics.
     public func find(_ text: String, limit: Int = .max) throws -> [RecordState] {
-        try store.search.find(text, limit: limit)
+        try SearchReader(store).find(text, limit: limit)
     }
 
     /// The record's version now (nil: no such record).
     public func currentVersion(of id: RecordID) throws -> UInt64? {
-        try store.records.record(id)?.version
+        try RecordsReader(store).record(id)?.version
     }
 
     /// The record's edits, oldest first, read in the current schema; an unknown record is
     /// `RecordError.unknownRecord`.
     public func history(of id: RecordID) throws -> [AuditEntry] {
-        let events = try store.readStream(id.streamID)
+        let events = try store.events.readStream(id.streamID)
         guard !events.isEmpty else { throw RecordError.unknownRecord(id: id.rawValue) }
         return events.map(AuditEntry.init)
     }
@@ -129,18 +129,18 @@ extension AnnalsService {
     /// For each field of the record, the edit that last set it; an unknown record is
     /// `RecordError.unknownRecord`.
     public func blame(_ id: RecordID) throws -> [BlameLine] {
-        guard try store.records.record(id) != nil else { throw RecordError.unknownRecord(id: id.rawValue) }
-        return try store.audit.blame(id)
+        guard try RecordsReader(store).record(id) != nil else { throw RecordError.unknownRecord(id: id.rawValue) }
+        return try AuditReader(store).blame(id)
     }
 
     /// Edits matching `filter`, newest first.
     public func audit(_ filter: AuditFilter) throws -> [AuditEntry] {
-        try store.audit.edits(filter)
+        try AuditReader(store).edits(filter)
     }
 
     /// How many records of `type` the store holds (retracted ones included).
     public func count(_ type: RecordType) throws -> Int {
-        try store.records.count(type)
+        try RecordsReader(store).count(type)
     }
 
     /// The last log position recorded at or before `time` (0 when none).
@@ -150,7 +150,7 @@ extension AnnalsService {
 
     /// How many events of the log the projections have not applied yet (after a log-only writer).
     public func lag() throws -> UInt64 {
-        try store.lag()
+        try store.projections.lag()
     }
 
     /// Up to `limit` events of the log from `position` on, exactly as stored (what the live log

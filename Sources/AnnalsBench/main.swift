@@ -50,7 +50,7 @@ while let argument = arguments.next() {
         // Profiling aid: N single durable corrections of one record in the store at PATH.
         guard let path = arguments.next(), let count = arguments.next().flatMap(Int.init) else { exit(2) }
         let store = try ProjectedStore(path: path, create: false)
-        let editor = store.editor
+        let editor = RecordEditor(log: store.events, states: RecordsReader(store))
         let seconds = try timed {
             for i in 0..<count {
                 try editor.correct(try RecordID("event/bench-3"), set: [(try FieldPath("place"), .string("Điểm \(i)"))], context: EditContext(actor: "bench", reason: "single edit"))
@@ -90,7 +90,7 @@ func fill(_ path: String, count: Int, logOnly: Bool = false) throws -> (seconds:
         (store, environment) = (log, log.environment)
     } else {
         let projected = try ProjectedStore(path: path, create: true)
-        (store, environment) = (projected, projected.environment)
+        (store, environment) = (projected.events, projected.environment)
     }
     defer { environment.close() }
     var corpus = try Corpus(events: count)
@@ -110,7 +110,7 @@ func measureRebuild(_ path: String) throws {
     defer { store.environment.close() }
     var peak = residentKB()
     let seconds = try timed {
-        try store.rebuild(progress: { _, _ in
+        try store.maintenance.rebuild(progress: { _, _ in
             let now = residentKB()
             peak = (max(peak.anonymous, now.anonymous), max(peak.total, now.total))
         })
@@ -201,7 +201,7 @@ do {
 var single = Figure(name: "single durable edit (\(singleEdits) edits)", unit: "edits/s", target: "≥ 0.6× raw")
 do {
     let store = try ProjectedStore(path: scratch.appending("small"), create: false)
-    let editor = store.editor
+    let editor = RecordEditor(log: store.events, states: RecordsReader(store))
     // Not the probe: its history must stay the same length in both stores.
     let target = try RecordID("event/bench-3")
     for round in 0..<repetitions {
@@ -248,12 +248,12 @@ var asOf = Figure(name: "show --as-of: \(events) vs \(small) events", unit: "ms"
 for (name, isBig) in [("small", false), ("big", true)] {
     let store = try ProjectedStore(path: scratch.appending(name), create: false)
     let probe = try RecordID(Corpus.probeID)
-    let middle = try store.head().position / 2
+    let middle = try store.events.head().position / 2
     for _ in 0..<repetitions {
         var historyTimes: [Double] = [], asOfTimes: [Double] = []
         for _ in 0..<50 {
-            historyTimes.append(try timed { _ = try store.readStream(probe.streamID).map(AuditEntry.init) } * 1000)
-            asOfTimes.append(try timed { _ = try store.timeline.record(probe, asOf: middle) } * 1000)
+            historyTimes.append(try timed { _ = try store.events.readStream(probe.streamID).map(AuditEntry.init) } * 1000)
+            asOfTimes.append(try timed { _ = try RecordTimeline(store).record(probe, asOf: middle) } * 1000)
         }
         if isBig { history.annals.append(median(historyTimes)); asOf.annals.append(median(asOfTimes)) }
         else { history.raw.append(median(historyTimes)); asOf.raw.append(median(asOfTimes)) }

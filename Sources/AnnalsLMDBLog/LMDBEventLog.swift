@@ -26,6 +26,9 @@ public final class LMDBEventLog: EventLog {
     /// `type ‖ 0x00 ‖ position` for every event (format 2 on).
     var byType: Database?
     private let clock: @Sendable () -> Timestamp
+    /// What joins every append's transaction (the inline projections); held weakly, by whoever
+    /// set it, so a log-only writer appends without it.
+    public weak var observer: (any AppendObserver)?
 
     /// The named databases of the log, in the environment.
     public enum DatabaseName {
@@ -131,14 +134,22 @@ public final class LMDBEventLog: EventLog {
     @discardableResult
     public func append(_ appends: [StreamAppend]) throws -> [RecordedEvent] {
         let prepared = try EventValidation.prepare(appends)
-        return try environment.write { txn in try appendPrepared(prepared, in: txn).events }
+        return try environment.write { txn in try observed(prepared, in: txn).events }
     }
 
     /// Appends within a write transaction the caller controls, so that other databases (the
     /// projections) change in the same commit. Validation errors and conflicts throw before
     /// anything is written; the caller's transaction then aborts.
     public func append(_ appends: [StreamAppend], in txn: WriteTransaction) throws -> AppendOutcome {
-        try appendPrepared(EventValidation.prepare(appends), in: txn)
+        try observed(EventValidation.prepare(appends), in: txn)
+    }
+
+    /// Appends with the observer joining the transaction.
+    private func observed(_ appends: [StreamAppend], in txn: WriteTransaction) throws -> AppendOutcome {
+        try observer?.willAppend(in: txn)
+        let outcome = try appendPrepared(appends, in: txn)
+        if !outcome.alreadyStored, !outcome.events.isEmpty { try observer?.didAppend(outcome.events, in: txn) }
+        return outcome
     }
 
     private func appendPrepared(_ appends: [StreamAppend], in txn: WriteTransaction) throws -> AppendOutcome {

@@ -154,7 +154,7 @@ do {
     case ("rebuild-and-die", 3):
         guard let chunk = Int(args[2]) else { fail("bad chunk size") }
         let store = try ProjectedStore(path: args[1], create: false)
-        try store.rebuild(chunkSize: chunk, progress: { done, _ in
+        try store.maintenance.rebuild(chunkSize: chunk, progress: { done, _ in
             say("rebuilt \(done)")
             kill(getpid(), SIGKILL)
         })

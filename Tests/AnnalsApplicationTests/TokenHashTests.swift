@@ -18,11 +18,11 @@ struct TokenHashTests {
         #expect(TokenCheck.run(token, against: lan) && !TokenCheck.run(token + "x", against: lan))
         let kept = try #require(try service.store.log.tokenHash(of: "lan"))
         #expect(kept.hash == lan.tokenHash && kept.version == 1)
-        #expect(try service.store.readStream(StreamID("user/lan")).allSatisfy { !$0.payloadText.contains("tokenHash") })
+        #expect(try service.store.events.readStream(StreamID("user/lan")).allSatisfy { !$0.payloadText.contains("tokenHash") })
         // A user added by an older annals: the hash in its event's payload.
         let secret = String(token.split(separator: ".", maxSplits: 1)[1])
         let legacy = JSONValue.object(["name": .string("cu"), "role": .string("reader"), "tokenHash": .string(kept.hash)]).canonicalBytes
-        try service.store.append(to: StreamID("user/cu"), expected: .noStream,
+        try service.store.events.append(to: StreamID("user/cu"), expected: .noStream,
                                  [ProposedEvent(type: "UserAdded", payload: legacy, metadata: EventMetadata(actor: "quản trị cũ"))])
         let old = try #require(try service.user(named: "cu"))
         #expect(TokenCheck.run("cu.\(secret)", against: old))

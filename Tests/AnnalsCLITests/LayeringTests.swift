@@ -73,6 +73,29 @@ struct LayeringTests {
         #expect(checked >= 150, "only \(checked) files were checked")
     }
 
+    @Test("no type of the projections module has more than 15 members: the store, its engine and each projection's reader stay apart")
+    func smallTypes() throws {
+        var members: [String: Int] = [:]
+        var files = 0
+        for (_, text) in try Self.sources("Sources/AnnalsProjections") {
+            files += 1
+            var current: String?
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+                if let match = line.firstMatch(of: /^(?:public |final |private |fileprivate )*(?:class|struct|enum|extension|actor) (\w+)/) {
+                    current = String(match.1)
+                } else if line.hasPrefix("}") {
+                    current = nil
+                } else if let current,
+                          line.contains(/^    (?:@\w+ )?(?:(?:public|private|fileprivate|static|internal|package|convenience|mutating|weak|lazy|private\(set\)) )*(?:func|var|let|init|struct|enum|class|case|subscript|typealias)\b/) {
+                    members[current, default: 0] += 1
+                }
+            }
+        }
+        let largest = members.max { $0.value < $1.value }
+        #expect(files >= 20 && (largest?.value ?? 0) >= 10, "the count read \(files) files: \(members)")
+        #expect((largest?.value ?? 0) <= 15, "\(largest?.key ?? "") has \(largest?.value ?? 0) members; split it")
+    }
+
     /// The first quoted string after `label` in `text`.
     static func quoted(after label: String, in text: String) -> String? {
         guard let range = text.range(of: label) else { return nil }

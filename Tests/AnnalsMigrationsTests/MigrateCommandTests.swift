@@ -14,7 +14,7 @@ import Glibc
 /// A store as format 1 left it: no by-type index, format 1, no record of migration 0004.
 func makeFormat1Store(_ path: String, records: Int) throws {
     let store = try ProjectedStore(path: path, create: true)
-    let runner = ImportRunner(editor: store.editor, actor: "nhập liệu", batchSize: 500)
+    let runner = ImportRunner(editor: RecordEditor(log: store.events, states: RecordsReader(store)), actor: "nhập liệu", batchSize: 500)
     for i in 0..<records {
         try runner.add(ImportItem(location: SourceLocation(file: "gen", line: i), result: .success(.diplomacyEvent(DiplomacyEvent(
             id: try RecordID("event/gen-\(i)"), kind: try EventKind("meeting"), title: "Gặp gỡ \(i)", date: try RecordDate("20\(10 + i % 10)"),

@@ -11,13 +11,13 @@ let fixtures = RepositoryFiles.path("Tests/AnnalsMigrationsTests/Fixtures")
 
 /// A new store holding exactly the events of an exported fixture.
 func restored(_ fixture: String, into directory: TemporaryDirectory) throws -> ProjectedStore {
-    try ProjectedStore.restore(into: directory.appending("store")) { sink in
+    try StoreDirectory.restore(into: directory.appending("store")) { sink in
         for line in LineReader(path: "\(fixtures)/\(fixture)") where !line.isEmpty { try sink(RecordedEvent(exportLine: line)) }
     }
 }
 
 func document(_ store: ProjectedStore, _ id: String) throws -> JSONValue {
-    try #require(try store.records.record(RecordID(id))).document
+    try #require(try RecordsReader(store).record(RecordID(id))).document
 }
 
 @Suite("Schema evolution")
@@ -53,13 +53,13 @@ struct MigrationTests {
                 == #"[{"countryCode":"CN","name":"Quảng Tây (Trung Quốc)"},{"countryCode":"LA","name":"Lào"}]"#)
         #expect(try document(store, "event/legacy-beds-2021")["counterparts"]?.description
                 == #"[{"countryCode":"CN","name":"Tập đoàn mía đường Đông Á (Nam Ninh, Quảng Tây, Trung Quốc)"}]"#)
-        let correction = try #require(try store.readStream(StreamID("event/legacy-vaccine-2021")).last)
+        let correction = try #require(try store.events.readStream(StreamID("event/legacy-vaccine-2021")).last)
         #expect(correction.schemaVersion == 4)
         #expect(try RecordPayload.changes(in: JSONValue.parse(correction.payload)).first?.new?.description.contains(#""countryCode":"LA""#) == true)
         // Stored events are never rewritten: the raw bytes still carry schema 1 and the chain verifies.
         let raw = try #require(try store.log.event(at: 1))
         #expect(raw.schemaVersion == 1 && raw.payloadText.contains(#"["Quảng Tây (Trung Quốc)"]"#))
-        #expect(try store.verify().isValid)
+        #expect(try store.events.verify().isValid)
     }
 
     @Test("0003: Vietnamese unit names become USD, doses and beds, so totals add up")
@@ -68,7 +68,7 @@ struct MigrationTests {
         defer { directory.remove() }
         let store = try restored("0003-units-schema2.jsonl", into: directory)
         defer { store.environment.close() }
-        let quantities = try store.aggregates.cells(family: "quantity").map { "\($0.key.year) \($0.key.dimensions.joined(separator: "/")) \($0.value.sum)" }
+        let quantities = try AggregatesReader(store).cells(family: "quantity").map { "\($0.key.year) \($0.key.dimensions.joined(separator: "/")) \($0.value.sum)" }
         #expect(quantities == ["2021 ngo-aid/USD 1108742", "2021 ngo-aid-pledged/USD 50000"])
     }
 
@@ -80,16 +80,16 @@ struct MigrationTests {
         defer { store.environment.close() }
         // Created with CHINA (CHN), corrected to EUROPE (EUR): a region, never a country.
         #expect(try document(store, "event/gdelt/legacy-1")["counterparts"]?.description == #"[{"name":"EUROPE","region":"EUR"}]"#)
-        let history = try store.readStream(StreamID("event/gdelt/legacy-1"))
+        let history = try store.events.readStream(StreamID("event/gdelt/legacy-1"))
         #expect(try RecordPayload.changes(in: JSONValue.parse(history[1].payload)).first?.old?.description == #"[{"countryCode":"CN","name":"CHINA"}]"#)
         // CAMEO's own code ROM is Romania's RO; a correction of the code alone is mapped too.
         #expect(try document(store, "event/gdelt/legacy-2")["counterparts"]?.description
                 == #"[{"countryCode":"TR","name":"BUCHAREST"},{"name":"NATO","region":"WST"}]"#)
-        let correction = try #require(try store.readStream(StreamID("event/gdelt/legacy-2")).last)
+        let correction = try #require(try store.events.readStream(StreamID("event/gdelt/legacy-2")).last)
         #expect(correction.schemaVersion == 4 && correction.payloadText.contains(#""old":"RO""#))
         // Stored bytes keep schema 3 and the chain verifies.
         #expect(try store.log.event(at: 1)?.payloadText.contains(#""countryCode":"CHN""#) == true)
-        #expect(try store.verify().isValid)
+        #expect(try store.events.verify().isValid)
     }
 
     @Test("a chain of two upcasts: a schema-1 create goes through 0002 and then 0003")
@@ -113,7 +113,7 @@ struct MigrationTests {
         defer { migrated.environment.close() }
         let fresh = try ProjectedStore(path: directory.appending("new"), create: true)
         defer { fresh.environment.close() }
-        let editor = fresh.editor
+        let editor = RecordEditor(log: fresh.events, states: RecordsReader(fresh))
         let context = EditContext(actor: "nhập liệu", reason: "dữ liệu cũ")
         let cn = Counterpart(name: "Quảng Tây (Trung Quốc)", countryCode: "CN")
         let ids: [String]
@@ -140,8 +140,8 @@ struct MigrationTests {
             #expect(try document(migrated, id) == document(fresh, id), "\(id)")
         }
         let families = ["articles", "views", "events", "quantity"]
-        #expect(try migrated.aggregates.cells().filter { families.contains($0.key.family) } == fresh.aggregates.cells().filter { families.contains($0.key.family) })
-        #expect(try migrated.search.find("lang son").map(\.id) == fresh.search.find("lang son").map(\.id))
+        #expect(try AggregatesReader(migrated).cells().filter { families.contains($0.key.family) } == AggregatesReader(fresh).cells().filter { families.contains($0.key.family) })
+        #expect(try SearchReader(migrated).find("lang son").map(\.id) == SearchReader(fresh).find("lang son").map(\.id))
     }
 
     @Test("an event newer than this binary knows fails clearly, naming the event, its type and version")

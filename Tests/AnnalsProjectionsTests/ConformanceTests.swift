@@ -23,7 +23,7 @@ struct ConformanceTests {
         default:
             let store = try ProjectedStore(path: directory.appending("store"), create: true)
             defer { store.close() }
-            try EventLogConformance.run(name, on: store)
+            try EventLogConformance.run(name, on: store.events)
         }
     }
 

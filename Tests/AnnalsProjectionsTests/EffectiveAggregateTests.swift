@@ -13,7 +13,7 @@ struct EffectiveAggregateTests {
     func at(_ text: String) throws -> Timestamp { Timestamp(microsecondsSinceEpoch: try RecordDate(text).epochSeconds * 1_000_000) }
 
     func ngoAid(_ w: ProjectedWorkspace, effective: String, asOf position: UInt64 = .max) throws -> String? {
-        try w.store.aggregates.cells(effective: at(effective), asOf: position, year: 2021, family: "quantity")
+        try AggregatesReader(w.store).cells(effective: at(effective), asOf: position, year: 2021, family: "quantity")
             .first { $0.key.dimensions == ["ngo-aid", "USD"] }?.value.sum.description
     }
 
@@ -25,7 +25,7 @@ struct EffectiveAggregateTests {
         // A report of 2022-03-15 is entered first; one of 2022-01-10 is entered after it.
         try w.editor.correct(RecordID(aid), set: [(FieldPath("quantities[0].value"), .string("1108750"))],
                              context: EditContext(actor: "a", reason: "báo cáo 15/3", effectiveAt: at("2022-03-15")))
-        let afterFirst = try w.store.head().position
+        let afterFirst = try w.store.events.head().position
         w.clock.advance(days: 1)
         try w.editor.correct(RecordID(aid), set: [(FieldPath("quantities[0].value"), .string("1108700"))],
                              context: EditContext(actor: "b", reason: "báo cáo 10/1", effectiveAt: at("2022-01-10")))
@@ -44,12 +44,12 @@ struct EffectiveAggregateTests {
 
         // Both axes agree wherever no edit was back-dated: every family but edits, as of the import.
         let imported = afterFirst - 1
-        let recorded = try w.store.aggregates.cells(asOf: imported).filter { $0.key.family != "edits" }
+        let recorded = try AggregatesReader(w.store).cells(asOf: imported).filter { $0.key.family != "edits" }
         #expect(recorded.count >= 8)
-        #expect(try w.store.aggregates.cells(effective: at("2030-01-01"), asOf: imported) == recorded)
+        #expect(try AggregatesReader(w.store).cells(effective: at("2030-01-01"), asOf: imported) == recorded)
 
         // The change between two effective times is the back-dated correction's, and only it.
-        let changes = try w.store.aggregates.changes(effectiveFrom: at("2022-02-01"), to: at("2022-04-01"))
+        let changes = try AggregatesReader(w.store).changes(effectiveFrom: at("2022-02-01"), to: at("2022-04-01"))
         #expect(changes.map(\.key.dimensions) == [["ngo-aid", "USD"]] && changes.first?.after.sum.description == "1108750")
     }
 
@@ -60,7 +60,7 @@ struct EffectiveAggregateTests {
         w.clock.advance(days: 1)
         try w.editor.retract(RecordID("event/lang-son-2020-ngo-aid"), context: EditContext(actor: "a", reason: "suy ra", effectiveAt: at("2023-01-01")))
         let year2020 = { (time: String) in
-            try w.store.aggregates.cells(effective: self.at(time), year: 2020, family: "quantity").first?.value.count
+            try AggregatesReader(w.store).cells(effective: self.at(time), year: 2020, family: "quantity").first?.value.count
         }
         #expect(try year2020("2022-12-31") == 1)
         #expect(try year2020("2023-06-01") == nil)

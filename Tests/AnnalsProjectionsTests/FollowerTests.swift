@@ -62,7 +62,7 @@ struct FollowerTests {
         #expect(try !follower.wait(until: 304, timeout: .milliseconds(60)))
 
         // The same events restored into a local store: every table equal, byte for byte.
-        let local = try ProjectedStore.restore(into: directory.appending("local")) { sink in
+        let local = try StoreDirectory.restore(into: directory.appending("local")) { sink in
             try source.forEachEvent { try sink($0); return true }
         }
         defer { local.close() }

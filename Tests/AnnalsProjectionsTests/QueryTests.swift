@@ -10,14 +10,14 @@ struct QueryTests {
     func search() throws {
         let w = try ProjectedWorkspace()
         try w.importSeedFacts()
-        let found = try w.store.search.find("hoi nghi ngoai giao").map(\.id.rawValue)
+        let found = try SearchReader(w.store).find("hoi nghi ngoai giao").map(\.id.rawValue)
         #expect(found == ["article/baolangson.vn/476767", "event/2022-01-21-economic-diplomacy-conference"])
-        #expect(try w.store.search.find("HỘI NGHỊ Ngoại Giao").map(\.id.rawValue) == found)
+        #expect(try SearchReader(w.store).find("HỘI NGHỊ Ngoại Giao").map(\.id.rawValue) == found)
         let dongA = ["article/baolangson.vn/476767", "event/lang-son-2021-hospital-beds-dong-a"]
-        #expect(try w.store.search.find("dong a").map(\.id.rawValue) == dongA)
-        #expect(try w.store.search.find("Đông Á").map(\.id.rawValue) == dongA)
-        #expect(try w.store.search.find("mia duong dong a nam ninh").map(\.id.rawValue) == dongA)
-        #expect(try w.store.search.find("hoi nghi khong co").isEmpty)
+        #expect(try SearchReader(w.store).find("dong a").map(\.id.rawValue) == dongA)
+        #expect(try SearchReader(w.store).find("Đông Á").map(\.id.rawValue) == dongA)
+        #expect(try SearchReader(w.store).find("mia duong dong a nam ninh").map(\.id.rawValue) == dongA)
+        #expect(try SearchReader(w.store).find("hoi nghi khong co").isEmpty)
         #expect(TextFolding.tokens("Đồng chí ĐỖ, đường") == ["dong", "chi", "do", "duong"])
     }
 
@@ -27,10 +27,10 @@ struct QueryTests {
         try w.importSeedFacts()
         let id = try RecordID("event/lang-son-2021-vaccine-aid-guangxi")
         try w.editor.correct(id, set: [(FieldPath("title"), .string("Lô vắc xin Quế Lâm"))], context: edit("e", "Tiêu đề rõ hơn"))
-        #expect(try w.store.search.find("que lam").map(\.id) == [id])
+        #expect(try SearchReader(w.store).find("que lam").map(\.id) == [id])
         try w.editor.correct(id, set: [(FieldPath("title"), .string("Lô vắc xin từ Quảng Tây"))], context: edit("e", "Nhầm địa danh"))
-        #expect(try w.store.search.find("que lam").isEmpty)
-        #expect(try w.store.search.find("lo vac xin").map(\.id) == [id])
+        #expect(try SearchReader(w.store).find("que lam").isEmpty)
+        #expect(try SearchReader(w.store).find("lo vac xin").map(\.id) == [id])
     }
 
     @Test("a retracted record leaves the search and a restored one comes back; overlong words are found by their start")
@@ -38,32 +38,32 @@ struct QueryTests {
         let w = try ProjectedWorkspace()
         try w.importSeedFacts()
         let id = try RecordID("event/lang-son-2021-vaccine-aid-guangxi")
-        let before = try w.store.search.find("vac xin").map(\.id)
+        let before = try SearchReader(w.store).find("vac xin").map(\.id)
         #expect(before.contains(id))
         try w.editor.retract(id, context: edit("e", "Trùng lặp"))
-        #expect(try w.store.search.find("vac xin").map(\.id) == before.filter { $0 != id })
+        #expect(try SearchReader(w.store).find("vac xin").map(\.id) == before.filter { $0 != id })
         try w.editor.restore(id, context: edit("e", "Không trùng"))
-        #expect(try w.store.search.find("vac xin").map(\.id) == before)
+        #expect(try SearchReader(w.store).find("vac xin").map(\.id) == before)
         // A 600-letter "word" (LMDB keys stop at 511 bytes) is indexed by its first 128 bytes.
         let long = String(repeating: "ạ", count: 300) + String(repeating: "b", count: 300)
         try w.editor.correct(id, set: [(FieldPath("description"), .string("Mã lô \(long)"))], context: edit("e", "Mã lô"))
-        #expect(try w.store.search.find(long).map(\.id) == [id])
-        #expect(try w.store.search.find(String(repeating: "a", count: 128)).map(\.id) == [id])
-        #expect(try w.store.verifyProjections() == [])
+        #expect(try SearchReader(w.store).find(long).map(\.id) == [id])
+        #expect(try SearchReader(w.store).find(String(repeating: "a", count: 128)).map(\.id) == [id])
+        #expect(try w.store.maintenance.verifyProjections() == [])
     }
 
     @Test("lists filter by year, source, category, kind and counterpart")
     func lists() throws {
         let w = try ProjectedWorkspace()
         try w.importSeedFacts()
-        #expect(try w.store.records.list(.diplomacyEvent).count == 5)
-        #expect(try w.store.records.list(.diplomacyEvent, filter: RecordFilter(year: 2021)).count == 3)
-        #expect(try w.store.records.list(.diplomacyEvent, filter: RecordFilter(kind: "aid-received")).count == 4)
-        #expect(try w.store.records.list(.diplomacyEvent, filter: RecordFilter(counterpart: "quang tay")).map(\.id.rawValue)
+        #expect(try RecordsReader(w.store).list(.diplomacyEvent).count == 5)
+        #expect(try RecordsReader(w.store).list(.diplomacyEvent, filter: RecordFilter(year: 2021)).count == 3)
+        #expect(try RecordsReader(w.store).list(.diplomacyEvent, filter: RecordFilter(kind: "aid-received")).count == 4)
+        #expect(try RecordsReader(w.store).list(.diplomacyEvent, filter: RecordFilter(counterpart: "quang tay")).map(\.id.rawValue)
                 == ["event/lang-son-2021-hospital-beds-dong-a", "event/lang-son-2021-vaccine-aid-guangxi"])
-        #expect(try w.store.records.list(.article, filter: RecordFilter(source: "baolangson.vn", category: "kinh-te")).count == 1)
-        #expect(try w.store.records.list(.article, filter: RecordFilter(category: "the-thao")).isEmpty)
-        let state = try #require(try w.store.records.record(RecordID("article/baolangson.vn/476767")))
+        #expect(try RecordsReader(w.store).list(.article, filter: RecordFilter(source: "baolangson.vn", category: "kinh-te")).count == 1)
+        #expect(try RecordsReader(w.store).list(.article, filter: RecordFilter(category: "the-thao")).isEmpty)
+        let state = try #require(try RecordsReader(w.store).record(RecordID("article/baolangson.vn/476767")))
         #expect(state.version == 6 && state.createdBy == "importer" && !state.retracted)
     }
 
@@ -79,28 +79,28 @@ struct QueryTests {
         w.clock.advance(days: 1)
         try w.editor.retract(RecordID("event/lang-son-2020-ngo-aid"), context: edit("editor", "Số liệu suy ra"))
 
-        let byActor = try w.store.audit.edits(AuditFilter(actor: "auditor"))
+        let byActor = try AuditReader(w.store).edits(AuditFilter(actor: "auditor"))
         #expect(byActor.map { $0.changes.first?.field.description } == ["place", "quantities[0].value"])
         #expect(byActor.last?.changes.first?.old == .string("1108742") && byActor.last?.changes.first?.new == .string("1108745"))
         #expect(byActor.last?.event.metadata.reason == "Chứng từ")
 
-        let byRecord = try w.store.audit.edits(AuditFilter(record: id))
+        let byRecord = try AuditReader(w.store).edits(AuditFilter(record: id))
         #expect(byRecord.map(\.kind) == [.corrected, .corrected, .linked, .created])
 
-        let byTime = try w.store.audit.edits(AuditFilter(since: afterImport))
+        let byTime = try AuditReader(w.store).edits(AuditFilter(since: afterImport))
         #expect(byTime.map(\.event.metadata.actor) == ["editor", "auditor", "auditor"])
-        let window = try w.store.audit.edits(AuditFilter(since: afterImport, until: afterImport))
+        let window = try AuditReader(w.store).edits(AuditFilter(since: afterImport, until: afterImport))
         #expect(window.count == 1 && window.first?.changes.first?.field.description == "quantities[0].value")
-        #expect(try w.store.audit.edits(AuditFilter(kind: .retracted)).map(\.record?.rawValue) == ["event/lang-son-2020-ngo-aid"])
-        #expect(try w.store.audit.edits(AuditFilter(actor: "importer", limit: 3)).count == 3)
+        #expect(try AuditReader(w.store).edits(AuditFilter(kind: .retracted)).map(\.record?.rawValue) == ["event/lang-son-2020-ngo-aid"])
+        #expect(try AuditReader(w.store).edits(AuditFilter(actor: "importer", limit: 3)).count == 3)
         // By kind, the by-type index answers; it must agree with a walk of the whole log.
-        let everything = try w.store.audit.edits(AuditFilter())
+        let everything = try AuditReader(w.store).edits(AuditFilter())
         for kind in EditKind.allCases {
             for filter in [AuditFilter(kind: kind), AuditFilter(since: afterImport, kind: kind), AuditFilter(kind: kind, limit: 2)] {
                 let expected = Array(everything.filter { entry in
                     entry.kind == kind && filter.since.map { entry.event.recordedAt >= $0 } != false
                 }.prefix(filter.limit))
-                #expect(try w.store.audit.edits(filter).map(\.event.position) == expected.map(\.event.position), "\(kind)")
+                #expect(try AuditReader(w.store).edits(filter).map(\.event.position) == expected.map(\.event.position), "\(kind)")
             }
         }
         #expect(everything.filter { $0.kind == .corrected }.count == 2, "the comparison above needs corrections to compare")
@@ -112,9 +112,9 @@ struct QueryTests {
         try w.importSeedFacts()
         let id = try RecordID("event/lang-son-2021-hospital-beds-dong-a")
         try w.editor.correct(id, set: [(FieldPath("quantities[0].value"), .string("210"))], context: edit("e", "Đếm lại"))
-        #expect(try w.store.records.record(id)?.document["quantities"]?.description.contains("\"210\"") == true)
+        #expect(try RecordsReader(w.store).record(id)?.document["quantities"]?.description.contains("\"210\"") == true)
         try w.reopen()
         #expect(try w.total("quantity", year: 2021, ["hospital-beds", "beds"])?.sum == (try usd("210")))
-        for status in try w.store.status() { #expect(status.position == (try w.store.head().position)) }
+        for status in try w.store.projections.status() { #expect(status.position == (try w.store.events.head().position)) }
     }
 }

@@ -55,15 +55,15 @@ struct RebuildTests {
             let w = try ProjectedWorkspace()
             let edits = try codes.filter { try Self.randomEdit($0, w) }.count
             landed.withLock { $0 += edits }
-            let entries = try w.store.head().position
+            let entries = try w.store.events.head().position
             #expect((entries > 0) == (edits > 0) && entries >= UInt64(edits), "\(edits) edits landed but the log holds \(entries) entries")
-            #expect(try w.store.verifyProjections() == [], "edits \(codes)")
-            let aggregates = try w.store.aggregates.cells()
-            let articles = try w.store.records.list(.article, filter: RecordFilter(retracted: nil))
-            try w.store.rebuild(chunkSize: 7)
-            #expect(try w.store.aggregates.cells() == aggregates)
-            #expect(try w.store.records.list(.article, filter: RecordFilter(retracted: nil)) == articles)
-            #expect(try w.store.verifyProjections() == [])
+            #expect(try w.store.maintenance.verifyProjections() == [], "edits \(codes)")
+            let aggregates = try AggregatesReader(w.store).cells()
+            let articles = try RecordsReader(w.store).list(.article, filter: RecordFilter(retracted: nil))
+            try w.store.maintenance.rebuild(chunkSize: 7)
+            #expect(try AggregatesReader(w.store).cells() == aggregates)
+            #expect(try RecordsReader(w.store).list(.article, filter: RecordFilter(retracted: nil)) == articles)
+            #expect(try w.store.maintenance.verifyProjections() == [])
         }
         // Random edits are often refused (a correction before the create, …): the comparisons above
         // mean something only if many landed.
@@ -77,22 +77,22 @@ struct RebuildTests {
         let meta = try w.store.environment.database("proj/meta")
         try w.store.environment.write { txn in try txn.put(meta, Array("aggregates/version".utf8), [0, 0, 0, 0x63]) }
         try w.reopen()
-        #expect(try w.store.staleProjections() == [.stale(projection: "aggregates", builtBy: 99, needed: ProjectionName.aggregates.version)])
-        let read = #expect(throws: ProjectionError.self) { _ = try w.store.aggregates.cells() }
+        #expect(try w.store.projections.stale() == [.stale(projection: "aggregates", builtBy: 99, needed: ProjectionName.aggregates.version)])
+        let read = #expect(throws: ProjectionError.self) { _ = try AggregatesReader(w.store).cells() }
         #expect(read?.description.contains("run: annals rebuild --projection aggregates") == true)
-        let head = try w.store.head()
+        let head = try w.store.events.head()
         #expect(throws: ProjectionError.self) {
             try w.editor.retract(RecordID("event/lang-son-2020-ngo-aid"), context: edit("e", "x"))
         }
-        #expect(try w.store.head() == head)
-        #expect(try w.store.records.list(.diplomacyEvent).count == 5)  // the records projection is fine
+        #expect(try w.store.events.head() == head)
+        #expect(try RecordsReader(w.store).list(.diplomacyEvent).count == 5)  // the records projection is fine
         try w.store.environment.write { txn in try txn.put(meta, Array("search/version".utf8), [0, 0, 0, 0x63]) }
-        let both = #expect(throws: ProjectionError.self) { _ = try w.store.search.find("hoi nghi") }
+        let both = #expect(throws: ProjectionError.self) { _ = try SearchReader(w.store).find("hoi nghi") }
         #expect(both?.description.hasSuffix("the search and aggregates projections were built by another version of annals; run: annals rebuild") == true)
-        try w.store.rebuild()
-        #expect(try w.store.staleProjections().isEmpty)
+        try w.store.maintenance.rebuild()
+        #expect(try w.store.projections.stale().isEmpty)
         #expect(try w.total("quantity", year: 2021, ["ngo-aid", "USD"])?.sum == (try ExactDecimal("1108742")))
-        #expect(try w.store.verifyProjections() == [])
+        #expect(try w.store.maintenance.verifyProjections() == [])
     }
 
     @Test("a rebuild killed mid-way leaves the old projections serving; the next rebuild completes")
@@ -103,19 +103,19 @@ struct RebuildTests {
             try w.editor.correct(RecordID("event/lang-son-2021-hospital-beds-dong-a"), set: [(FieldPath("quantities[0].value"), .string("\(201 + i)"))],
                                  context: edit("e", "count \(i)"))
         }
-        let aggregates = try w.store.aggregates.cells()
-        let status = try w.store.status()
+        let aggregates = try AggregatesReader(w.store).cells()
+        let status = try w.store.projections.status()
         w.close()
         let run = try Helper.run(["rebuild-and-die", w.path, "5"])
         #expect(run.lines.first == "rebuilt 5")
         #expect(run.status != 0)
         try w.reopen()
-        #expect(try w.store.status() == status)
-        #expect(try w.store.aggregates.cells() == aggregates)
-        try w.store.rebuild(chunkSize: 5)
-        #expect(try w.store.aggregates.cells() == aggregates)
-        #expect(try w.store.verifyProjections() == [])
-        let rebuilt = try w.store.status()
+        #expect(try w.store.projections.status() == status)
+        #expect(try AggregatesReader(w.store).cells() == aggregates)
+        try w.store.maintenance.rebuild(chunkSize: 5)
+        #expect(try AggregatesReader(w.store).cells() == aggregates)
+        #expect(try w.store.maintenance.verifyProjections() == [])
+        let rebuilt = try w.store.projections.status()
         for (old, new) in zip(status, rebuilt) { #expect(old.generation != new.generation, "\(old.projection) did not switch") }
     }
 
@@ -123,57 +123,57 @@ struct RebuildTests {
     func catchUp() throws {
         let w = try ProjectedWorkspace()
         try w.importSeedFacts()
-        let state = try #require(try w.store.records.record(RecordID("event/lang-son-2020-ngo-aid")))
+        let state = try #require(try RecordsReader(w.store).record(RecordID("event/lang-son-2020-ngo-aid")))
         let append = try RecordEditor.planRetract(state, context: edit("log-only tool", "test"))
-        try w.store.log.append([append])  // the bare log: no projection sees it
-        #expect(try w.store.records.record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == false)
+        try w.appendLogOnly([append])
+        #expect(try RecordsReader(w.store).record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == false)
         try w.reopen()
-        #expect(try w.store.records.record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == true)
+        #expect(try RecordsReader(w.store).record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == true)
         #expect(try w.total("quantity", year: 2020, ["ngo-aid", "USD"]) == nil)
-        #expect(try w.store.verifyProjections() == [])
+        #expect(try w.store.maintenance.verifyProjections() == [])
     }
 
     @Test("events a log-only writer appended while the store was open are applied with the next edit, none skipped")
     func catchUpOnAppend() throws {
         let w = try ProjectedWorkspace()
         try w.importSeedFacts()
-        let state = try #require(try w.store.records.record(RecordID("event/lang-son-2020-ngo-aid")))
-        try w.store.log.append([try RecordEditor.planRetract(state, context: edit("log-only tool", "test"))])
-        #expect(try w.store.lag() == 1)
+        let state = try #require(try RecordsReader(w.store).record(RecordID("event/lang-son-2020-ngo-aid")))
+        try w.appendLogOnly([try RecordEditor.planRetract(state, context: edit("log-only tool", "test"))])
+        #expect(try w.store.projections.lag() == 1)
         try w.editor.correct(RecordID("event/lang-son-2021-ngo-aid"), set: [(FieldPath("place"), .string("Tỉnh Lạng Sơn"))], context: edit("e", "x"))
-        #expect(try w.store.lag() == 0)
-        #expect(try w.store.records.record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == true)
+        #expect(try w.store.projections.lag() == 0)
+        #expect(try RecordsReader(w.store).record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == true)
         #expect(try w.total("quantity", year: 2020, ["ngo-aid", "USD"]) == nil)
-        #expect(try w.store.verifyProjections() == [])
+        #expect(try w.store.maintenance.verifyProjections() == [])
     }
 
     @Test("verifying projections finds one changed behind the store's back")
     func verifyFindsDrift() throws {
         let w = try ProjectedWorkspace()
         try w.importSeedFacts()
-        #expect(try w.store.verifyProjections() == [])
-        let generation = try #require(try w.store.status().first { $0.projection == .search }?.generation)
+        #expect(try w.store.maintenance.verifyProjections() == [])
+        let generation = try #require(try w.store.projections.status().first { $0.projection == .search }?.generation)
         let postings = try w.store.environment.database("proj/search/postings#\(generation)", layout: [.sortedSet, .fixedSizeValues])
         try w.store.environment.write { txn in try txn.put(postings, Array("bogus".utf8), [0, 0, 0, 0, 0, 0, 0, 1]) }
-        #expect(try w.store.verifyProjections() == [.search])
-        try w.store.rebuild([.search])
-        #expect(try w.store.verifyProjections() == [])
+        #expect(try w.store.maintenance.verifyProjections() == [.search])
+        try w.store.maintenance.rebuild([.search])
+        #expect(try w.store.maintenance.verifyProjections() == [])
     }
 
     @Test("a rebuild of one projection leaves the others' data in place")
     func rebuildOne() throws {
         let w = try ProjectedWorkspace()
         try w.importSeedFacts()
-        let before = try w.store.status()
-        let report = try w.store.rebuild([.search])
-        let head = try w.store.head().position
+        let before = try w.store.projections.status()
+        let report = try w.store.maintenance.rebuild([.search])
+        let head = try w.store.events.head().position
         #expect(report.projections == [.search] && report.events == head)
-        let after = try w.store.status()
+        let after = try w.store.projections.status()
         for (old, new) in zip(before, after) {
             #expect((old.generation != new.generation) == (old.projection == .search), "\(old.projection)")
         }
-        #expect(try w.store.search.find("hoi nghi").count == 2)
-        #expect(try w.store.verifyProjections() == [])
+        #expect(try SearchReader(w.store).find("hoi nghi").count == 2)
+        #expect(try w.store.maintenance.verifyProjections() == [])
     }
 }
 
@@ -203,12 +203,12 @@ struct ReadAheadTests {
         store.close()
         store = try ProjectedStore(path: directory.appending("store"), create: false, options: options)
         let before = try store.environment.usage().mapSize
-        let found = try store.search.find("hoi nghi hop tac")
+        let found = try SearchReader(store).find("hoi nghi hop tac")
         #expect(found.count == 400)
-        let report = try store.rebuild(chunkSize: 16)
+        let report = try store.maintenance.rebuild(chunkSize: 16)
         #expect(report.events == 400)
         #expect(try store.environment.usage().mapSize > before, "the map did not grow during the rebuild: the test tested nothing")
-        #expect(try store.search.find("hoi nghi hop tac") == found)
-        #expect(try store.verifyProjections() == [])
+        #expect(try SearchReader(store).find("hoi nghi hop tac") == found)
+        #expect(try store.maintenance.verifyProjections() == [])
     }
 }

@@ -31,27 +31,27 @@ struct ReplicaTests {
         defer { store.close() }
         let follower = LogFollower(store: store, source: shared, address: "memory://shared")
         try follower.adopt()
-        #expect(try store.replicaSource() == "memory://shared")
+        #expect(try store.replica.source() == "memory://shared")
         var batches = 0
         #expect(try follower.catchUp(batchSize: 7) { _, _ in batches += 1 } == 120)
         #expect(try batches == 18 && follower.lag() == 0)
         // A batch that overlaps what is applied skips the overlap: nothing is applied twice.
         try RecordEditor(log: shared).correct(RecordID("event/replica-3"), set: [(FieldPath("title"), .string("Hội đàm biên giới"))],
                                               context: EditContext(actor: "biên tập", reason: "sửa tên"))
-        #expect(try store.replicate(try shared.readLog(from: 100, limit: 100)) == 121)
-        #expect(try store.readStream(StreamID("event/replica-3")).count == 2)
+        #expect(try store.replica.replicate(try shared.readLog(from: 100, limit: 100)) == 121)
+        #expect(try store.events.readStream(StreamID("event/replica-3")).count == 2)
         var local: [RecordedEvent] = [], source: [RecordedEvent] = []
         try store.log.forEachEvent { local.append($0); return true }
         try shared.forEachEvent { source.append($0); return true }
         #expect(local == source && local.count == 121)
-        let built = try ProjectedStore.restore(into: directory.appending("built")) { sink in try shared.forEachEvent { try sink($0); return true } }
+        let built = try StoreDirectory.restore(into: directory.appending("built")) { sink in try shared.forEachEvent { try sink($0); return true } }
         defer { built.close() }
         #expect(try FollowerTests.liveTables(store.environment) == FollowerTests.liveTables(built.environment))
         // Edits go to the shared log, never into the replica's copy.
         #expect(throws: ProjectionError.replicaWrite(source: "memory://shared")) {
             try store.editor.retract(RecordID("event/replica-4"), context: EditContext(actor: "biên tập", reason: "thử"))
         }
-        #expect(try store.head().position == 121)
+        #expect(try store.events.head().position == 121)
     }
 
     @Test("a shared log that does not hold the replica's history is refused, and so is a store with a log of its own")
@@ -70,14 +70,14 @@ struct ReplicaTests {
         // A shorter one: cut short.
         let shorter = LogFollower(store: store, source: try Self.sharedLog(10), address: "memory://shorter")
         #expect(throws: ProjectionError.self) { try shorter.checkHistory() }
-        #expect(try store.head().position == 30 && store.replicaSource() == "memory://shared")
+        #expect(try store.events.head().position == 30 && store.replica.source() == "memory://shared")
 
         let own = try ProjectedStore(path: directory.appending("own"), create: true)
         defer { own.close() }
         try own.editor.create(.diplomacyEvent(DiplomacyEvent(id: RecordID("event/own"), kind: EventKind("meeting"), title: "Của riêng", date: RecordDate("2020"))),
                               context: EditContext(actor: "biên tập"))
         #expect(throws: EventLogError.self) { try LogFollower(store: own, source: try Self.sharedLog(3), address: "memory://shared").adopt() }
-        #expect(try own.replicaSource() == nil)
+        #expect(try own.replica.source() == nil)
     }
 
     @Test("verifyHistory re-hashes every shared row: one changed byte with its old hash kept is found at its position, where the head check passes")
@@ -115,18 +115,18 @@ struct ReplicaTests {
         try RecordEditor(log: shared).retract(RecordID("event/replica-2"), context: EditContext(actor: "biên tập", reason: "bản sao"))
         let moved = LogFollower(store: store, source: shared, address: "memory://clone")
         #expect(throws: ProjectionError.replicaSourceChanged(recorded: "memory://primary", given: "memory://clone")) { try moved.adopt() }
-        #expect(try store.replicaSource() == "memory://primary" && store.sourceSwitches().isEmpty)
+        #expect(try store.replica.source() == "memory://primary" && store.replica.switches().isEmpty)
         // The same database under another spelling is not a switch.
         try LogFollower(store: store, source: shared, address: "memory://primary?tls").adopt(sameLog: { $0 == "memory://primary" })
-        #expect(try store.sourceSwitches().isEmpty)
+        #expect(try store.replica.switches().isEmpty)
         // A switch to a log with another history is refused, naming the position.
         let other = LogFollower(store: store, source: TamperedLog(shared, at: 9), address: "memory://other")
         #expect(throws: ProjectionError.self) { try other.adopt(switching: true) }
-        #expect(try store.replicaSource() == "memory://primary?tls")
+        #expect(try store.replica.source() == "memory://primary?tls")
         // Asked for, to a log that holds the history: done and recorded.
         try moved.adopt(switching: true)
-        #expect(try store.replicaSource() == "memory://clone")
-        let switches = try store.sourceSwitches()
+        #expect(try store.replica.source() == "memory://clone")
+        let switches = try store.replica.switches()
         #expect(switches.count == 1 && switches.first?.from == "memory://primary?tls" && switches.first?.to == "memory://clone" && switches.first?.position == 30)
         #expect(try moved.catchUp() == 31)
     }

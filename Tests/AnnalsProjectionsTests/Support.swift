@@ -47,7 +47,7 @@ final class ProjectedWorkspace {
 
     /// The total of one aggregate cell now or at a position.
     func total(_ family: String, year: Int, _ dimensions: [String], asOf: UInt64? = nil) throws -> AggregateValue? {
-        try store.aggregates.cells(asOf: asOf, year: year, family: family).first { $0.key.dimensions == dimensions }?.value
+        try AggregatesReader(store).cells(asOf: asOf, year: year, family: family).first { $0.key.dimensions == dimensions }?.value
     }
 }
 
@@ -73,3 +73,20 @@ final class ManualClock: @unchecked Sendable {
 func usd(_ text: String) throws -> ExactDecimal { try ExactDecimal(text) }
 
 func edit(_ actor: String, _ reason: String) -> EditContext { EditContext(actor: actor, reason: reason) }
+
+extension ProjectedWorkspace {
+    /// Appends as a tool that knows only the log would (another process opening the bare log):
+    /// with the inline projections detached for the call, so none sees the events.
+    func appendLogOnly(_ appends: [StreamAppend]) throws {
+        let inline = store.log.observer
+        store.log.observer = nil
+        defer { store.log.observer = inline }
+        try store.log.append(appends)
+    }
+}
+
+extension ProjectedStore {
+    /// An editor over the store, as the application layer makes one: appends through the log
+    /// (the projections join each), current states from the records projection.
+    var editor: RecordEditor { RecordEditor(log: events, states: RecordsReader(self)) }
+}

@@ -46,7 +46,7 @@ public final class Following {
         } catch {
             store.close()
             log.close()
-            if !existed { ProjectedStore.removeCreated(at: path, directoryExisted: directoryExisted) }
+            if !existed { StoreDirectory.removeCreated(at: path, directoryExisted: directoryExisted) }
             throw error
         }
         return Following(follower: follower, store: store, log: log)

@@ -147,7 +147,7 @@ extension AnnalsService {
     /// so a row changed there (even with its old hash kept) fails with `.verificationFailed`,
     /// naming the position. Nil on a store with a log of its own. Writes nothing.
     public func sharedAgreement() throws -> SharedAgreement? {
-        guard let address = try store.replicaSource() else { return nil }
+        guard let address = try store.replica.source() else { return nil }
         let log = try SharedLog.connect(address)
         defer { log.close() }
         let follower = LogFollower(store: store, source: log, address: address)
@@ -155,7 +155,7 @@ extension AnnalsService {
             throw ApplicationError("verification failed at position \(problem.position): \(problem.detail)", kind: .verificationFailed)
         }
         return SharedAgreement(source: address, position: try follower.position(), sharedHead: try log.head().position,
-                               switches: try store.sourceSwitches())
+                               switches: try store.replica.switches())
     }
 }
 

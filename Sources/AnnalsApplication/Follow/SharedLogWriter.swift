@@ -29,7 +29,7 @@ final class SharedLogWriter: EventLog, RecordStateSource {
             try retrying("read the shared log's head") { _ = try follower.catchUp() }
             synced = true
         }
-        return try store.currentState(of: id)
+        return try RecordsReader(store).currentState(of: id)
     }
 
     @discardableResult
@@ -60,12 +60,12 @@ final class SharedLogWriter: EventLog, RecordStateSource {
 
     // Reads are the follower's own copy.
     func readStream(_ stream: StreamID, from version: UInt64, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {
-        try store.readStream(stream, from: version, direction: direction, limit: limit)
+        try store.events.readStream(stream, from: version, direction: direction, limit: limit)
     }
-    func readLog(from position: UInt64, limit: Int) throws -> [RecordedEvent] { try store.readLog(from: position, limit: limit) }
-    func event(id: UUID) throws -> RecordedEvent? { try store.event(id: id) }
-    func event(at position: UInt64) throws -> RecordedEvent? { try store.event(at: position) }
-    func streamHead(_ stream: StreamID) throws -> StreamHead? { try store.streamHead(stream) }
-    func head() throws -> LogHead { try store.head() }
-    func verify() throws -> VerificationReport { try store.verify() }
+    func readLog(from position: UInt64, limit: Int) throws -> [RecordedEvent] { try store.events.readLog(from: position, limit: limit) }
+    func event(id: UUID) throws -> RecordedEvent? { try store.events.event(id: id) }
+    func event(at position: UInt64) throws -> RecordedEvent? { try store.events.event(at: position) }
+    func streamHead(_ stream: StreamID) throws -> StreamHead? { try store.events.streamHead(stream) }
+    func head() throws -> LogHead { try store.events.head() }
+    func verify() throws -> VerificationReport { try store.events.verify() }
 }

@@ -174,7 +174,7 @@ extension AnnalsService {
     /// The user's current account, nil when there is none.
     public func user(named name: String) throws -> UserAccount? {
         guard (try? UserEvents.checkName(name)) != nil else { return nil }
-        return try UserEvents.fold(store.readStream(UserEvents.stream(name))) { try self.tokenHash(of: $0) }
+        return try UserEvents.fold(store.events.readStream(UserEvents.stream(name))) { try self.tokenHash(of: $0) }
     }
 
     /// How many users' token hashes this store keeps (outside its log).
@@ -211,7 +211,7 @@ extension AnnalsService {
     public func users() throws -> [UserAccount] {
         let indexed = try store.environment.read { txn in try store.log.positions(ofTypes: ["UserAdded"], from: 1, through: .max, limit: .max, in: txn) }
         guard let positions = indexed else { throw ApplicationError("this store has no index of event types; run annals migrate") }
-        return try positions.compactMap { try store.event(at: $0) }
+        return try positions.compactMap { try store.events.event(at: $0) }
             .compactMap { event in try event.stream.rawValue.hasPrefix("user/") ? user(named: String(event.stream.rawValue.dropFirst(5))) : nil }
             .sorted { $0.name < $1.name }
     }

@@ -7,13 +7,15 @@ public import AnnalsRecords
 public struct AggregatesReader {
     let store: ProjectedStore
 
+    public init(_ store: ProjectedStore) { self.store = store }
+
     /// The per-year aggregates now, or as the store knew them at log position `asOf` (inclusive),
     /// sorted by key. `year` and `family` narrow the result. The past costs a read of the shorter
     /// side of the history: what came before `asOf`, or what came after it taken back from the
     /// totals.
     public func cells(asOf position: UInt64? = nil, year: Int? = nil, family: String? = nil) throws -> [AggregateRow] {
         try store.environment.read { txn in
-            try store.requireFresh([.aggregates], in: txn)
+            try store.projections.requireFresh([.aggregates], in: txn)
             let generation = try store.catalog.generation(.aggregates, in: txn)
             let history = try store.catalog.table(.aggregates, AggregatesProjection.historyTable, generation: generation)
             var rows: [AggregateKey: AggregateValue] = [:]
@@ -82,7 +84,7 @@ public struct AggregatesReader {
     /// stored totals instead.
     public func cells(effective time: Timestamp, asOf position: UInt64 = .max, year: Int? = nil, family: String? = nil) throws -> [AggregateRow] {
         try store.environment.read { txn in
-            try store.requireFresh([.records], in: txn)
+            try store.projections.requireFresh([.records], in: txn)
             let states = try RecordsProjection.states(store.catalog, generation: store.catalog.generation(.records, in: txn))
             var totals: [AggregateKey: AggregateValue] = [:]
             try txn.scan(states) { entry in
@@ -98,7 +100,3 @@ public struct AggregatesReader {
     }
 }
 
-extension ProjectedStore {
-    /// The aggregates projection's queries.
-    public var aggregates: AggregatesReader { AggregatesReader(store: self) }
-}

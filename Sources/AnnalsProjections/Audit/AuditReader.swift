@@ -7,6 +7,8 @@ import AnnalsLMDB
 public struct AuditReader {
     let store: ProjectedStore
 
+    public init(_ store: ProjectedStore) { self.store = store }
+
     /// Edits matching `filter`, newest first: by record from its stream, by actor from the audit
     /// index, otherwise from the log between the positions bounding `since` and `until`.
     public func edits(_ filter: AuditFilter) throws -> [AuditEntry] {
@@ -16,12 +18,12 @@ public struct AuditReader {
             return entries.count < filter.limit
         }
         if let record = filter.record {
-            for event in try store.readStream(record.streamID, from: .max, direction: .backwards, limit: .max) where !take(event) { break }
+            for event in try store.events.readStream(record.streamID, from: .max, direction: .backwards, limit: .max) where !take(event) { break }
             return entries
         }
         if let actor = filter.actor {
             try store.environment.read { txn in
-                try store.requireFresh([.audit], in: txn)
+                try store.projections.requireFresh([.audit], in: txn)
                 let table = try store.catalog.liveTable(.audit, AuditProjection.byActorTable, in: txn)
                 let prefix = Array(actor.utf8) + [0]
                 try txn.scan(table, from: prefix, to: Array(actor.utf8) + [1], reverse: true) { entry in
@@ -31,7 +33,7 @@ public struct AuditReader {
             }
             return entries
         }
-        let upper = try filter.until.map { try store.position(at: $0) } ?? store.head().position
+        let upper = try filter.until.map { try store.position(at: $0) } ?? store.events.head().position
         let lower = try filter.since.map { try store.position(at: Timestamp(microsecondsSinceEpoch: $0.microsecondsSinceEpoch - 1)) + 1 } ?? 1
         if let kind = filter.kind, lower <= upper {
             // One kind of edit: its event types' ranges of the by-type index, not the whole store.log.
@@ -49,7 +51,7 @@ public struct AuditReader {
         var cursor = upper
         while cursor >= lower && cursor > 0 {
             let from = cursor >= lower + 255 ? cursor - 255 : lower
-            let chunk = try store.readLog(from: from, limit: Int(cursor - from + 1))
+            let chunk = try store.events.readLog(from: from, limit: Int(cursor - from + 1))
             for event in chunk.reversed() where !take(event) { return entries }
             if from <= lower { break }
             cursor = from - 1
@@ -62,7 +64,7 @@ public struct AuditReader {
     public func blame(_ id: RecordID) throws -> [BlameLine] {
         var lines: [String: BlameLine] = [:]
         var state: RecordState?
-        for event in try store.readStream(id.streamID) {
+        for event in try store.events.readStream(id.streamID) {
             state = try RecordState.apply(event, to: state)
             guard let kind = EditKind.parse(event.type)?.1 else { continue }
             switch kind {
@@ -87,7 +89,3 @@ public struct AuditReader {
     }
 }
 
-extension ProjectedStore {
-    /// The audit projection's queries.
-    public var audit: AuditReader { AuditReader(store: self) }
-}

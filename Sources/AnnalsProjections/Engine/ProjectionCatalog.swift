@@ -13,11 +13,8 @@ struct ProjectionCatalog {
     /// has them: a rebuild empties them.
     let retired: [Database]
 
-    static let metaName = "proj/meta"
-    static let retiredNames = ["proj/search/words#0", "proj/search/words#1"]
-
     init(environment: Environment) throws {
-        meta = try environment.database(Self.metaName)
+        meta = try environment.database("proj/meta")
         var tables: [String: Database] = [:]
         for projection in ProjectionRegistry.all {
             for table in projection.tables {
@@ -28,7 +25,7 @@ struct ProjectionCatalog {
             }
         }
         self.tables = tables
-        retired = Self.retiredNames.compactMap { try? environment.database($0, create: false) }
+        retired = ["proj/search/words#0", "proj/search/words#1"].compactMap { try? environment.database($0, create: false) }
     }
 
     static func name(_ projection: ProjectionName, _ table: String, _ generation: Int) -> String {
@@ -87,9 +84,11 @@ struct ProjectionCatalog {
         try txn.put(meta, key(projection, "position"), bigEndian(position))
     }
 
-    private func key(_ projection: ProjectionName, _ field: String) -> [UInt8] {
-        Array("\(projection.rawValue)/\(field)".utf8)
-    }
+}
+
+/// The key of one of a projection's entries in `proj/meta`.
+private func key(_ projection: ProjectionName, _ field: String) -> [UInt8] {
+    Array("\(projection.rawValue)/\(field)".utf8)
 }
 
 func bigEndian<T: FixedWidthInteger>(_ value: T) -> [UInt8] {

@@ -6,6 +6,8 @@ public import AnnalsRecords
 public struct RecordTimeline {
     let store: ProjectedStore
 
+    public init(_ store: ProjectedStore) { self.store = store }
+
     /// The record as the store knew it at log position `position`: its own stream replayed up to
     /// there (cost proportional to that stream, not to the log). Nil when it did not exist yet.
     public func record(_ id: RecordID, asOf position: UInt64) throws -> RecordState? {
@@ -24,7 +26,7 @@ public struct RecordTimeline {
     /// position. Nothing takes effect before the record's create: an edit dated earlier counts
     /// from then. Nil when the record did not exist yet at `time`, or was not known at `position`.
     public func record(_ id: RecordID, effective time: Timestamp, asOf position: UInt64 = .max) throws -> RecordState? {
-        try Self.state(of: store.readStream(id.streamID), effective: time, asOf: position)
+        try Self.state(of: store.events.readStream(id.streamID), effective: time, asOf: position)
     }
 
     /// A stream's events folded in effective-time order (ties in log order) up to `time`, leaving
@@ -44,7 +46,7 @@ public struct RecordTimeline {
     /// along a stream, so the events it accepts are a prefix).
     private func replay(_ id: RecordID, while known: (RecordedEvent) -> Bool) throws -> RecordState? {
         var state: RecordState?
-        for event in try store.readStream(id.streamID) {
+        for event in try store.events.readStream(id.streamID) {
             guard known(event) else { break }
             state = try RecordState.apply(event, to: state)
         }
@@ -53,9 +55,6 @@ public struct RecordTimeline {
 }
 
 extension ProjectedStore {
-    /// Records as they were: at a log position, at a time, or on the effective axis.
-    public var timeline: RecordTimeline { RecordTimeline(store: self) }
-
     /// The last log position recorded at or before `time` (0 when none): recorded-at never
     /// decreases along the log, so this is a binary search over positions.
     public func position(at time: Timestamp) throws -> UInt64 {

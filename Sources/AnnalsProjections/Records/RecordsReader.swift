@@ -7,10 +7,12 @@ import AnnalsLMDB
 public struct RecordsReader {
     let store: ProjectedStore
 
+    public init(_ store: ProjectedStore) { self.store = store }
+
     /// The record's current state, from the records projection (retracted records included).
     public func record(_ id: RecordID) throws -> RecordState? {
         try store.environment.read { txn in
-            try store.requireFresh([.records], in: txn)
+            try store.projections.requireFresh([.records], in: txn)
             let table = try store.catalog.liveTable(.records, RecordsProjection.stateTable, in: txn)
             return try txn.get(table, Array(id.rawValue.utf8)).map { try StoredState.decode($0, id: id) }
         }
@@ -19,7 +21,7 @@ public struct RecordsReader {
     /// Records of one type matching `filter`, by year then id, read through the by-year index.
     public func list(_ type: RecordType, filter: RecordFilter = RecordFilter()) throws -> [RecordState] {
         try store.environment.read { txn in
-            try store.requireFresh([.records], in: txn)
+            try store.projections.requireFresh([.records], in: txn)
             let generation = try store.catalog.generation(.records, in: txn)
             let index = try store.catalog.table(.records, RecordsProjection.listTable, generation: generation)
             let states = try RecordsProjection.states(store.catalog, generation: generation)
@@ -43,7 +45,7 @@ public struct RecordsReader {
     /// from the by-year index without reading the records.
     public func count(_ type: RecordType) throws -> Int {
         try store.environment.read { txn in
-            try store.requireFresh([.records], in: txn)
+            try store.projections.requireFresh([.records], in: txn)
             let index = try store.catalog.liveTable(.records, RecordsProjection.listTable, in: txn)
             var count = 0
             let prefix = Array(type.rawValue.utf8)
@@ -56,15 +58,11 @@ public struct RecordsReader {
     }
 }
 
-extension ProjectedStore {
-    /// The records projection's queries.
-    public var records: RecordsReader { RecordsReader(store: self) }
-}
 
-extension ProjectedStore: RecordStateSource {
+extension RecordsReader: RecordStateSource {
     /// The records projection's state, or nil when that projection is stale (the editor then
     /// replays the stream; the write itself is refused while any projection is stale).
     public func currentState(of id: RecordID) throws -> RecordState? {
-        do { return try records.record(id) } catch is ProjectionError { return nil }
+        do { return try record(id) } catch is ProjectionError { return nil }
     }
 }

@@ -6,6 +6,8 @@ import AnnalsLMDB
 public struct SearchReader {
     let store: ProjectedStore
 
+    public init(_ store: ProjectedStore) { self.store = store }
+
     /// Live records whose title, text, names or keywords hold every word of `text`, ignoring case
     /// and diacritics ("hoi nghi ngoai giao" finds "Hội nghị … ngoại giao"). Served from the word
     /// postings: the cost follows the rarest query word's records, not the number of records.
@@ -13,7 +15,7 @@ public struct SearchReader {
         let words = TextFolding.tokens(text).map { TextFolding.indexed(Array($0.utf8)) }
         guard !words.isEmpty else { return [] }
         return try store.environment.read { txn in
-            try store.requireFresh([.records, .search], in: txn)
+            try store.projections.requireFresh([.records, .search], in: txn)
             let generation = try store.catalog.generation(.search, in: txn)
             let postings = try store.catalog.table(.search, SearchProjection.postingsTable, generation: generation)
             let numbers = try store.catalog.table(.search, SearchProjection.numbersTable, generation: generation)
@@ -34,7 +36,3 @@ public struct SearchReader {
     }
 }
 
-extension ProjectedStore {
-    /// The search projection's queries.
-    public var search: SearchReader { SearchReader(store: self) }
-}

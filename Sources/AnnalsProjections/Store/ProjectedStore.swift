@@ -5,7 +5,13 @@ public import AnnalsRecords
 public import Foundation
 public import AnnalsMigrations
 
-/// The Annals store: the event log plus its projections, kept in one LMDB environment.
+/// The Annals store: the event log plus its projections, kept in one LMDB environment. This type
+/// opens a store and guards its format; the rest has a type of its own:
+/// - `events`: the log as the editor and readers use it (reads in the current schema);
+/// - the inline projections (`InlineProjections`) join every append's transaction;
+/// - `projections`: their status, lag and catch-up; `maintenance`: rebuild, verify, backup;
+///   `replica`: a follower's copy of a shared log;
+/// - one reader per projection, beside it (`RecordsReader(store)`, `SearchReader(store)`, …).
 ///
 /// Guarantees:
 /// - every append updates every projection inline, in the same write transaction, with each one's
@@ -15,15 +21,19 @@ public import AnnalsMigrations
 ///   so no projection falls silently behind;
 /// - events appended by a tool that knows only the log are applied on the next writable open or
 ///   with the next append, whichever comes first; a read-only open writes nothing and reports the
-///   lag (`lag()`).
-///
-/// It conforms to `EventLog`, so the record editor and importers write through it unchanged.
-public final class ProjectedStore: EventLog {
+///   lag (`projections.lag()`).
+public final class ProjectedStore {
+    /// The log as stored.
     public let log: LMDBEventLog
+    /// The log in the current schema: appends go to `log` (the projections join each one's
+    /// transaction), reads come back upcast.
+    public let events: UpcastingLog
     public var environment: Environment { log.environment }
     let catalog: ProjectionCatalog
     /// Every event a reader gets from this store is in the current schema.
-    public let upcaster: Upcaster
+    public var upcaster: Upcaster { events.upcaster }
+    /// Retained here: the log holds its observer weakly.
+    private let inline: InlineProjections
 
     /// Opens the store at `path`. With `create`, a missing directory becomes a new, empty store;
     /// without it, a missing store is an error (nothing is created). With `readOnly`, the store is
@@ -41,7 +51,9 @@ public final class ProjectedStore: EventLog {
         self.log = log
         catalog = try ProjectionCatalog(environment: log.environment)
         let migrations = try MigrationSet.embedded()
-        upcaster = Upcaster(migrations)
+        events = UpcastingLog(log, upcaster: Upcaster(migrations))
+        inline = InlineProjections(log: log, catalog: catalog, upcaster: events.upcaster)
+        log.observer = inline
         let migrator = StoreMigrator(migrations)
         if let unknown = try migrator.unknownApplied(in: log).first {
             throw EventLogError.invalidInput(field: "store", value: log.environment.path,
@@ -59,7 +71,7 @@ public final class ProjectedStore: EventLog {
                 for projection in unset { try catalog.setState(projection, generation: 0, position: 0, in: txn) }
             }
         }
-        if try staleProjections().isEmpty { try catchUp() }
+        if try projections.stale().isEmpty { try projections.catchUp() }
     }
 
     /// Closes the store; any later use throws. Closing twice is harmless.
@@ -67,88 +79,6 @@ public final class ProjectedStore: EventLog {
 
     /// The store directory's canonical path.
     public var path: String { environment.path }
-
-    /// An editor over this store: it appends here and reads current states from the records projection.
-    public var editor: RecordEditor { RecordEditor(log: self, states: self) }
-
-    // MARK: - Status
-
-    /// One projection's state.
-    public struct Status: Sendable, Equatable {
-        public let projection: ProjectionName
-        public let builtBy: UInt32?
-        public let position: UInt64
-        public let generation: Int
-        public var isStale: Bool { builtBy != projection.version }
-    }
-
-    /// The projections' state in a store, read without opening it as a `ProjectedStore` (so
-    /// nothing is written, and an older store format is fine): for `annals migrate --plan`.
-    public static func status(of log: LMDBEventLog) throws -> [Status] {
-        let catalog = try ProjectionCatalog(environment: log.environment)
-        return try log.environment.read { txn in
-            try ProjectionName.allCases.map { projection in
-                Status(projection: projection, builtBy: try catalog.version(projection, in: txn),
-                       position: try catalog.position(projection, in: txn), generation: try catalog.generation(projection, in: txn))
-            }
-        }
-    }
-
-    public func status() throws -> [Status] {
-        try environment.read { txn in
-            try ProjectionName.allCases.map { projection in
-                Status(projection: projection, builtBy: try catalog.version(projection, in: txn),
-                       position: try catalog.position(projection, in: txn), generation: try catalog.generation(projection, in: txn))
-            }
-        }
-    }
-
-    public func staleProjections() throws -> [ProjectionError] {
-        try status().filter(\.isStale).map { .stale(projection: $0.projection.rawValue, builtBy: $0.builtBy, needed: $0.projection.version) }
-    }
-
-    func requireFresh(_ projections: [ProjectionName], in txn: Transaction) throws {
-        for projection in projections {
-            let built = try catalog.version(projection, in: txn)
-            if built != projection.version {
-                // A store from another version usually has several: name them all, fix them at once.
-                let stale = try ProjectionName.allCases.filter { try catalog.version($0, in: txn) != $0.version }
-                if stale.count > 1 { throw ProjectionError.severalStale(projections: stale.map(\.rawValue)) }
-                throw ProjectionError.stale(projection: projection.rawValue, builtBy: built, needed: projection.version)
-            }
-        }
-    }
-
-    // MARK: - EventLog
-
-    @discardableResult
-    public func append(_ appends: [StreamAppend]) throws -> [RecordedEvent] {
-        try environment.write { txn in
-            if let source = try log.replicaSource(in: txn) { throw ProjectionError.replicaWrite(source: source) }
-            try requireFresh(ProjectionName.allCases, in: txn)
-            let outcome = try log.append(appends, in: txn)
-            guard !outcome.alreadyStored, let first = outcome.events.first else { return outcome.events }
-            let runner = try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn)
-            // Events another process appended to the bare log since this store caught up come
-            // first, in the same transaction: the projections never skip one.
-            let done = try runner.checkpoint(in: txn)
-            let missed = first.position > done + 1 ? try log.readLog(from: done + 1, limit: Int(first.position - done - 1), in: txn) : []
-            try runner.apply(missed + outcome.events, in: txn)
-            return outcome.events
-        }
-    }
-
-    /// Reads return events in the current schema (upcast); `log` gives them as stored.
-    public func readStream(_ stream: StreamID, from version: UInt64, direction: ReadDirection, limit: Int) throws -> [RecordedEvent] {
-        try log.readStream(stream, from: version, direction: direction, limit: limit).map(upcaster.upcast)
-    }
-
-    public func readLog(from position: UInt64, limit: Int) throws -> [RecordedEvent] { try log.readLog(from: position, limit: limit).map(upcaster.upcast) }
-    public func event(id: UUID) throws -> RecordedEvent? { try log.event(id: id).map(upcaster.upcast) }
-    public func event(at position: UInt64) throws -> RecordedEvent? { try log.event(at: position).map(upcaster.upcast) }
-    public func streamHead(_ stream: StreamID) throws -> StreamHead? { try log.streamHead(stream) }
-    public func head() throws -> LogHead { try log.head() }
-    public func verify() throws -> VerificationReport { try log.verify() }
 
     /// Runs `body` as one write transaction: every append it makes (and every read, which sees
     /// those appends) joins it, and all of them commit together when it returns, or none when it
@@ -158,26 +88,38 @@ public final class ProjectedStore: EventLog {
         try environment.write { _ in try body() }
     }
 
-    // MARK: - Catch-up
+    /// The projections' status, lag and catch-up.
+    public var projections: ProjectionsState {
+        ProjectionsState(log: log, catalog: catalog, upcaster: upcaster)
+    }
+}
 
-    /// The projections in following mode over this store's own log: what catches them up with
-    /// events appended by a log-only writer.
-    public func follower() throws -> ProjectionFollower {
-        try ProjectionFollower(source: log, environment: environment, upcaster: upcaster)
+/// The projections as one append's transaction sees them: refused while any is stale or the log
+/// is a follower's copy, then applied to the new events (and first to any a log-only writer
+/// appended since they last caught up), with their checkpoint, before the commit.
+final class InlineProjections: AppendObserver {
+    let log: LMDBEventLog
+    let catalog: ProjectionCatalog
+    let upcaster: Upcaster
+
+    init(log: LMDBEventLog, catalog: ProjectionCatalog, upcaster: Upcaster) {
+        self.log = log
+        self.catalog = catalog
+        self.upcaster = upcaster
     }
 
-    /// How many events the projections have not applied (0 but after a log-only writer).
-    public func lag() throws -> UInt64 {
-        try environment.read { txn in
-            let head = try log.readHead(in: txn).position
-            let done = try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn).checkpoint(in: txn)
-            return head > done ? head - done : 0
-        }
+    func willAppend(in txn: WriteTransaction) throws {
+        if let source = try log.replicaSource(in: txn) { throw ProjectionError.replicaWrite(source: source) }
+        try ProjectionsState(log: log, catalog: catalog, upcaster: upcaster).requireFresh(ProjectionName.allCases, in: txn)
     }
 
-    /// Applies events the projections have not seen (appended by a log-only writer), in batches.
-    private func catchUp() throws {
-        guard try lag() > 0 else { return }
-        try follower().catchUp(batchSize: 2000)
+    func didAppend(_ events: [RecordedEvent], in txn: WriteTransaction) throws {
+        guard let first = events.first else { return }
+        let runner = try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn)
+        // Events another process appended to the bare log since this store caught up come first,
+        // in the same transaction: the projections never skip one.
+        let done = try runner.checkpoint(in: txn)
+        let missed = first.position > done + 1 ? try log.readLog(from: done + 1, limit: Int(first.position - done - 1), in: txn) : []
+        try runner.apply(missed + events, in: txn)
     }
 }

@@ -2,7 +2,10 @@ import AnnalsCore
 public import AnnalsLMDB
 import Foundation
 
-extension ProjectedStore {
+/// Work on a whole store that is not a read or an edit: rebuilding and verifying the
+/// projections, a hot backup, the map's use. Reached through `ProjectedStore.maintenance`.
+public struct StoreMaintenance {
+    let store: ProjectedStore
     /// What a rebuild did.
     public struct RebuildReport: Sendable {
         public let projections: [ProjectionName]
@@ -10,7 +13,7 @@ extension ProjectedStore {
         public let seconds: Double
     }
 
-    /// Rebuilds projections from the log into their idle generation, in write transactions of
+    /// Rebuilds projections from the store.log into their idle generation, in write transactions of
     /// `chunkSize` events and bounded memory (LMDB keeps a transaction's dirty pages on the heap,
     /// so the chunk size bounds the peak), while the live generation keeps serving reads (and other
     /// processes keep appending). The last transaction applies whatever was appended meanwhile and
@@ -19,7 +22,7 @@ extension ProjectedStore {
     ///
     /// Only one rebuild or migration fills a store's idle generation at a time: this takes the
     /// store's maintenance lock, waiting for it when `wait` (calling `waiting` once first), else
-    /// throwing `ProjectionError.busy`. `progress` gets (events done, log head) after each chunk.
+    /// throwing `ProjectionError.busy`. `progress` gets (events done, store.log head) after each chunk.
     @discardableResult
     public func rebuild(_ requested: Set<ProjectionName> = Set(ProjectionName.allCases), chunkSize: Int = 1024,
                         wait: Bool = true, waiting: (() -> Void)? = nil,
@@ -30,15 +33,15 @@ extension ProjectedStore {
         let targets = requested.sorted()
         let total = try buildShadow(of: targets, chunkSize: chunkSize, progress: progress) { txn, scope, shadow, position in
             // Tables earlier versions kept and this one does not: their space is freed.
-            for table in catalog.retired { try txn.clear(table) }
+            for table in store.catalog.retired { try txn.clear(table) }
             for projection in scope {
-                let live = try catalog.generation(projection, in: txn)
+                let live = try store.catalog.generation(projection, in: txn)
                 let fresh = shadow[projection] ?? 1 - live
                 if targets.contains(projection) {
-                    try catalog.setState(projection, generation: fresh, position: position, in: txn)
-                    for table in try catalog.tables(of: projection, generation: live) { try txn.clear(table) }
+                    try store.catalog.setState(projection, generation: fresh, position: position, in: txn)
+                    for table in try store.catalog.tables(of: projection, generation: live) { try txn.clear(table) }
                 } else {
-                    for table in try catalog.tables(of: projection, generation: fresh) { try txn.clear(table) }
+                    for table in try store.catalog.tables(of: projection, generation: fresh) { try txn.clear(table) }
                 }
             }
         }
@@ -48,50 +51,50 @@ extension ProjectedStore {
     /// The store's maintenance lock, or `ProjectionError.busy` naming what to do.
     func maintenanceLock(wait: Bool, waiting: (() -> Void)?) throws -> MaintenanceLock {
         do {
-            return try environment.maintenanceLock(wait: false)
+            return try store.environment.maintenanceLock(wait: false)
         } catch let error as StoreAccessError where error.kind == .busy {
             guard wait else {
-                throw ProjectionError.busy(detail: "another annals rebuild or migrate is rebuilding the projections of \(environment.path); "
+                throw ProjectionError.busy(detail: "another annals rebuild or migrate is rebuilding the projections of \(store.environment.path); "
                                            + "wait for it to finish, then run this again")
             }
             waiting?()
-            return try environment.maintenanceLock(wait: true)
+            return try store.environment.maintenanceLock(wait: true)
         }
     }
 
     /// Fills the shadow generation of `targets` (and of `records`, the state every other projection
-    /// reads) from the whole log, then calls `finish` inside the write transaction that applied the
+    /// reads) from the whole store.log, then calls `finish` inside the write transaction that applied the
     /// last events, where no writer can interleave. Returns the position reached.
     @discardableResult
     private func buildShadow(of targets: [ProjectionName], chunkSize: Int, progress: ((UInt64, UInt64) -> Void)?,
                              finish: (WriteTransaction, [ProjectionName], [ProjectionName: Int], UInt64) throws -> Void) throws -> UInt64 {
         let scope = Set(targets).union([.records]).sorted()
-        let shadow: [ProjectionName: Int] = try environment.read { txn in
-            Dictionary(uniqueKeysWithValues: try scope.map { ($0, 1 - (try catalog.generation($0, in: txn))) })
+        let shadow: [ProjectionName: Int] = try store.environment.read { txn in
+            Dictionary(uniqueKeysWithValues: try scope.map { ($0, 1 - (try store.catalog.generation($0, in: txn))) })
         }
-        let runner = ProjectionRunner(catalog: catalog, upcaster: upcaster, generations: shadow, checkpointed: false)
-        try environment.write { txn in
+        let runner = ProjectionRunner(catalog: store.catalog, upcaster: store.upcaster, generations: shadow, checkpointed: false)
+        try store.environment.write { txn in
             for projection in scope {
-                for table in try catalog.tables(of: projection, generation: shadow[projection] ?? 1) { try txn.clear(table) }
+                for table in try store.catalog.tables(of: projection, generation: shadow[projection] ?? 1) { try txn.clear(table) }
             }
         }
         // Full chunks are read and prepared on another core while this one writes the previous.
-        let ahead = ReadAhead(source: log, from: 1, until: nil, chunkSize: chunkSize, fullChunksOnly: true, upcaster: upcaster)
+        let ahead = ReadAhead(source: store.log, from: 1, until: nil, chunkSize: chunkSize, fullChunksOnly: true, upcaster: store.upcaster)
         defer { ahead.stop() }
         var done: UInt64 = 0
         // A crash loses at most the last shadow chunks, which the next rebuild redoes anyway: their
         // commits need not wait for the meta page to reach the disk. The switch-over below does.
-        try environment.withDeferredMetaSync {
+        try store.environment.withDeferredMetaSync {
             while let chunk = try ahead.next(), let last = chunk.last {
-                try environment.write { txn in try runner.apply(prepared: chunk, in: txn) }
+                try store.environment.write { txn in try runner.apply(prepared: chunk, in: txn) }
                 done = last.event.position
-                progress?(done, try log.head().position)
+                progress?(done, try store.log.head().position)
             }
         }
-        let reached: UInt64 = try environment.write { txn in
+        let reached: UInt64 = try store.environment.write { txn in
             var position = done
             while true {
-                let events = try log.readLog(from: position + 1, limit: chunkSize, in: txn)
+                let events = try store.log.readLog(from: position + 1, limit: chunkSize, in: txn)
                 guard let last = events.last else { break }
                 try runner.apply(events, in: txn)
                 position = last.position
@@ -102,4 +105,9 @@ extension ProjectedStore {
         progress?(reached, reached)
         return reached
     }
+}
+
+extension ProjectedStore {
+    /// Rebuilds, verification against a fresh build, backups and the map's use.
+    public var maintenance: StoreMaintenance { StoreMaintenance(store: self) }
 }

@@ -1,28 +1,32 @@
 public import AnnalsCore
 import AnnalsLMDB
 
-extension ProjectedStore {
-    /// The address of the shared log this store follows, or nil for a store with a log of its own.
-    public func replicaSource() throws -> String? { try log.replicaSource() }
+/// A follower's copy of the shared log: where it comes from, where it came from, and how events
+/// read from it are stored and applied. Reached through `ProjectedStore.replica`.
+public struct ReplicaLog {
+    let store: ProjectedStore
 
-    /// The switches of this follower to another shared log (`annals follow --switch-source`), oldest first.
-    public func sourceSwitches() throws -> [SourceSwitch] { try log.sourceSwitches() }
+    /// The address of the shared store.log this store follows, or nil for a store with a store.log of its own.
+    public func source() throws -> String? { try store.log.replicaSource() }
 
-    /// Stores `events` (read from the shared log: consecutive, in log order, as stored) in this
-    /// replica's log and applies them to every projection, in one LMDB transaction with the
+    /// The switches of this follower to another shared store.log (`annals follow --switch-source`), oldest first.
+    public func switches() throws -> [SourceSwitch] { try store.log.sourceSwitches() }
+
+    /// Stores `events` (read from the shared log: consecutive, in store.log order, as stored) in this
+    /// replica's store.log and applies them to every projection, in one LMDB transaction with the
     /// projections' checkpoint: a crash leaves either all of them or none, and an event is applied
     /// exactly once. Events the replica already holds are skipped once their hash is shown to be
     /// the one it holds; a first new event that does not follow the replica's head is left for the
     /// next read (another process applied past it meanwhile). Returns the replica's head position.
     @discardableResult
     public func replicate(_ events: [RecordedEvent]) throws -> UInt64 {
-        try environment.write { txn in
-            guard let source = try log.replicaSource(in: txn) else {
-                throw EventLogError.invalidInput(field: "store", value: path, fix: "it is not a follower's store; run annals follow --from ADDRESS --store DIR on a new directory")
+        try store.environment.write { txn in
+            guard let source = try store.log.replicaSource(in: txn) else {
+                throw EventLogError.invalidInput(field: "store", value: store.path, fix: "it is not a follower's store; run annals follow --from ADDRESS --store DIR on a new directory")
             }
-            let head = try log.readHead(in: txn)
+            let head = try store.log.readHead(in: txn)
             let held = events.prefix { $0.position <= head.position }
-            if let last = held.last, let ours = try log.event(at: last.position, in: txn), ours.hash != last.hash {
+            if let last = held.last, let ours = try store.log.event(at: last.position, in: txn), ours.hash != last.hash {
                 throw ProjectionError.replicaDiverged(source: source, detail: "its event at position \(last.position) differs from the one this follower applied")
             }
             let fresh = Array(events.dropFirst(held.count))
@@ -30,11 +34,16 @@ extension ProjectedStore {
             guard first.hash == RecordCodec.rehash(first, after: head.hash) else {
                 throw ProjectionError.replicaDiverged(source: source, detail: "its event at position \(first.position) does not chain to this follower's head \(head.hashHex.prefix(16))…")
             }
-            try log.restore(fresh, in: txn)
-            try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn).apply(fresh, in: txn)
+            try store.log.restore(fresh, in: txn)
+            try ProjectionRunner.live(store.catalog, upcaster: store.upcaster, in: txn).apply(fresh, in: txn)
             return fresh.last?.position ?? head.position
         }
     }
+}
+
+extension ProjectedStore {
+    /// This store's copy of a shared log (a follower's store).
+    public var replica: ReplicaLog { ReplicaLog(store: self) }
 }
 
 /// Keeps a follower's store (a local LMDB store: a replica of the shared log plus its
@@ -150,7 +159,7 @@ public final class LogFollower {
             guard !batch.isEmpty else {
                 throw ProjectionError.replicaDiverged(source: address, detail: "it says its head is at \(target) but holds no event at \(done + 1)")
             }
-            done = try store.replicate(batch)
+            done = try store.replica.replicate(batch)
             progress(done, target)
         }
         return done

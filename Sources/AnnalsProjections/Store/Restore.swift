@@ -2,7 +2,7 @@ public import AnnalsCore
 import AnnalsLMDB
 import Foundation
 
-extension ProjectedStore {
+extension StoreDirectory {
     /// Creates a new store at `path` holding exactly `events` (same positions, ids, times and
     /// hashes, checked one by one as they are stored) and builds its projections. The path must
     /// not hold a store yet. `events` is called with a sink and feeds it in order, so any number
@@ -13,13 +13,13 @@ extension ProjectedStore {
                                events: ((RecordedEvent) throws -> Void) throws -> Void) throws -> ProjectedStore {
         let directoryExisted = FileManager.default.fileExists(atPath: path)
         let store = try ProjectedStore(path: path, create: true)
-        guard try store.head().position == 0 else {
+        guard try store.events.head().position == 0 else {
             store.environment.close()
             throw EventLogError.invalidInput(field: "target store", value: path, fix: "restore into a new, empty store directory")
         }
         func removeCreated() {
             store.environment.close()
-            Self.removeCreated(at: store.path, directoryExisted: directoryExisted)
+            StoreDirectory.removeCreated(at: store.path, directoryExisted: directoryExisted)
         }
         var pending: [RecordedEvent] = []
         func flush() throws {
@@ -34,7 +34,7 @@ extension ProjectedStore {
                 if pending.count >= chunkSize { try flush() }
             }
             try flush()
-            try store.rebuild(chunkSize: chunkSize)
+            try store.maintenance.rebuild(chunkSize: chunkSize)
             if let problem = try store.log.verify().problem {
                 throw EventLogError.invalidInput(field: "restored log", value: "\(problem)", fix: "the events given do not form a valid log; nothing was kept")
             }

@@ -3,7 +3,9 @@ public import AnnalsLMDB
 import AnnalsLMDBLog
 import Foundation
 
-extension ProjectedStore {
+/// A store's directory and its files, before or without opening it: whether one is there, and
+/// undoing or completing what creating or restoring one left.
+public enum StoreDirectory {
     /// Whether `path` holds a store (its LMDB data file).
     public static func exists(at path: String) -> Bool {
         FileManager.default.fileExists(atPath: PathText.join(path, Environment.dataFileName))
@@ -26,18 +28,20 @@ extension ProjectedStore {
             try FileManager.default.moveItem(atPath: PathText.join(staging, name), toPath: PathText.join(path, name))
         }
     }
+}
 
+extension StoreMaintenance {
     /// The map's size and use.
-    public func usage() throws -> MapUsage { try environment.usage() }
+    public func usage() throws -> MapUsage { try store.environment.usage() }
 
     /// The data file's size in bytes.
-    public func fileSize() throws -> Int { try environment.fileSize() }
+    public func fileSize() throws -> Int { try store.environment.fileSize() }
 
     /// Writes a compacted, consistent copy of the store into `directory` (which must exist and be
-    /// empty) while writers keep running, and verifies the copy's log (opened read-only). Returns
+    /// empty) while writers keep running, and verifies the copy's store.log (opened read-only). Returns
     /// that verification and the copy's first event hash (its store id).
     public func backup(to directory: String) throws -> (report: VerificationReport, firstHash: [UInt8]?) {
-        try environment.copy(to: directory, compact: true)
+        try store.environment.copy(to: directory, compact: true)
         let copy = try LMDBEventLog.openExisting(at: directory, readOnly: true)
         defer { copy.environment.close() }
         return (try copy.verify(), try copy.event(at: 1)?.hash)

@@ -2,12 +2,12 @@ import AnnalsCore
 import AnnalsLMDB
 import Foundation
 
-extension ProjectedStore {
-    /// Builds every projection afresh from the log and compares it byte for byte with the live one;
+extension StoreMaintenance {
+    /// Builds every projection afresh from the store.log and compares it byte for byte with the live one;
     /// returns the projections whose live data differs (empty when all agree).
     ///
-    /// Writes nothing to the store: the fresh build goes to a scratch environment in a temporary
-    /// directory (unsynced, removed afterwards), following this store's log up to the position the
+    /// Writes nothing to the store: the fresh build goes to a scratch store.environment in a temporary
+    /// directory (unsynced, removed afterwards), following this store's store.log up to the position the
     /// live projections reflect, so it works on a read-only copy and on a nearly full disk, and
     /// needs no lock (a rebuild switching generations meanwhile is seen as one snapshot or the other).
     public func verifyProjections(chunkSize: Int = 1024, scratchDirectory: String? = nil) throws -> [ProjectionName] {
@@ -17,18 +17,18 @@ extension ProjectedStore {
         options.unsafeNoSync = true  // thrown away after the comparison
         let scratch = try Environment(path: scratchPath, options: options)
         defer { scratch.close() }
-        let fresh = try ProjectionFollower(source: log, environment: scratch, upcaster: upcaster)
+        let fresh = try ProjectionFollower(source: store.log, environment: scratch, upcaster: store.upcaster)
         // Writers may move the live projections on while the fresh ones are built: follow until
         // both reflect the same position, then compare within one snapshot of each.
         while true {
-            let target = try environment.read { txn in try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn).checkpoint(in: txn) }
+            let target = try store.environment.read { txn in try ProjectionRunner.live(store.catalog, upcaster: store.upcaster, in: txn).checkpoint(in: txn) }
             try fresh.catchUp(until: target, batchSize: chunkSize)
-            let differing: [ProjectionName]? = try environment.read { liveTxn in
-                let live = try ProjectionRunner.live(catalog, upcaster: upcaster, in: liveTxn)
+            let differing: [ProjectionName]? = try store.environment.read { liveTxn in
+                let live = try ProjectionRunner.live(store.catalog, upcaster: store.upcaster, in: liveTxn)
                 guard try live.checkpoint(in: liveTxn) == target else { return nil }
                 return try scratch.read { freshTxn in
                     try ProjectionName.allCases.filter { projection in
-                        let liveTables = try catalog.tables(of: projection, generation: catalog.generation(projection, in: liveTxn))
+                        let liveTables = try store.catalog.tables(of: projection, generation: store.catalog.generation(projection, in: liveTxn))
                         let freshTables = try fresh.catalog.tables(of: projection, generation: fresh.catalog.generation(projection, in: freshTxn))
                         return try zip(liveTables, freshTables).contains { try !Self.sameContents($0, in: liveTxn, $1, in: freshTxn) }
                     }
