@@ -18,6 +18,9 @@ struct AggregatesProjection: Projection {
     static let totalsTable = "totals", historyTable = "deltas"
     let tables = [ProjectionTable(name: totalsTable), ProjectionTable(name: historyTable)]
 
+    /// A new record's cells.
+    func prepare(created state: RecordState, number: UInt64) -> (any Sendable)? { Contributions.of(state) }
+
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
         let totalsTable = try tables(Self.totalsTable), history = try tables(Self.historyTable)
         var totals: [AggregateKey: AggregateValue] = [:]
@@ -25,7 +28,7 @@ struct AggregatesProjection: Projection {
         var contributions: [RecordID: [AggregateKey: AggregateValue]] = [:]
         for change in batch.changes {
             let old = contributions[change.id] ?? Contributions.of(change.before)
-            let now = change.derived?.contributions ?? Contributions.of(change.after)
+            let now = change.derived(by: name, as: [AggregateKey: AggregateValue].self) ?? Contributions.of(change.after)
             var deltas: [AggregateKey: AggregateValue] = [:]
             for (key, value) in old { deltas[key, default: .zero] = deltas[key, default: .zero] - value }
             for (key, value) in now { deltas[key, default: .zero] = deltas[key, default: .zero] + value }

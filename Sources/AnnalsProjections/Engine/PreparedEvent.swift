@@ -3,18 +3,16 @@ import AnnalsMigrations
 import AnnalsRecords
 import Foundation
 
-/// A event with everything derived from it alone: upcast, its payload parsed, and for a
-/// create the new record's state with its search words and aggregate contributions. This is the
-/// part of applying an event that needs nothing from the projections, so a rebuild derives it on
-/// another core (`ReadAhead`) while the writer applies the previous chunk.
+/// An event with everything derived from it alone: upcast, its payload parsed, and for a
+/// create the new record's state with what each projection derives from it (`Projection.prepare`).
+/// This is the part of applying an event that needs nothing from the projections' tables, so a
+/// rebuild derives it on another core (`ReadAhead`) while the writer applies the previous chunk.
 struct PreparedEvent: Sendable {
     /// What a create brings, computed from the event alone.
     struct Created: Sendable {
         let state: RecordState
-        let words: Set<FoldedWord>
-        let contributions: [AggregateKey: AggregateValue]
-        /// The state as the records projection stores it (its number is the create's position).
-        let storedState: [UInt8]
+        /// Each projection's own data for the new record, by projection (none: it prepares nothing).
+        let derived: [ProjectionName: any Sendable]
     }
 
     /// The event in the current schema.
@@ -30,9 +28,12 @@ struct PreparedEvent: Sendable {
         guard kind == .created, let state = try? RecordState.apply(event, payload: payload, to: nil) else {
             return PreparedEvent(event: event, payload: payload, created: nil)
         }
-        return PreparedEvent(event: event, payload: payload,
-                             created: Created(state: state, words: SearchProjection.words(state), contributions: Contributions.of(state),
-                                              storedState: StoredState.encode(state, number: event.position)))
+        var derived: [ProjectionName: any Sendable] = [:]
+        for projection in ProjectionRegistry.all {
+            // A record's number is the log position of its create.
+            if let data = projection.prepare(created: state, number: event.position) { derived[projection.name] = data }
+        }
+        return PreparedEvent(event: event, payload: payload, created: Created(state: state, derived: derived))
     }
 
     /// Prepares a batch; a large one (an import's, a catch-up's) on both cores, half each.

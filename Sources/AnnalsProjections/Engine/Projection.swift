@@ -1,4 +1,5 @@
 import AnnalsLMDB
+import AnnalsRecords
 
 /// One projection: a view of the log kept in its own LMDB tables, with its own checkpoint.
 ///
@@ -18,8 +19,16 @@ protocol Projection: Sendable {
     var version: UInt32 { get }
     /// Its tables. Each is kept in two generations, so a rebuild can fill one while the other serves.
     var tables: [ProjectionTable] { get }
+    /// What this projection derives from a new record alone (its state after its create, and its
+    /// number), computed ahead, on another core during rebuilds and catch-ups; `apply` finds it in
+    /// the batch (`derived(for:)`). Nil: nothing to prepare.
+    func prepare(created state: RecordState, number: UInt64) -> (any Sendable)?
     /// Applies one batch to this projection's tables (one generation of them) inside `txn`.
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws
+}
+
+extension Projection {
+    func prepare(created state: RecordState, number: UInt64) -> (any Sendable)? { nil }
 }
 
 /// One table of a projection: its name and its LMDB layout.

@@ -15,8 +15,11 @@ struct ProjectionBatch {
         let after: RecordState
         /// The record's number: the log position of its create.
         let number: UInt64
-        /// What was derived ahead from `after` (a create): see `PreparedEvent.Created`.
-        let derived: PreparedEvent.Created?
+        /// What each projection derived ahead from `after` (a create): see `Projection.prepare`.
+        let derived: [ProjectionName: any Sendable]?
+
+        /// What `projection` derived ahead from this create, when it did.
+        func derived<T>(by projection: ProjectionName, as: T.Type) -> T? { derived?[projection] as? T }
     }
 
     /// A record the batch changed.
@@ -26,9 +29,11 @@ struct ProjectionBatch {
         let before: RecordState?
         let after: RecordState
         let number: UInt64
-        /// The search words of `after` and its stored bytes, when derived ahead (a create).
-        let afterWords: Set<FoldedWord>?
-        let afterStored: [UInt8]?
+        /// What each projection derived ahead from `after`, when the batch created the record.
+        let derived: [ProjectionName: any Sendable]?
+
+        /// What `projection` derived ahead from `after`, when it did.
+        func derived<T>(by projection: ProjectionName, as: T.Type) -> T? { derived?[projection] as? T }
     }
 
     /// Every event of the batch, upcast, in log order (events that change no record included).
@@ -43,12 +48,12 @@ struct ProjectionBatch {
     static func build(_ prepared: [PreparedEvent],
                       stateBefore: (RecordID) throws -> (state: RecordState, number: UInt64)?) throws -> ProjectionBatch {
         var changes: [Change] = []
-        var touched: [RecordID: (before: RecordState?, now: RecordState?, number: UInt64, derived: PreparedEvent.Created?)] = [:]
+        var touched: [RecordID: (before: RecordState?, now: RecordState?, number: UInt64, derived: [ProjectionName: any Sendable]?)] = [:]
         for item in prepared {
             let event = item.event
             guard let payload = item.payload, let (_, kind) = EditKind.parse(event.type),
                   let id = try? RecordID(event.stream.rawValue) else { continue }
-            var record: (before: RecordState?, now: RecordState?, number: UInt64, derived: PreparedEvent.Created?)
+            var record: (before: RecordState?, now: RecordState?, number: UInt64, derived: [ProjectionName: any Sendable]?)
             if let known = touched[id] {
                 record = known
             } else {
@@ -57,7 +62,7 @@ struct ProjectionBatch {
             }
             let change: Change
             if record.now == nil, let created = item.created {
-                change = Change(event: event, kind: kind, id: id, before: nil, after: created.state, number: record.number, derived: created)
+                change = Change(event: event, kind: kind, id: id, before: nil, after: created.state, number: record.number, derived: created.derived)
             } else {
                 guard let after = try RecordState.apply(event, payload: payload, to: record.now) else { continue }
                 change = Change(event: event, kind: kind, id: id, before: record.now, after: after, number: record.number, derived: nil)
@@ -69,7 +74,7 @@ struct ProjectionBatch {
         }
         let records = touched.compactMap { id, record in
             record.now.map { TouchedRecord(id: id, before: record.before, after: $0, number: record.number,
-                                           afterWords: record.derived?.words, afterStored: record.derived?.storedState) }
+                                           derived: record.derived) }
         }.sorted { $0.id.rawValue.utf8.lexicographicallyPrecedes($1.id.rawValue.utf8) }
         return ProjectionBatch(events: prepared.map(\.event), changes: changes, records: records)
     }

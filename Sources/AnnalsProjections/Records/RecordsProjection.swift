@@ -18,10 +18,13 @@ struct RecordsProjection: Projection {
     static let stateTable = "state", listTable = "by-year"
     let tables = [ProjectionTable(name: stateTable), ProjectionTable(name: listTable)]
 
+    /// A new record's state as this projection stores it.
+    func prepare(created state: RecordState, number: UInt64) -> (any Sendable)? { StoredState.encode(state, number: number) }
+
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
         let state = try tables(Self.stateTable), byYear = try tables(Self.listTable)
         for record in batch.records {
-            try txn.put(state, Array(record.id.rawValue.utf8), record.afterStored ?? StoredState.encode(record.after, number: record.number))
+            try txn.put(state, Array(record.id.rawValue.utf8), record.derived(by: name, as: [UInt8].self) ?? StoredState.encode(record.after, number: record.number))
             let oldListKey = record.before.flatMap(Self.listKey), newListKey = Self.listKey(record.after)
             if oldListKey != newListKey {
                 if let oldListKey { try txn.delete(byYear, oldListKey) }

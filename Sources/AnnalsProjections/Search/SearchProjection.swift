@@ -20,6 +20,9 @@ struct SearchProjection: Projection {
     /// The fields whose text is indexed.
     static let wordFields = ["title", "paragraphs", "keywords", "authors", "description", "place", "organizer", "participants", "counterparts"]
 
+    /// A new record's folded words.
+    func prepare(created state: RecordState, number: UInt64) -> (any Sendable)? { Self.words(state) }
+
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
         let postingsTable = try tables(Self.postingsTable), numbers = try tables(Self.numbersTable)
         for change in batch.changes where change.before == nil {
@@ -64,12 +67,12 @@ struct SearchProjection: Projection {
         let number = record.number, old = record.before, new = record.after
         // Most edits (links, figures, dates) leave the indexed text alone: nothing to fold then.
         if let old, old.retracted == new.retracted, wordFields.allSatisfy({ old.document[$0] == new.document[$0] }) { return }
-        if old == nil, let after = record.afterWords {
+        if old == nil, let after = record.derived(by: .search, as: Set<FoldedWord>.self) {
             // A new record whose words were folded ahead: every word enters, none leaves.
             for word in after { postings[word, default: []].append((number, true)) }
             return
         }
-        let before = words(old), after = record.afterWords ?? words(new)
+        let before = words(old), after = record.derived(by: .search, as: Set<FoldedWord>.self) ?? words(new)
         for word in before.subtracting(after) { postings[word, default: []].append((number, false)) }
         for word in after.subtracting(before) { postings[word, default: []].append((number, true)) }
     }
