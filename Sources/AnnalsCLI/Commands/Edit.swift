@@ -5,9 +5,10 @@ import ArgumentParser
 import Foundation
 
 /// The record type as the CLI names it.
+/// `article` or `event` as an argument (`RecordType(word:)`).
 enum RecordKindArgument: String, ExpressibleByArgument, CaseIterable {
     case article, event
-    var type: RecordType { self == .article ? .article : .diplomacyEvent }
+    var type: RecordType { RecordType(word: rawValue) ?? .article }
 }
 
 /// Prints what an edit did, in both output modes.

@@ -195,8 +195,8 @@ struct Audit: ParsableCommand {
     func run() throws {
         let session = Session(options: global)
         let kindValue = try kind.map { name in
-            guard let match = EditKind.allCases.first(where: { $0.verb == name }) else {
-                throw CLIError("unknown --kind \"\(name)\": use create, correct, retract, restore, link or unlink", code: .usage)
+            guard let match = EditKind(verb: name) else {
+                throw CLIError("unknown --kind \"\(name)\": use \(EditKind.verbs.joined(separator: ", "))", code: .usage)
             }
             return match
         }

@@ -12,6 +12,15 @@ public enum RecordType: String, Sendable, Codable, CaseIterable {
     public var eventTypePrefix: String { self == .article ? "Article" : "DiplomacyEvent" }
     /// For messages: "an article", "a diplomacy event".
     public var phrase: String { self == .article ? "an article" : "a diplomacy event" }
+
+    /// The word people give for a type, on the command line and in the API: `article`, `event`.
+    public var word: String { self == .article ? "article" : "event" }
+
+    /// The type people name with `word` (`article`, `event`); nil for any other text.
+    public init?(word: String) {
+        guard let type = Self.allCases.first(where: { $0.word == word }) else { return nil }
+        self = type
+    }
 }
 
 /// A record's id, which is also its stream's id: `article/baolangson.vn/476767`,

@@ -18,8 +18,8 @@ struct AuditRoutes {
     /// 100, at most 10,000).
     func audit(_ request: Request) async throws -> Response {
         let kind = try request.query("kind").map { name in
-            guard let match = EditKind.allCases.first(where: { $0.verb == name }) else {
-                throw APIError.badRequest("unknown kind \"\(name)\": use create, correct, retract, restore, link or unlink")
+            guard let match = EditKind(verb: name) else {
+                throw APIError.badRequest("unknown kind \"\(name)\": use \(EditKind.verbs.joined(separator: ", "))")
             }
             return match
         }

@@ -38,11 +38,8 @@ struct RecordRoutes {
     /// `GET /records?type=article|event` with the CLI's filters: year, source, category, kind,
     /// counterpart, retracted (true, false, all), limit (default 100, at most 1,000).
     func list(_ request: Request) async throws -> Response {
-        let type: RecordType
-        switch try request.query("type") {
-        case "article"?: type = .article
-        case "event"?: type = .diplomacyEvent
-        default: throw APIError.badRequest("give type=article or type=event")
+        guard let type = try request.query("type").flatMap(RecordType.init(word:)) else {
+            throw APIError.badRequest("give type=article or type=event")
         }
         let retracted: Bool?
         switch try request.query("retracted") ?? "false" {
@@ -71,11 +68,10 @@ struct RecordRoutes {
         let body = try await RequestBody.json(request, configuration, fields: ["type", "record", "reason", "effective"])
         let edit = try context.editContext(body)
         guard case .object(var members)? = body["record"] else { throw APIError.badRequest("give the record as an object in \"record\"") }
-        switch body["type"]?.stringValue {
-        case "article"?: members["recordType"] = .string(RecordType.article.rawValue)
-        case "event"?: members["recordType"] = .string(RecordType.diplomacyEvent.rawValue)
-        default: throw APIError.badRequest("give \"type\": \"article\" or \"event\"")
+        guard let type = body["type"]?.stringValue.flatMap(RecordType.init(word:)) else {
+            throw APIError.badRequest("give \"type\": \"article\" or \"event\"")
         }
+        members["recordType"] = .string(type.rawValue)
         let (record, links) = try RecordInput.record(from: .object(members))
         guard links.isEmpty else { throw APIError.badRequest("links are made with POST /links after the create; remove them from the record") }
         let result = try await gate.run { try $0.create(record, context: edit) }
