@@ -4,8 +4,8 @@ public import AnnalsRecords
 import AnnalsPostgres
 import Foundation
 
-/// An open Annals store and the use cases over it: what the command line (and, later, the HTTP
-/// server) calls. It owns opening and closing the store and the migration gate (a store of an older
+/// An open Annals store and the use cases over it: what the command line and the HTTP server
+/// call, and the only way they reach the store. It owns opening and closing the store and the migration gate (a store of an older
 /// format, or with stale projections, is refused with the command that fixes it); the layers below
 /// it own the log and the projections, the layers above only parse requests and render results.
 public final class AnnalsService {

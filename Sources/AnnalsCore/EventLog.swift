@@ -2,7 +2,7 @@ public import Foundation
 
 /// An append-only, hash-chained log of events grouped into streams.
 ///
-/// Every backend (LMDB now, a server database later) promises the same, and proves it by passing
+/// Every backend (LMDB, PostgreSQL, the in-memory log) promises the same, and proves it by passing
 /// the conformance suite in `AnnalsTesting`:
 /// - positions are gapless from 1 across the log and versions gapless from 1 within each stream;
 /// - an append is atomic across all its streams: one expected-version conflict or invalid event

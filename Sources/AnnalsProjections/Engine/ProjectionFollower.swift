@@ -10,7 +10,7 @@ import Foundation
 /// and checkpoint in one transaction, so a crash between batches loses nothing and applies nothing
 /// twice. The environment may be the log's own (a local store catching up with events a log-only
 /// writer appended), a scratch one (`annals verify` builds its fresh copy this way, writing nothing
-/// to the store) or, later, a reader's copy of a shared log.
+/// to the store).
 public final class ProjectionFollower {
     let source: any EventLog
     let environment: Environment
