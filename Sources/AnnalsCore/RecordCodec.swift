@@ -180,10 +180,6 @@ package struct ByteReader {
 }
 
 extension Array where Element == UInt8 {
-    package mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
-        Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
-    }
-
     package mutating func appendUUID(_ id: UUID) {
         Swift.withUnsafeBytes(of: id.uuid) { append(contentsOf: $0) }
     }
@@ -192,17 +188,4 @@ extension Array where Element == UInt8 {
         appendBigEndian(UInt32(text.utf8.count))
         append(contentsOf: text.utf8)
     }
-}
-
-/// A big-endian 8-byte key, so LMDB's byte order is numeric order.
-package func positionKey(_ position: UInt64) -> [UInt8] {
-    var key = [UInt8]()
-    key.reserveCapacity(8)
-    key.appendBigEndian(position)
-    return key
-}
-
-package func decodeUInt64(_ bytes: ArraySlice<UInt8>) -> UInt64? {
-    guard bytes.count == 8 else { return nil }
-    return bytes.reduce(0) { $0 << 8 | UInt64($1) }
 }

@@ -13,6 +13,11 @@ struct APIFuzzTests {
     static let missing: String? = (try? ToolRun.run("/usr/bin/env", ["schemathesis", "--version"]))?.status == 0
         ? nil : "SKIPPED: schemathesis is missing (pip install schemathesis; tools/setup.sh --server-tests does it)"
 
+    @Test("under CI, schemathesis is there: the fuzz test runs, never skips")
+    func prerequisites() {
+        #expect(Prerequisites.failure(Self.missing, for: "the API fuzz test") == nil)
+    }
+
     /// schemathesis.toml, as tools/api-fuzz.sh writes it: every check is enabled here rather than
     /// with `--checks all`, which would override the per-operation settings.
     static let configuration = #"""

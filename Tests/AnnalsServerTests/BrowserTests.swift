@@ -19,6 +19,11 @@ struct BrowserTests {
             ? nil : "SKIPPED: Python's selenium is missing (pip install selenium; tools/setup.sh --server-tests does it)"
     }()
 
+    @Test("under CI, Chromium and selenium are there: the browser tests run, never skip")
+    func prerequisites() {
+        #expect(Prerequisites.failure(Self.missing, for: "the browser tests") == nil)
+    }
+
     @Test("search without diacritics, open a record, read its timeline, view it as of version 1, draw the aggregates",
           .enabled(if: missing == nil, Comment(rawValue: missing ?? "")))
     func browse() throws {

@@ -1,3 +1,4 @@
+import AnnalsCore
 import AnnalsLMDB
 import AnnalsMigrations
 
@@ -89,12 +90,4 @@ struct ProjectionCatalog {
 /// The key of one of a projection's entries in `proj/meta`.
 private func key(_ projection: ProjectionName, _ field: String) -> [UInt8] {
     Array("\(projection.rawValue)/\(field)".utf8)
-}
-
-func bigEndian<T: FixedWidthInteger>(_ value: T) -> [UInt8] {
-    withUnsafeBytes(of: value.bigEndian) { Array($0) }
-}
-
-func readBigEndian(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-    bytes.reduce(0) { $0 << 8 | UInt64($1) }
 }

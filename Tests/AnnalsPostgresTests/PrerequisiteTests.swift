@@ -1,0 +1,12 @@
+import AnnalsTesting
+import Testing
+
+/// Under CI, what the PostgreSQL tests need is there, so none of them skips unnoticed.
+@Suite("What the PostgreSQL tests need")
+struct PrerequisiteTests {
+    @Test("under CI, PostgreSQL's server binaries are there and network namespaces can be made")
+    func prerequisites() {
+        #expect(Prerequisites.failure(PostgresCluster.missing, for: "the PostgreSQL tests") == nil)
+        #expect(Prerequisites.failure(NetworkNamespace.unavailable, for: "the cut-link follower test") == nil)
+    }
+}
