@@ -9,8 +9,8 @@ import Foundation
 /// format, or with stale projections, is refused with the command that fixes it); the layers below
 /// it own the log and the projections, the layers above only parse requests and render results.
 public final class AnnalsService {
-    /// The store with its projections: the queries (records, search, aggregates, history, audit).
-    /// Internal: every front goes through the use cases.
+    /// The store with its projections, read through each projection's reader. Internal: every
+    /// front goes through the use cases.
     let store: ProjectedStore
     /// The editor: edits are checked against the records projection's current states.
     let editor: RecordEditor

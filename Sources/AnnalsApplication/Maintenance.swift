@@ -106,7 +106,7 @@ extension AnnalsService {
     }
 
     /// Rebuilds `projections` (all when empty) beside the live ones and switches over; see
-    /// `ProjectedStore.rebuild` for the lock that keeps a second rebuild from interleaving.
+    /// `StoreMaintenance.rebuild` for the lock that keeps a second rebuild from interleaving.
     /// `projections` are names (`projectionNames`); an unknown one is refused, naming the known.
     public func rebuild(_ projections: [String] = [], wait: Bool = true, waiting: (() -> Void)? = nil,
                         progress: ((UInt64, UInt64) -> Void)? = nil) throws -> RebuildResult {

@@ -42,7 +42,7 @@ public struct UpcastFailure: Encodable, Sendable {
 
 /// Store-format migrations and upcast checks. They open the store themselves: an older format is
 /// exactly what the ordinary open refuses.
-public enum StoreMaintenance {
+public enum StoreMigrations {
     /// The plan for the store at `path`, reading only.
     public static func plan(at path: String) throws -> MigrationPlan {
         let log = try openLog(path, readOnly: true)

@@ -129,8 +129,7 @@ extension AnnalsService {
     /// For each field of the record, the edit that last set it; an unknown record is
     /// `RecordError.unknownRecord`.
     public func blame(_ id: RecordID) throws -> [BlameLine] {
-        guard try RecordsReader(store).record(id) != nil else { throw RecordError.unknownRecord(id: id.rawValue) }
-        return try AuditReader(store).blame(id)
+        try AuditReader(store).blame(id)
     }
 
     /// Edits matching `filter`, newest first.

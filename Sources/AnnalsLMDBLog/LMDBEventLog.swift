@@ -26,9 +26,10 @@ public final class LMDBEventLog: EventLog {
     /// `type ‖ 0x00 ‖ position` for every event (format 2 on).
     var byType: Database?
     private let clock: @Sendable () -> Timestamp
-    /// What joins every append's transaction (the inline projections); held weakly, by whoever
-    /// set it, so a log-only writer appends without it.
-    public weak var observer: (any AppendObserver)?
+    /// What joins every append's transaction (the inline projections), held as long as the log
+    /// is: whoever keeps the log, or its upcasting view, keeps its projections in step. A log
+    /// opened without one (a log-only writer) appends alone.
+    public var observer: (any AppendObserver)?
 
     /// The named databases of the log, in the environment.
     public enum DatabaseName {
@@ -137,8 +138,8 @@ public final class LMDBEventLog: EventLog {
         return try environment.write { txn in try observed(prepared, in: txn).events }
     }
 
-    /// Appends within a write transaction the caller controls, so that other databases (the
-    /// projections) change in the same commit. Validation errors and conflicts throw before
+    /// Appends within a write transaction the caller controls, so that other writes join the same
+    /// commit; the observer joins it too. Validation errors and conflicts throw before
     /// anything is written; the caller's transaction then aborts.
     public func append(_ appends: [StreamAppend], in txn: WriteTransaction) throws -> AppendOutcome {
         try observed(EventValidation.prepare(appends), in: txn)

@@ -220,17 +220,16 @@ struct Replay: ParsableCommand {
             replayed = try live.replay(until: limit, into: scratch)
         }
         defer { replayed.close() }
-        let store = replayed
         let rows = try replayed.aggregates(try AggregateSelection(metric: metric), at: ReadMoment())
         if global.json {
-            session.emit(.object(["until": .integer(Int64(limit)), "articles": .integer(Int64(try store.count(.article))),
-                                  "diplomacyEvents": .integer(Int64(try store.count(.diplomacyEvent)))]))
+            session.emit(.object(["until": .integer(Int64(limit)), "articles": .integer(Int64(try replayed.count(.article))),
+                                  "diplomacyEvents": .integer(Int64(try replayed.count(.diplomacyEvent)))]))
             rows.forEach { session.emit(.object(["family": .string($0.key.family), "year": .integer(Int64($0.key.year)),
                                                  "dimensions": .array($0.key.dimensions.map(JSONValue.string)),
                                                  "count": .integer($0.value.count), "sum": .string($0.value.sum.description)])) }
             return
         }
-        session.say("replayed \(limit) events: \(try store.count(.article)) articles, \(try store.count(.diplomacyEvent)) diplomacy events\(into.map { " (kept in \($0))" } ?? "")")
+        session.say("replayed \(limit) events: \(try replayed.count(.article)) articles, \(try replayed.count(.diplomacyEvent)) diplomacy events\(into.map { " (kept in \($0))" } ?? "")")
         session.say(aggregateTable(rows))
     }
 }

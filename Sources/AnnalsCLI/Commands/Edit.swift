@@ -4,8 +4,7 @@ import AnnalsRecords
 import ArgumentParser
 import Foundation
 
-/// The record type as the CLI names it.
-/// `article` or `event` as an argument (`RecordType(word:)`).
+/// The record type as the CLI names it: `article` or `event` (`RecordType(word:)`).
 enum RecordKindArgument: String, ExpressibleByArgument, CaseIterable {
     case article, event
     var type: RecordType { RecordType(word: rawValue) ?? .article }

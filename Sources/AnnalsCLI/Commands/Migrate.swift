@@ -20,7 +20,7 @@ struct Migrate: ParsableCommand {
         let session = Session(options: global)
         if SharedLog.isAddress(global.storePath) { return try migrateShared(session) }
         if plan {
-            let plan = try StoreMaintenance.plan(at: global.storePath)
+            let plan = try StoreMigrations.plan(at: global.storePath)
             if global.json { return try session.emit(plan) }
             session.say("store format \(plan.format); this annals writes format \(plan.currentFormat)")
             if plan.pending.isEmpty { session.say("no store-format migration pending") }
@@ -30,7 +30,7 @@ struct Migrate: ParsableCommand {
             session.say(plan.rebuilds.isEmpty ? "no projection to rebuild" : "projections to rebuild: \(plan.rebuilds.joined(separator: ", "))")
             return
         }
-        let done = try StoreMaintenance.migrate(at: global.storePath, applied: { id in
+        let done = try StoreMigrations.migrate(at: global.storePath, applied: { id in
             if !global.json { session.say("applied \(id)") }
         }, rebuilding: session.progress("rebuild"))
         if global.json {
@@ -71,7 +71,7 @@ struct CheckUpcasts: ParsableCommand {
 
     func run() throws {
         let session = Session(options: global)
-        let (checked, failures) = try StoreMaintenance.checkUpcasts(at: global.storePath)
+        let (checked, failures) = try StoreMigrations.checkUpcasts(at: global.storePath)
         for failure in failures {
             if global.json {
                 try session.emit(failure)

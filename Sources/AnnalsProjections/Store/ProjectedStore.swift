@@ -32,8 +32,6 @@ public final class ProjectedStore {
     let catalog: ProjectionCatalog
     /// Every event a reader gets from this store is in the current schema.
     public var upcaster: Upcaster { events.upcaster }
-    /// Retained here: the log holds its observer weakly.
-    private let inline: InlineProjections
 
     /// Opens the store at `path`. With `create`, a missing directory becomes a new, empty store;
     /// without it, a missing store is an error (nothing is created). With `readOnly`, the store is
@@ -52,8 +50,7 @@ public final class ProjectedStore {
         catalog = try ProjectionCatalog(environment: log.environment)
         let migrations = try MigrationSet.embedded()
         events = UpcastingLog(log, upcaster: Upcaster(migrations))
-        inline = InlineProjections(log: log, catalog: catalog, upcaster: events.upcaster)
-        log.observer = inline
+        log.observer = InlineProjections(log: log, catalog: catalog, upcaster: events.upcaster)
         let migrator = StoreMigrator(migrations)
         if let unknown = try migrator.unknownApplied(in: log).first {
             throw EventLogError.invalidInput(field: "store", value: log.environment.path,
@@ -98,7 +95,8 @@ public final class ProjectedStore {
 /// is a follower's copy, then applied to the new events (and first to any a log-only writer
 /// appended since they last caught up), with their checkpoint, before the commit.
 final class InlineProjections: AppendObserver {
-    let log: LMDBEventLog
+    /// Unowned: the log holds this observer, and calls it only while alive.
+    unowned let log: LMDBEventLog
     let catalog: ProjectionCatalog
     let upcaster: Upcaster
 

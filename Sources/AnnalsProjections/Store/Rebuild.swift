@@ -13,7 +13,7 @@ public struct StoreMaintenance {
         public let seconds: Double
     }
 
-    /// Rebuilds projections from the store.log into their idle generation, in write transactions of
+    /// Rebuilds projections from the log into their idle generation, in write transactions of
     /// `chunkSize` events and bounded memory (LMDB keeps a transaction's dirty pages on the heap,
     /// so the chunk size bounds the peak), while the live generation keeps serving reads (and other
     /// processes keep appending). The last transaction applies whatever was appended meanwhile and
@@ -22,7 +22,7 @@ public struct StoreMaintenance {
     ///
     /// Only one rebuild or migration fills a store's idle generation at a time: this takes the
     /// store's maintenance lock, waiting for it when `wait` (calling `waiting` once first), else
-    /// throwing `ProjectionError.busy`. `progress` gets (events done, store.log head) after each chunk.
+    /// throwing `ProjectionError.busy`. `progress` gets (events done, log head) after each chunk.
     @discardableResult
     public func rebuild(_ requested: Set<ProjectionName> = Set(ProjectionName.allCases), chunkSize: Int = 1024,
                         wait: Bool = true, waiting: (() -> Void)? = nil,
@@ -63,7 +63,7 @@ public struct StoreMaintenance {
     }
 
     /// Fills the shadow generation of `targets` (and of `records`, the state every other projection
-    /// reads) from the whole store.log, then calls `finish` inside the write transaction that applied the
+    /// reads) from the whole log, then calls `finish` inside the write transaction that applied the
     /// last events, where no writer can interleave. Returns the position reached.
     @discardableResult
     private func buildShadow(of targets: [ProjectionName], chunkSize: Int, progress: ((UInt64, UInt64) -> Void)?,

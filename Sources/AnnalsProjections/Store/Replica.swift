@@ -6,14 +6,14 @@ import AnnalsLMDB
 public struct ReplicaLog {
     let store: ProjectedStore
 
-    /// The address of the shared store.log this store follows, or nil for a store with a store.log of its own.
+    /// The address of the shared log this store follows, or nil for a store with a log of its own.
     public func source() throws -> String? { try store.log.replicaSource() }
 
-    /// The switches of this follower to another shared store.log (`annals follow --switch-source`), oldest first.
+    /// The switches of this follower to another shared log (`annals follow --switch-source`), oldest first.
     public func switches() throws -> [SourceSwitch] { try store.log.sourceSwitches() }
 
-    /// Stores `events` (read from the shared log: consecutive, in store.log order, as stored) in this
-    /// replica's store.log and applies them to every projection, in one LMDB transaction with the
+    /// Stores `events` (read from the shared log: consecutive, in log order, as stored) in this
+    /// replica's log and applies them to every projection, in one LMDB transaction with the
     /// projections' checkpoint: a crash leaves either all of them or none, and an event is applied
     /// exactly once. Events the replica already holds are skipped once their hash is shown to be
     /// the one it holds; a first new event that does not follow the replica's head is left for the

@@ -38,7 +38,7 @@ extension StoreMaintenance {
     public func fileSize() throws -> Int { try store.environment.fileSize() }
 
     /// Writes a compacted, consistent copy of the store into `directory` (which must exist and be
-    /// empty) while writers keep running, and verifies the copy's store.log (opened read-only). Returns
+    /// empty) while writers keep running, and verifies the copy's log (opened read-only). Returns
     /// that verification and the copy's first event hash (its store id).
     public func backup(to directory: String) throws -> (report: VerificationReport, firstHash: [UInt8]?) {
         try store.environment.copy(to: directory, compact: true)

@@ -3,11 +3,11 @@ import AnnalsLMDB
 import Foundation
 
 extension StoreMaintenance {
-    /// Builds every projection afresh from the store.log and compares it byte for byte with the live one;
+    /// Builds every projection afresh from the log and compares it byte for byte with the live one;
     /// returns the projections whose live data differs (empty when all agree).
     ///
-    /// Writes nothing to the store: the fresh build goes to a scratch store.environment in a temporary
-    /// directory (unsynced, removed afterwards), following this store's store.log up to the position the
+    /// Writes nothing to the store: the fresh build goes to a scratch environment in a temporary
+    /// directory (unsynced, removed afterwards), following this store's log up to the position the
     /// live projections reflect, so it works on a read-only copy and on a nearly full disk, and
     /// needs no lock (a rebuild switching generations meanwhile is seen as one snapshot or the other).
     public func verifyProjections(chunkSize: Int = 1024, scratchDirectory: String? = nil) throws -> [ProjectionName] {

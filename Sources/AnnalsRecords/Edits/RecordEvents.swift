@@ -14,7 +14,6 @@ public enum EditKind: String, Sendable, Codable, CaseIterable {
     /// The event type name for a record type.
     public func eventType(for type: RecordType) -> String { type.eventTypePrefix + rawValue }
 
-    /// The record type and edit kind an event type name stands for, or nil for foreign types.
     /// The kind people name by its verb (`create`, `correct`, `retract`, `restore`, `link`,
     /// `unlink`); nil for any other text.
     public init?(verb: String) {
@@ -25,6 +24,7 @@ public enum EditKind: String, Sendable, Codable, CaseIterable {
     /// The verbs, in order, for messages.
     public static var verbs: [String] { allCases.map(\.verb) }
 
+    /// The record type and edit kind an event type name stands for, or nil for foreign types.
     public static func parse(_ eventType: String) -> (RecordType, EditKind)? {
         for type in [RecordType.diplomacyEvent, .article] where eventType.hasPrefix(type.eventTypePrefix) {
             if let kind = EditKind(rawValue: String(eventType.dropFirst(type.eventTypePrefix.count))) { return (type, kind) }
