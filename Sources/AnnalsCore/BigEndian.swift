@@ -17,12 +17,7 @@ package func readBigEndian(_ bytes: ArraySlice<UInt8>) -> UInt64 {
 }
 
 /// A big-endian 8-byte key, so LMDB's byte order is numeric order.
-package func positionKey(_ position: UInt64) -> [UInt8] {
-    var key = [UInt8]()
-    key.reserveCapacity(8)
-    key.appendBigEndian(position)
-    return key
-}
+package func positionKey(_ position: UInt64) -> [UInt8] { bigEndian(position) }
 
 /// The 8-byte big-endian number in `bytes`; nil when they are not 8.
 package func decodeUInt64(_ bytes: ArraySlice<UInt8>) -> UInt64? {

@@ -124,33 +124,25 @@ public final class LMDBEventLog: EventLog {
 
     // MARK: - Append
 
-    /// The result of an append inside a caller's transaction.
-    public struct AppendOutcome: Sendable {
+    /// What one append did inside its transaction.
+    struct AppendOutcome {
         /// The events as stored, in log order.
-        public let events: [RecordedEvent]
+        let events: [RecordedEvent]
         /// True when every event was already stored: nothing was written.
-        public let alreadyStored: Bool
+        let alreadyStored: Bool
     }
 
+    /// Appends in one write transaction, which the observer (the inline projections) joins:
+    /// validation errors and conflicts throw before anything is written.
     @discardableResult
     public func append(_ appends: [StreamAppend]) throws -> [RecordedEvent] {
         let prepared = try EventValidation.prepare(appends)
-        return try environment.write { txn in try observed(prepared, in: txn).events }
-    }
-
-    /// Appends within a write transaction the caller controls, so that other writes join the same
-    /// commit; the observer joins it too. Validation errors and conflicts throw before
-    /// anything is written; the caller's transaction then aborts.
-    public func append(_ appends: [StreamAppend], in txn: WriteTransaction) throws -> AppendOutcome {
-        try observed(EventValidation.prepare(appends), in: txn)
-    }
-
-    /// Appends with the observer joining the transaction.
-    private func observed(_ appends: [StreamAppend], in txn: WriteTransaction) throws -> AppendOutcome {
-        try observer?.willAppend(in: txn)
-        let outcome = try appendPrepared(appends, in: txn)
-        if !outcome.alreadyStored, !outcome.events.isEmpty { try observer?.didAppend(outcome.events, in: txn) }
-        return outcome
+        return try environment.write { txn in
+            try observer?.willAppend(in: txn)
+            let outcome = try appendPrepared(prepared, in: txn)
+            if !outcome.alreadyStored, !outcome.events.isEmpty { try observer?.didAppend(outcome.events, in: txn) }
+            return outcome.events
+        }
     }
 
     private func appendPrepared(_ appends: [StreamAppend], in txn: WriteTransaction) throws -> AppendOutcome {

@@ -75,12 +75,17 @@ struct Verify: ParsableCommand {
         if let backup = verdict.backup {
             session.say("a backup of store \(backup.store) taken \(backup.copiedAt): its log ends at the head it recorded (position \(backup.position))")
         }
-        for report in verdict.checkpoints { session.say("checkpoint of position \(report.position) signed \(report.signedAt) (\(report.file)): matches") }
-        if let uncovered = verdict.uncovered, uncovered > 0 { session.say("\(uncovered) events after the newest checkpoint are not covered yet") }
+        sayCheckpoints(verdict, session)
     }
 }
 
 extension Verify {
+    /// The checkpoints that matched, and how many events none covers yet.
+    func sayCheckpoints(_ verdict: VerifyVerdict, _ session: Session) {
+        for report in verdict.checkpoints { session.say("checkpoint of position \(report.position) signed \(report.signedAt) (\(report.file)): matches") }
+        if let uncovered = verdict.uncovered, uncovered > 0 { session.say("\(uncovered) events after the newest checkpoint are not covered yet") }
+    }
+
     /// `verify --store postgres://…`: the shared log's chain, positions, versions and head (it
     /// keeps no projections; a follower's verify checks those). Checkpoints work the same.
     func verifyShared(_ session: Session) throws {
@@ -91,8 +96,7 @@ extension Verify {
         if let failure = verdict.failure { throw CLIError(failure.message, code: ExitCode(failure.kind)) }
         guard !global.json else { return }
         session.say("verified \(verdict.store.events) events of the shared log: hash chain, positions and head agree (head \(verdict.store.head.prefix(16))…)")
-        for report in verdict.checkpoints { session.say("checkpoint of position \(report.position) signed \(report.signedAt) (\(report.file)): matches") }
-        if let uncovered = verdict.uncovered, uncovered > 0 { session.say("\(uncovered) events after the newest checkpoint are not covered yet") }
+        sayCheckpoints(verdict, session)
     }
 }
 

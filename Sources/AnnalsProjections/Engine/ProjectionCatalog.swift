@@ -68,11 +68,11 @@ struct ProjectionCatalog {
     }
 
     func version(_ projection: ProjectionName, in txn: Transaction) throws -> UInt32? {
-        try txn.get(meta, key(projection, "version")).map { $0.reduce(0) { $0 << 8 | UInt32($1) } }
+        try txn.get(meta, key(projection, "version")).map { UInt32(truncatingIfNeeded: readBigEndian($0[...])) }
     }
 
     func position(_ projection: ProjectionName, in txn: Transaction) throws -> UInt64 {
-        try txn.get(meta, key(projection, "position")).map { $0.reduce(0) { $0 << 8 | UInt64($1) } } ?? 0
+        try txn.get(meta, key(projection, "position")).map { readBigEndian($0[...]) } ?? 0
     }
 
     func setState(_ projection: ProjectionName, generation: Int, position: UInt64, in txn: WriteTransaction) throws {

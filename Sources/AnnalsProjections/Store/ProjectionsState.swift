@@ -22,11 +22,15 @@ public struct ProjectionsState {
     /// The projections' state in a store, read without opening it as a `ProjectedStore` (so
     /// nothing is written, and an older store format is fine): for `annals migrate --plan`.
     public static func status(of log: LMDBEventLog) throws -> [Status] {
-        try ProjectionsState(log: log, catalog: ProjectionCatalog(environment: log.environment), upcaster: Upcaster.embedded()).status()
+        try status(log.environment, ProjectionCatalog(environment: log.environment))
     }
 
     public func status() throws -> [Status] {
-        try log.environment.read { txn in
+        try Self.status(log.environment, catalog)
+    }
+
+    private static func status(_ environment: Environment, _ catalog: ProjectionCatalog) throws -> [Status] {
+        try environment.read { txn in
             try ProjectionName.allCases.map { projection in
                 Status(projection: projection, builtBy: try catalog.version(projection, in: txn),
                        position: try catalog.position(projection, in: txn), generation: try catalog.generation(projection, in: txn))
