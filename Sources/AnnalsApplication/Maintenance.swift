@@ -91,7 +91,7 @@ extension AnnalsService {
     /// log (in a scratch directory: the store is not written). `ok` is false with the first problem.
     public func verify() throws -> VerifyResult {
         let report = try store.events.verify()
-        let count = ProjectionName.allCases.count
+        let count = store.registry.names.count
         func failed(_ problem: String, at position: UInt64? = nil) -> VerifyResult {
             VerifyResult(ok: false, events: report.eventsChecked, head: report.head.hashHex, problem: problem, position: position, projections: count)
         }
@@ -111,18 +111,18 @@ extension AnnalsService {
     public func rebuild(_ projections: [String] = [], wait: Bool = true, waiting: (() -> Void)? = nil,
                         progress: ((UInt64, UInt64) -> Void)? = nil) throws -> RebuildResult {
         let named = try projections.map { name in
-            guard let projection = ProjectionName(rawValue: name) else {
-                throw ApplicationError("unknown projection \(name): use \(Self.projectionNames.joined(separator: ", "))")
+            guard let projection = store.registry.name(name) else {
+                throw ApplicationError("unknown projection \(name): use \(store.registry.names.map(\.rawValue).joined(separator: ", "))")
             }
             return projection
         }
-        let chosen = named.isEmpty ? Set(ProjectionName.allCases) : Set(named)
+        let chosen = named.isEmpty ? nil : Set(named)
         let report = try store.maintenance.rebuild(chosen, wait: wait, waiting: waiting, progress: progress)
         return RebuildResult(projections: report.projections.map(\.rawValue), events: report.events, seconds: report.seconds)
     }
 
     /// The names of the projections a store keeps, in the order they are applied.
-    public static var projectionNames: [String] { ProjectionName.allCases.map(\.rawValue) }
+    public static var projectionNames: [String] { ProjectionRegistry.standard.names.map(\.rawValue) }
 
     public func stats() throws -> StoreStats {
         let head = try store.events.head()

@@ -64,7 +64,7 @@ public enum StoreMigrations {
             applied(migration.id)
         }
         let store = try ProjectedStore(log: log)
-        let names = Set(plan.rebuilds.compactMap(ProjectionName.init(rawValue:)))
+        let names = Set(plan.rebuilds.compactMap(store.registry.name))
         var rebuilt: RebuildResult?
         if !names.isEmpty {
             let report = try store.maintenance.rebuild(names, progress: rebuilding)
@@ -128,6 +128,6 @@ public enum StoreMigrations {
         }
         rebuilds.formUnion(try ProjectionsState.status(of: log).filter(\.isStale).map(\.projection.rawValue))
         return MigrationPlan(format: log.format, currentFormat: LMDBEventLog.formatVersion, pending: steps,
-                             rebuilds: ProjectionName.allCases.map(\.rawValue).filter(rebuilds.contains))
+                             rebuilds: ProjectionRegistry.standard.names.map(\.rawValue).filter(rebuilds.contains))
     }
 }

@@ -77,7 +77,7 @@ struct RebuildTests {
         let meta = try w.store.environment.database("proj/meta")
         try w.store.environment.write { txn in try txn.put(meta, Array("aggregates/version".utf8), [0, 0, 0, 0x63]) }
         try w.reopen()
-        #expect(try w.store.projections.stale() == [.stale(projection: "aggregates", builtBy: 99, needed: ProjectionName.aggregates.version)])
+        #expect(try w.store.projections.stale() == [.stale(projection: "aggregates", builtBy: 99, needed: ProjectionRegistry.standard.version(of: .aggregates))])
         let read = #expect(throws: ProjectionError.self) { _ = try AggregatesReader(w.store).cells() }
         #expect(read?.description.contains("run: annals rebuild --projection aggregates") == true)
         let head = try w.store.events.head()

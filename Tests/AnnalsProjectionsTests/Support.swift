@@ -12,16 +12,16 @@ final class ProjectedWorkspace {
     var editor: RecordEditor { store.editor }
     var path: String { directory.appending("store") }
 
-    init() throws {
+    init(registry: ProjectionRegistry = .standard) throws {
         directory = try TemporaryDirectory()
         clock = ManualClock(start: try RecordDate("2026-01-01T00:00:00Z"))
-        store = try ProjectedStore(path: directory.appending("store"), create: true, clock: clock.read)
+        store = try ProjectedStore(path: directory.appending("store"), create: true, registry: registry, clock: clock.read)
     }
 
-    /// Closes and opens the store again.
-    func reopen() throws {
+    /// Closes and opens the store again, keeping the projections of `registry`.
+    func reopen(registry: ProjectionRegistry = .standard) throws {
         store.environment.close()
-        store = try ProjectedStore(path: path, create: false, clock: clock.read)
+        store = try ProjectedStore(path: path, create: false, registry: registry, clock: clock.read)
     }
 
     func close() { store.environment.close() }

@@ -4,7 +4,7 @@ import AnnalsRecords
 
 extension ProjectionName {
     /// Per-year totals and their history of changes (for "as of" queries).
-    public static let aggregates = ProjectionName(declaring: "aggregates")
+    public static let aggregates = ProjectionName("aggregates")
 }
 
 /// `totals`: per cell (family, year, dimensions) the count of records and the exact sum;

@@ -3,7 +3,7 @@ import AnnalsLMDB
 
 extension ProjectionName {
     /// The audit index of events by actor.
-    public static let audit = ProjectionName(declaring: "audit")
+    public static let audit = ProjectionName("audit")
 }
 
 /// `by-actor`: `actor ‖ 0 ‖ position` for every event, so "what did this person do" reads one

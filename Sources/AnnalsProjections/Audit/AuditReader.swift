@@ -23,8 +23,7 @@ public struct AuditReader {
         }
         if let actor = filter.actor {
             try store.environment.read { txn in
-                try store.projections.requireFresh([.audit], in: txn)
-                let table = try store.catalog.liveTable(.audit, AuditProjection.byActorTable, in: txn)
+                let table = try store.projections.liveTables(of: .audit, in: txn)(AuditProjection.byActorTable)
                 let prefix = Array(actor.utf8) + [0]
                 try txn.scan(table, from: prefix, to: Array(actor.utf8) + [1], reverse: true) { entry in
                     guard let event = try store.log.event(at: readBigEndian(entry.key.suffix(8)), in: txn) else { return true }

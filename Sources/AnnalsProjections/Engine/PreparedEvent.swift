@@ -21,7 +21,7 @@ struct PreparedEvent: Sendable {
     let payload: JSONValue?
     let created: Created?
 
-    static func prepare(_ stored: RecordedEvent, upcaster: Upcaster) throws -> PreparedEvent {
+    static func prepare(_ stored: RecordedEvent, upcaster: Upcaster, registry: ProjectionRegistry) throws -> PreparedEvent {
         let event = try upcaster.upcast(stored)
         guard let (_, kind) = EditKind.parse(event.type) else { return PreparedEvent(event: event, payload: nil, created: nil) }
         let payload = try JSONValue.parse(event.payload)
@@ -29,7 +29,7 @@ struct PreparedEvent: Sendable {
             return PreparedEvent(event: event, payload: payload, created: nil)
         }
         var derived: [ProjectionName: any Sendable] = [:]
-        for projection in ProjectionRegistry.all {
+        for projection in registry.all {
             // A record's number is the log position of its create.
             if let data = projection.prepare(created: state, number: event.position) { derived[projection.name] = data }
         }
@@ -37,14 +37,14 @@ struct PreparedEvent: Sendable {
     }
 
     /// Prepares a batch; a large one (an import's, a catch-up's) on both cores, half each.
-    static func prepare(_ stored: [RecordedEvent], upcaster: Upcaster) throws -> [PreparedEvent] {
+    static func prepare(_ stored: [RecordedEvent], upcaster: Upcaster, registry: ProjectionRegistry) throws -> [PreparedEvent] {
         guard stored.count >= 256, ProcessInfo.processInfo.activeProcessorCount > 1 else {
-            return try stored.map { try prepare($0, upcaster: upcaster) }
+            return try stored.map { try prepare($0, upcaster: upcaster, registry: registry) }
         }
         let halves = HalfResults()
         DispatchQueue.concurrentPerform(iterations: 2) { half in
             let range = half == 0 ? 0..<stored.count / 2 : stored.count / 2..<stored.count
-            halves.store(half, Result { try stored[range].map { try prepare($0, upcaster: upcaster) } })
+            halves.store(half, Result { try stored[range].map { try prepare($0, upcaster: upcaster, registry: registry) } })
         }
         return try halves.joined()
     }

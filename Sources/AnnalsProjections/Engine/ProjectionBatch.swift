@@ -1,47 +1,47 @@
-import AnnalsCore
-import AnnalsRecords
+public import AnnalsCore
+public import AnnalsRecords
 
 /// A batch of events as every projection sees it, computed once and shared: the events in
 /// the current schema, each record change with the record's state just before and just after it,
 /// and each touched record's state before the batch and after it.
-struct ProjectionBatch {
+public struct ProjectionBatch {
     /// One event that changed a record.
-    struct Change {
-        let event: RecordedEvent
-        let kind: EditKind
-        let id: RecordID
+    public struct Change {
+        public let event: RecordedEvent
+        public let kind: EditKind
+        public let id: RecordID
         /// The record's state just before this event (nil before its create).
-        let before: RecordState?
-        let after: RecordState
+        public let before: RecordState?
+        public let after: RecordState
         /// The record's number: the log position of its create.
-        let number: UInt64
+        public let number: UInt64
         /// What each projection derived ahead from `after` (a create): see `Projection.prepare`.
-        let derived: [ProjectionName: any Sendable]?
+        public let derived: [ProjectionName: any Sendable]?
 
         /// What `projection` derived ahead from this create, when it did.
-        func derived<T>(by projection: ProjectionName, as: T.Type) -> T? { derived?[projection] as? T }
+        public func derived<T>(by projection: ProjectionName, as: T.Type) -> T? { derived?[projection] as? T }
     }
 
     /// A record the batch changed.
-    struct TouchedRecord {
-        let id: RecordID
+    public struct TouchedRecord {
+        public let id: RecordID
         /// Its state before the batch (nil when the batch created it).
-        let before: RecordState?
-        let after: RecordState
-        let number: UInt64
+        public let before: RecordState?
+        public let after: RecordState
+        public let number: UInt64
         /// What each projection derived ahead from `after`, when the batch created the record.
-        let derived: [ProjectionName: any Sendable]?
+        public let derived: [ProjectionName: any Sendable]?
 
         /// What `projection` derived ahead from `after`, when it did.
-        func derived<T>(by projection: ProjectionName, as: T.Type) -> T? { derived?[projection] as? T }
+        public func derived<T>(by projection: ProjectionName, as: T.Type) -> T? { derived?[projection] as? T }
     }
 
     /// Every event of the batch, upcast, in log order (events that change no record included).
-    let events: [RecordedEvent]
+    public let events: [RecordedEvent]
     /// The events that changed a record, in log order.
-    let changes: [Change]
+    public let changes: [Change]
     /// The records changed, in id order (the order their keys sort in).
-    let records: [TouchedRecord]
+    public let records: [TouchedRecord]
 
     /// Builds the batch. `stateBefore` reads a record's state and number as the records
     /// projection holds them before the batch (in the generation being written).

@@ -7,6 +7,8 @@ import AnnalsMigrations
 /// `proj/meta`, written in the same transaction as the data. A rebuild fills the other generation
 /// and switches over in one transaction, so the old one serves reads until then.
 struct ProjectionCatalog {
+    /// The projections this catalog keeps.
+    let registry: ProjectionRegistry
     let meta: Database
     private let tables: [String: Database]
 
@@ -14,10 +16,11 @@ struct ProjectionCatalog {
     /// has them: a rebuild empties them.
     let retired: [Database]
 
-    init(environment: Environment) throws {
+    init(environment: Environment, registry: ProjectionRegistry) throws {
+        self.registry = registry
         meta = try environment.database("proj/meta")
         var tables: [String: Database] = [:]
-        for projection in ProjectionRegistry.all {
+        for projection in registry.all {
             for table in projection.tables {
                 for generation in 0...1 {
                     let name = Self.name(projection.name, table.name, generation)
@@ -42,20 +45,15 @@ struct ProjectionCatalog {
         return database
     }
 
-    /// One table of the generation of `projection` that serves reads now.
-    func liveTable(_ projection: ProjectionName, _ table: String, in txn: Transaction) throws -> Database {
-        try self.table(projection, table, generation: generation(projection, in: txn))
-    }
-
     /// The tables of one generation of `projection`, in the order it declares them.
     func tables(of projection: ProjectionName, generation: Int) throws -> [Database] {
-        try (ProjectionRegistry.projection(named: projection)?.tables ?? []).map { try table(projection, $0.name, generation: generation) }
+        try (registry.projection(named: projection)?.tables ?? []).map { try table(projection, $0.name, generation: generation) }
     }
 
     /// The same, by name, as `Projection.apply` takes them.
     func namedTables(of projection: ProjectionName, generation: Int) throws -> ProjectionTables {
         var databases: [String: Database] = [:]
-        for table in ProjectionRegistry.projection(named: projection)?.tables ?? [] {
+        for table in registry.projection(named: projection)?.tables ?? [] {
             databases[table.name] = try self.table(projection, table.name, generation: generation)
         }
         return ProjectionTables(projection: projection, databases: databases)
@@ -77,7 +75,7 @@ struct ProjectionCatalog {
 
     func setState(_ projection: ProjectionName, generation: Int, position: UInt64, in txn: WriteTransaction) throws {
         try txn.put(meta, key(projection, "generation"), [UInt8(generation)])
-        try txn.put(meta, key(projection, "version"), bigEndian(projection.version))
+        try txn.put(meta, key(projection, "version"), bigEndian(registry.version(of: projection)))
         try txn.put(meta, key(projection, "position"), bigEndian(position))
     }
 

@@ -19,13 +19,13 @@ public final class ProjectionFollower {
 
     /// Follows `source` into `environment`, whose projections start empty at position 0 when the
     /// environment has none yet. The environment must not be read-only.
-    public init(source: any EventLog, environment: Environment, upcaster: Upcaster) throws {
+    public init(source: any EventLog, environment: Environment, upcaster: Upcaster, registry: ProjectionRegistry = .standard) throws {
         self.source = source
         self.environment = environment
         self.upcaster = upcaster
-        catalog = try ProjectionCatalog(environment: environment)
+        catalog = try ProjectionCatalog(environment: environment, registry: registry)
         let unset: [ProjectionName] = try environment.read { [catalog] txn in
-            try ProjectionName.allCases.filter { try catalog.version($0, in: txn) == nil }
+            try catalog.registry.names.filter { try catalog.version($0, in: txn) == nil }
         }
         if !unset.isEmpty {
             try environment.write { [catalog] txn in
@@ -55,7 +55,8 @@ public final class ProjectionFollower {
         var done = try position()
         guard done < target else { return done }
         // Events are read and prepared on another core while this one writes the previous batch.
-        let ahead = ReadAhead(source: source, from: done + 1, until: target, chunkSize: batchSize, fullChunksOnly: false, upcaster: upcaster)
+        let ahead = ReadAhead(source: source, from: done + 1, until: target, chunkSize: batchSize, fullChunksOnly: false, upcaster: upcaster,
+                              registry: catalog.registry)
         defer { ahead.stop() }
         while let batch = try ahead.next() {
             done = try environment.write { txn in

@@ -21,7 +21,7 @@ struct ProjectionRunner {
     /// A runner over the live generation of every projection.
     static func live(_ catalog: ProjectionCatalog, upcaster: Upcaster, in txn: Transaction) throws -> ProjectionRunner {
         var generations: [ProjectionName: Int] = [:]
-        for projection in ProjectionName.allCases { generations[projection] = try catalog.generation(projection, in: txn) }
+        for projection in catalog.registry.names { generations[projection] = try catalog.generation(projection, in: txn) }
         return ProjectionRunner(catalog: catalog, upcaster: upcaster, generations: generations, checkpointed: true)
     }
 
@@ -38,7 +38,7 @@ struct ProjectionRunner {
     /// Applies `events` (consecutive, in log order, as stored). Checkpointed runners skip what
     /// they already hold.
     func apply(_ events: [RecordedEvent], in txn: WriteTransaction) throws {
-        try apply(prepared: PreparedEvent.prepare(events, upcaster: upcaster), in: txn)
+        try apply(prepared: PreparedEvent.prepare(events, upcaster: upcaster, registry: catalog.registry), in: txn)
     }
 
     /// Applies events prepared ahead (`PreparedEvent`), consecutive and in log order.
@@ -56,7 +56,7 @@ struct ProjectionRunner {
         let batch = try ProjectionBatch.build(Array(events)) { id in
             try RecordsProjection.stored(id, in: states, txn: txn)
         }
-        for projection in ProjectionRegistry.all {
+        for projection in catalog.registry.all {
             guard let generation = generations[projection.name] else { continue }
             try projection.apply(batch, to: catalog.namedTables(of: projection.name, generation: generation), in: txn)
             if checkpointed { try catalog.setPosition(projection.name, last.position, in: txn) }

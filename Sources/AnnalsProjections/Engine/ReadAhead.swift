@@ -20,11 +20,11 @@ final class ReadAhead: @unchecked Sendable {
     private let depth: Int
 
     init(source: any EventLog, from position: UInt64, until: UInt64?, chunkSize: Int, fullChunksOnly: Bool,
-         upcaster: Upcaster, depth: Int = 2) {
+         upcaster: Upcaster, registry: ProjectionRegistry, depth: Int = 2) {
         self.depth = depth
         let log = SourceLog(log: source)
         let thread = Thread { [self] in
-            self.read(log.log, from: position, until: until, chunkSize: chunkSize, fullChunksOnly: fullChunksOnly, upcaster: upcaster)
+            self.read(log.log, from: position, until: until, chunkSize: chunkSize, fullChunksOnly: fullChunksOnly, upcaster: upcaster, registry: registry)
         }
         thread.name = "annals read-ahead"
         thread.start()
@@ -54,7 +54,7 @@ final class ReadAhead: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func read(_ log: any EventLog, from position: UInt64, until: UInt64?, chunkSize: Int, fullChunksOnly: Bool, upcaster: Upcaster) {
+    private func read(_ log: any EventLog, from position: UInt64, until: UInt64?, chunkSize: Int, fullChunksOnly: Bool, upcaster: Upcaster, registry: ProjectionRegistry) {
         var next = max(position, 1)
         do {
             while true {
@@ -62,7 +62,7 @@ final class ReadAhead: @unchecked Sendable {
                 let limit = until.map { min(UInt64(chunkSize), $0 - next + 1) }.map(Int.init) ?? chunkSize
                 let stored = try log.readLog(from: next, limit: limit)
                 guard let last = stored.last, !(fullChunksOnly && stored.count < chunkSize) else { break }
-                let prepared = try PreparedEvent.prepare(stored, upcaster: upcaster)
+                let prepared = try PreparedEvent.prepare(stored, upcaster: upcaster, registry: registry)
                 condition.lock()
                 while ready.count >= depth && !stopped { condition.wait() }
                 let stop = stopped

@@ -4,7 +4,7 @@ import AnnalsRecords
 
 extension ProjectionName {
     /// Current state of every record and the by-type-and-year list index.
-    public static let records = ProjectionName(declaring: "records")
+    public static let records = ProjectionName("records")
 }
 
 /// Each record's current state (`state`: id → the state and the record's number) and the list

@@ -12,8 +12,7 @@ public struct RecordsReader {
     /// The record's current state, from the records projection (retracted records included).
     public func record(_ id: RecordID) throws -> RecordState? {
         try store.environment.read { txn in
-            try store.projections.requireFresh([.records], in: txn)
-            let table = try store.catalog.liveTable(.records, RecordsProjection.stateTable, in: txn)
+            let table = try store.projections.liveTables(of: .records, in: txn)(RecordsProjection.stateTable)
             return try txn.get(table, Array(id.rawValue.utf8)).map { try StoredState.decode($0, id: id) }
         }
     }
@@ -45,8 +44,7 @@ public struct RecordsReader {
     /// from the by-year index without reading the records.
     public func count(_ type: RecordType) throws -> Int {
         try store.environment.read { txn in
-            try store.projections.requireFresh([.records], in: txn)
-            let index = try store.catalog.liveTable(.records, RecordsProjection.listTable, in: txn)
+            let index = try store.projections.liveTables(of: .records, in: txn)(RecordsProjection.listTable)
             var count = 0
             let prefix = Array(type.rawValue.utf8)
             try txn.scan(index, from: prefix + [0], to: prefix + [1]) { _ in

@@ -4,7 +4,7 @@ import AnnalsRecords
 
 extension ProjectionName {
     /// The diacritic-insensitive word index.
-    public static let search = ProjectionName(declaring: "search")
+    public static let search = ProjectionName("search")
 }
 
 /// `postings`: per folded word, the sorted set of the numbers of the live records that hold it;

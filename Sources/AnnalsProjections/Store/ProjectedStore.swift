@@ -30,24 +30,26 @@ public final class ProjectedStore {
     public let events: UpcastingLog
     public var environment: Environment { log.environment }
     let catalog: ProjectionCatalog
+    /// The projections this store keeps.
+    public var registry: ProjectionRegistry { catalog.registry }
     /// Every event a reader gets from this store is in the current schema.
     public var upcaster: Upcaster { events.upcaster }
 
     /// Opens the store at `path`. With `create`, a missing directory becomes a new, empty store;
     /// without it, a missing store is an error (nothing is created). With `readOnly`, the store is
     /// opened without write access and nothing in it is written, not even a catch-up: it can be a
-    /// read-only copy, and every write through it fails.
+    /// read-only copy, and every write through it fails. `registry` names the projections kept.
     public convenience init(path: String, create: Bool, readOnly: Bool = false, options: EnvironmentOptions = EnvironmentOptions(),
-                            clock: @escaping @Sendable () -> Timestamp = Timestamp.now) throws {
+                            registry: ProjectionRegistry = .standard, clock: @escaping @Sendable () -> Timestamp = Timestamp.now) throws {
         var options = options
         options.createIfMissing = create && !readOnly
         options.readOnly = readOnly
-        try self.init(log: LMDBEventLog(path: path, options: options, clock: clock))
+        try self.init(log: LMDBEventLog(path: path, options: options, clock: clock), registry: registry)
     }
 
-    public init(log: LMDBEventLog) throws {
+    public init(log: LMDBEventLog, registry: ProjectionRegistry = .standard) throws {
         self.log = log
-        catalog = try ProjectionCatalog(environment: log.environment)
+        catalog = try ProjectionCatalog(environment: log.environment, registry: registry)
         let migrations = try MigrationSet.embedded()
         events = UpcastingLog(log, upcaster: Upcaster(migrations))
         log.observer = InlineProjections(log: log, catalog: catalog, upcaster: events.upcaster)
@@ -61,7 +63,7 @@ public final class ProjectedStore {
         // A new, empty log starts with every projection built (empty) at the current version.
         let unset: [ProjectionName] = try log.environment.read { [catalog, log] txn in
             guard try log.readHead(in: txn).position == 0 else { return [] }
-            return try ProjectionName.allCases.filter { try catalog.version($0, in: txn) == nil }
+            return try catalog.registry.names.filter { try catalog.version($0, in: txn) == nil }
         }
         if !unset.isEmpty {
             try log.environment.write { [catalog] txn in
@@ -108,7 +110,7 @@ final class InlineProjections: AppendObserver {
 
     func willAppend(in txn: WriteTransaction) throws {
         if let source = try log.replicaSource(in: txn) { throw ProjectionError.replicaWrite(source: source) }
-        try ProjectionsState(log: log, catalog: catalog, upcaster: upcaster).requireFresh(ProjectionName.allCases, in: txn)
+        try ProjectionsState(log: log, catalog: catalog, upcaster: upcaster).requireFresh(catalog.registry.names, in: txn)
     }
 
     func didAppend(_ events: [RecordedEvent], in txn: WriteTransaction) throws {

@@ -6,6 +6,11 @@ public enum ProjectionError: Error, Equatable, Sendable, CustomStringConvertible
     case severalStale(projections: [String])
     /// A projection named a table it never declared (a bug in that projection).
     case undeclaredTable(projection: String, table: String)
+    /// A projection reflects another log position than the others: the store was opened without
+    /// it (a program that does not register it) while edits landed.
+    case behind(projection: String, position: UInt64, others: UInt64)
+    /// A projection a caller tried to register cannot be (`ProjectionRegistry.adding`).
+    case invalidProjection(name: String, problem: String)
     /// The projections of one store reflect different log positions; they advance together.
     case checkpointsDiverge(positions: [String: UInt64])
     /// Another process is rebuilding, migrating or verifying into this store's projections.
@@ -29,6 +34,11 @@ public enum ProjectionError: Error, Equatable, Sendable, CustomStringConvertible
             return "the \(names) projections were built by another version of annals; run: annals rebuild"
         case let .undeclaredTable(projection, table):
             return "the \(projection) projection used a table \(table) it does not declare; this is a bug in annals, please report it"
+        case let .behind(projection, position, others):
+            return "the \(projection) projection reflects log position \(position), the others \(others): the store was opened without it meanwhile; "
+                + "run: annals rebuild --projection \(projection) (through the program that registers it)"
+        case let .invalidProjection(name, problem):
+            return "the projection \(name) cannot be registered: \(problem); give it a name of its own and at least one table"
         case let .checkpointsDiverge(positions):
             let list = positions.sorted { $0.key < $1.key }.map { "\($0.key) at \($0.value)" }.joined(separator: ", ")
             return "the projections reflect different log positions (\(list)); run: annals rebuild"

@@ -24,13 +24,13 @@ public struct StoreMaintenance {
     /// store's maintenance lock, waiting for it when `wait` (calling `waiting` once first), else
     /// throwing `ProjectionError.busy`. `progress` gets (events done, log head) after each chunk.
     @discardableResult
-    public func rebuild(_ requested: Set<ProjectionName> = Set(ProjectionName.allCases), chunkSize: Int = 1024,
+    public func rebuild(_ requested: Set<ProjectionName>? = nil, chunkSize: Int = 1024,
                         wait: Bool = true, waiting: (() -> Void)? = nil,
                         progress: ((UInt64, UInt64) -> Void)? = nil) throws -> RebuildReport {
         let lock = try maintenanceLock(wait: wait, waiting: waiting)
         defer { lock.release() }
         let start = Date()
-        let targets = requested.sorted()
+        let targets = requested.map(store.registry.ordered) ?? store.registry.names
         let total = try buildShadow(of: targets, chunkSize: chunkSize, progress: progress) { txn, scope, shadow, position in
             // Tables earlier versions kept and this one does not: their space is freed.
             for table in store.catalog.retired { try txn.clear(table) }
@@ -68,7 +68,7 @@ public struct StoreMaintenance {
     @discardableResult
     private func buildShadow(of targets: [ProjectionName], chunkSize: Int, progress: ((UInt64, UInt64) -> Void)?,
                              finish: (WriteTransaction, [ProjectionName], [ProjectionName: Int], UInt64) throws -> Void) throws -> UInt64 {
-        let scope = Set(targets).union([.records]).sorted()
+        let scope = store.registry.ordered(Set(targets).union([.records]))
         let shadow: [ProjectionName: Int] = try store.environment.read { txn in
             Dictionary(uniqueKeysWithValues: try scope.map { ($0, 1 - (try store.catalog.generation($0, in: txn))) })
         }
@@ -79,7 +79,8 @@ public struct StoreMaintenance {
             }
         }
         // Full chunks are read and prepared on another core while this one writes the previous.
-        let ahead = ReadAhead(source: store.log, from: 1, until: nil, chunkSize: chunkSize, fullChunksOnly: true, upcaster: store.upcaster)
+        let ahead = ReadAhead(source: store.log, from: 1, until: nil, chunkSize: chunkSize, fullChunksOnly: true, upcaster: store.upcaster,
+                              registry: store.registry)
         defer { ahead.stop() }
         var done: UInt64 = 0
         // A crash loses at most the last shadow chunks, which the next rebuild redoes anyway: their

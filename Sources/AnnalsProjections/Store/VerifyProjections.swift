@@ -17,7 +17,7 @@ extension StoreMaintenance {
         options.unsafeNoSync = true  // thrown away after the comparison
         let scratch = try Environment(path: scratchPath, options: options)
         defer { scratch.close() }
-        let fresh = try ProjectionFollower(source: store.log, environment: scratch, upcaster: store.upcaster)
+        let fresh = try ProjectionFollower(source: store.log, environment: scratch, upcaster: store.upcaster, registry: store.registry)
         // Writers may move the live projections on while the fresh ones are built: follow until
         // both reflect the same position, then compare within one snapshot of each.
         while true {
@@ -27,7 +27,7 @@ extension StoreMaintenance {
                 let live = try ProjectionRunner.live(store.catalog, upcaster: store.upcaster, in: liveTxn)
                 guard try live.checkpoint(in: liveTxn) == target else { return nil }
                 return try scratch.read { freshTxn in
-                    try ProjectionName.allCases.filter { projection in
+                    try store.registry.names.filter { projection in
                         let liveTables = try store.catalog.tables(of: projection, generation: store.catalog.generation(projection, in: liveTxn))
                         let freshTables = try fresh.catalog.tables(of: projection, generation: fresh.catalog.generation(projection, in: freshTxn))
                         return try zip(liveTables, freshTables).contains { try !Self.sameContents($0, in: liveTxn, $1, in: freshTxn) }
