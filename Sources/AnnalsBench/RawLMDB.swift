@@ -80,10 +80,11 @@ struct RawLMDBBaseline {
         _ = checksum
         return (Date().timeIntervalSince(start), count)
     }
+}
 
-    private func ok(_ rc: Int32) throws {
-        if rc != 0 { throw BenchError(String(cString: mdb_strerror(rc))) }
-    }
+/// Throws LMDB's message for a non-zero return code.
+func ok(_ rc: Int32) throws {
+    if rc != 0 { throw BenchError(String(cString: mdb_strerror(rc))) }
 }
 
 struct BenchError: Error, CustomStringConvertible {

@@ -36,8 +36,10 @@ while let argument = arguments.next() {
     case "--measure-rebuild":
         // Child mode: rebuild one store in a fresh process, so the memory figure is the rebuild's
         // own and not what generating the corpus left in this process's heap.
+        // With a comma-separated list of projections after PATH, only those (records always).
         guard let path = arguments.next() else { exit(2) }
-        try measureRebuild(path)
+        let only = CommandLine.arguments.last.flatMap { $0 == path ? nil : Set($0.split(separator: ",").map { ProjectionName(String($0)) }) }
+        try measureRebuild(path, only: only)
         exit(0)
     case "--fill":
         // Profiling aid: build one corpus store at PATH and stop (then profile `--measure-rebuild PATH`);
@@ -45,6 +47,15 @@ while let argument = arguments.next() {
         guard let path = arguments.next(), let count = arguments.next().flatMap(Int.init) else { exit(2) }
         let (seconds, _) = try fill(path, count: count, logOnly: CommandLine.arguments.contains("--log-only"))
         print(count, "events appended in", seconds, "s")
+        exit(0)
+    case "--generate":
+        // Profiling aid: generates the corpus of N events and stores nothing, so an allocation
+        // count of `--fill` can be told apart from the generator's own.
+        guard let count = arguments.next().flatMap(Int.init) else { exit(2) }
+        var corpus = try Corpus(events: count)
+        var generated = 0
+        while corpus.produced < count { generated += corpus.nextBatch(batch).reduce(0) { $0 + $1.events.count } }
+        print(generated, "events generated")
         exit(0)
     case "--edit":
         // Profiling aid: N single durable corrections of one record in the store at PATH.
@@ -57,6 +68,12 @@ while let argument = arguments.next() {
             }
         }
         print(count, "edits in", seconds, "s")
+        exit(0)
+    case "--dump-corpus":
+        // For tools/bench-peers.sh: the corpus of N events as JSON lines (batch, stream, type,
+        // actor, reason, payload), in append order, so a peer store runs the same workload.
+        guard let count = arguments.next().flatMap(Int.init), let path = arguments.next() else { exit(2) }
+        try dumpCorpus(count: count, to: path)
         exit(0)
     case "--events": events = arguments.next().flatMap(Int.init) ?? events
     case "--repeat": repetitions = arguments.next().flatMap(Int.init) ?? repetitions
@@ -104,18 +121,63 @@ func fill(_ path: String, count: Int, logOnly: Bool = false) throws -> (seconds:
     return (seconds, payload / max(1, appended))
 }
 
+/// Writes the corpus of `count` events as JSON lines to `path` (see `--dump-corpus`).
+func dumpCorpus(count: Int, to path: String) throws {
+    guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
+        throw BenchError("cannot write \(path)")
+    }
+    defer { try? file.close() }
+    var corpus = try Corpus(events: count)
+    var number = 0
+    func quoted(_ text: String) -> String { JSONValue.string(text).description }
+    while corpus.produced < count {
+        var lines = ""
+        for append in corpus.nextBatch(batch) {
+            for event in append.events {
+                lines += "{\"batch\":\(number),\"stream\":\(quoted(append.stream.rawValue)),\"type\":\(quoted(event.type)),"
+                    + "\"actor\":\(quoted(event.metadata.actor)),\"reason\":\(quoted(event.metadata.reason ?? "")),"
+                    + "\"payload\":\(String(decoding: event.payload, as: UTF8.self))}\n"
+            }
+        }
+        file.write(Data(lines.utf8))
+        number += 1
+    }
+}
+
 /// Rebuilds the store at `path` and prints `seconds peakAnonymousKiB peakResidentKiB`.
-func measureRebuild(_ path: String) throws {
+func measureRebuild(_ path: String, only: Set<ProjectionName>? = nil) throws {
     let store = try ProjectedStore(path: path, create: false)
     defer { store.environment.close() }
     var peak = residentKB()
     let seconds = try timed {
-        try store.maintenance.rebuild(progress: { _, _ in
+        try store.maintenance.rebuild(only, progress: { _, _ in
             let now = residentKB()
             peak = (max(peak.anonymous, now.anonymous), max(peak.total, now.total))
         })
     }
     print(seconds, peak.anonymous, peak.total)
+}
+
+/// Rebuilds the store at `path` in a child process (`--measure-rebuild`), with only `projections`
+/// when given; returns its seconds, peak anonymous KiB and peak resident KiB.
+func rebuildChild(_ path: String, projections: [String] = []) throws -> [Double] {
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    child.arguments = ["--measure-rebuild", path] + (projections.isEmpty ? [] : [projections.joined(separator: ",")])
+    let output = Pipe()
+    child.standardOutput = output
+    try child.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    child.waitUntilExit()
+    let fields = text.split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
+    guard child.terminationStatus == 0, fields.count == 3 else { throw BenchError("the rebuild child failed: \(text)") }
+    return fields
+}
+
+/// Bytes this process has written through write(2) and its kin so far (`wchar` of /proc/self/io).
+func bytesWritten() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/io", encoding: .utf8) else { return 0 }
+    return text.split(separator: "\n").first { $0.hasPrefix("wchar:") }.flatMap { Int($0.dropFirst(6).trimmingCharacters(in: .whitespaces)) } ?? 0
 }
 
 /// Anonymous and total resident memory of this process, in KiB.
@@ -152,6 +214,8 @@ func spread(_ values: [Double]) -> String {
 let scratch = try TemporaryDirectory(prefix: "annals-bench")
 defer { scratch.remove() }
 var figures: [Figure] = []
+/// Lines printed after the table: per-table bytes, per-projection rebuild seconds.
+var details: [String] = []
 
 // 1. Batched append with projections, beside raw LMDB puts of the same shape.
 var append = Figure(name: "append with projections, \(batch)/txn (\(appendEvents) events)", unit: "events/s", target: "≥ 60,000/s")
@@ -187,36 +251,50 @@ log_("the \(events)-event store took \(String(format: "%.1f", bigFill.seconds)) 
 
 // Bytes on disk per event: the N-event store's data file as appended (one generation of each
 // projection), beside raw LMDB holding the same payloads (log + stream index).
-var bytesPerEvent = Figure(name: "bytes on disk per event (\(events) events)", unit: "B", higherIsBetter: false, target: "≤ 1,500 B")
+var bytesPerEvent = Figure(name: "bytes on disk per event (\(events) events)", unit: "B", higherIsBetter: false)
+var compacted = Figure(name: "  compacted copy (mdb_copy -c), per event", unit: "B", higherIsBetter: false, target: "≤ 1,200 B (floor 1,500)")
 do {
     let size = { (path: String) in ((try? FileManager.default.attributesOfItem(atPath: path + "/data.mdb")[.size]) as? NSNumber)?.doubleValue ?? 0 }
     bytesPerEvent.annals.append(size(scratch.appending("big")) / Double(events))
     let raw = RawLMDBBaseline(path: scratch.appending("raw-bytes"))
     _ = try raw.append(count: events, valueSize: bigFill.payloadBytes + 120, batch: batch)
     bytesPerEvent.raw.append(size(scratch.appending("raw-bytes")) / Double(events))
+    log_("measuring each table of the \(events)-event store (compacted copies)")
+    let sizes = try TableSizes(store: scratch.appending("big"), scratch: scratch.path)
+    let rawSizes = try TableSizes(store: scratch.appending("raw-bytes"), scratch: scratch.path)
+    compacted.annals.append(Double(sizes.compactedBytes) / Double(events))
+    compacted.raw.append(Double(rawSizes.compactedBytes) / Double(events))
+    for table in sizes.tables {
+        details.append("bytes per event in \(table.name): \(String(format: "%.0f", Double(table.bytes) / Double(events)))")
+    }
     try? FileManager.default.removeItem(atPath: scratch.appending("raw-bytes"))
 }
 
 // 2. Single durable edits through the editor, beside one raw put per commit.
 var single = Figure(name: "single durable edit (\(singleEdits) edits)", unit: "edits/s", target: "≥ 0.6× raw")
+var pagesPerEdit = Figure(name: "  pages written per single edit", unit: "pages", higherIsBetter: false)
 do {
     let store = try ProjectedStore(path: scratch.appending("small"), create: false)
     let editor = RecordEditor(log: store.events, states: RecordsReader(store))
     // Not the probe: its history must stay the same length in both stores.
     let target = try RecordID("event/bench-3")
     for round in 0..<repetitions {
+        let before = bytesWritten()
         let seconds = try timed {
             for i in 0..<singleEdits {
                 try editor.correct(target, set: [(try FieldPath("place"), .string("Điểm \(round)-\(i)"))], context: EditContext(actor: "bench", reason: "single edit"))
             }
         }
+        pagesPerEdit.annals.append(Double(bytesWritten() - before) / 4096 / Double(singleEdits))
         single.annals.append(Double(singleEdits) / seconds)
         let raw = RawLMDBBaseline(path: scratch.appending("raw-single-\(round)"))
+        let rawBefore = bytesWritten()
         single.raw.append(Double(singleEdits) / (try raw.append(count: singleEdits, valueSize: payloadBytes + 120, batch: 1)))
+        pagesPerEdit.raw.append(Double(bytesWritten() - rawBefore) / 4096 / Double(singleEdits))
     }
     store.environment.close()
 }
-figures.append(single)
+figures += [single, pagesPerEdit]
 
 // 3 and 5. Rebuild of the N-event store, beside a raw cursor scan of its log; peak memory.
 var rebuild = Figure(name: "rebuild all projections (\(events) events)", unit: "events/s", target: "≥ 100,000/s")
@@ -224,16 +302,7 @@ var memory = Figure(name: "peak heap (RssAnon) during rebuild (\(events) events)
 var memoryTotal = Figure(name: "peak VmRSS during rebuild, map pages included", unit: "MiB", higherIsBetter: false)
 for round in 0..<repetitions {
     log_("rebuild round \(round + 1) of \(repetitions)")
-    let child = Process()
-    child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-    child.arguments = ["--measure-rebuild", scratch.appending("big")]
-    let output = Pipe()
-    child.standardOutput = output
-    try child.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    child.waitUntilExit()
-    let fields = text.split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
-    guard child.terminationStatus == 0, fields.count == 3 else { throw BenchError("the rebuild child failed: \(text)") }
+    let fields = try rebuildChild(scratch.appending("big"))
     rebuild.annals.append(Double(events) / fields[0])
     memory.annals.append(fields[1] / 1024)
     memoryTotal.annals.append(fields[2] / 1024)
@@ -241,6 +310,16 @@ for round in 0..<repetitions {
     rebuild.raw.append(Double(count) / scan)
 }
 figures.append(rebuild)
+// Where a rebuild's time goes: the records projection alone (every rebuild needs it), then with
+// each other projection beside it; one round each.
+do {
+    let alone = try rebuildChild(scratch.appending("big"), projections: ["records"])[0]
+    details.append("rebuild seconds, records alone: \(String(format: "%.2f", alone))")
+    for other in ProjectionRegistry.standard.names where other != .records {
+        let seconds = try rebuildChild(scratch.appending("big"), projections: ["records", other.rawValue])[0]
+        details.append("rebuild seconds, records + \(other.rawValue): \(String(format: "%.2f", seconds)) (+\(String(format: "%.2f", seconds - alone)))")
+    }
+}
 
 // 4. History and as-of of the probe record (the same short stream in both stores).
 var history = Figure(name: "history of one record: \(events) vs \(small) events", unit: "ms", higherIsBetter: false, target: "≤ 2×")
@@ -260,7 +339,7 @@ for (name, isBig) in [("small", false), ("big", true)] {
     }
     store.environment.close()
 }
-figures += [history, asOf, memory, memoryTotal, bytesPerEvent]
+figures += [history, asOf, memory, memoryTotal, bytesPerEvent, compacted]
 
 // 6. The CLI as separate processes on the N-event store.
 let annalsPath = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("annals").path
@@ -315,6 +394,7 @@ let widths = (0..<5).map { column in table.map { $0[column].count }.max() ?? 0 }
 for row in table {
     print(row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }.joined(separator: "  "))
 }
+details.forEach { print($0) }
 print("baselines: raw LMDB puts of the same sizes and batches (log by position with MDB_APPEND + stream index); "
       + "raw cursor scan for the rebuild; the 10,000-event store for history and as-of"
       + (sharedAddress == nil ? "" : "; the LMDB log (annals' own, no projections) for the PostgreSQL appends"))
@@ -322,6 +402,7 @@ print("baselines: raw LMDB puts of the same sizes and batches (log by position w
 if let jsonPath {
     let document: [String: Any] = [
         "events": events, "repetitions": repetitions, "payloadBytes": payloadBytes, "machine": machine,
+        "details": details,
         "figures": figures.map { ["name": $0.name, "unit": $0.unit, "annals": $0.annals, "baseline": $0.raw, "ratio": $0.ratio.map { $0 as Any } ?? NSNull(), "target": $0.target] },
     ]
     try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]).write(to: URL(fileURLWithPath: jsonPath))

@@ -18,11 +18,23 @@ public struct AggregatesReader {
             try store.projections.requireFresh([.aggregates], in: txn)
             let generation = try store.catalog.generation(.aggregates, in: txn)
             let history = try store.catalog.table(.aggregates, AggregatesProjection.historyTable, generation: generation)
+            let cellsTable = try store.catalog.table(.aggregates, AggregatesProjection.cellsTable, generation: generation)
             var rows: [AggregateKey: AggregateValue] = [:]
+            var cells: [UInt64: AggregateKey] = [:]
+            func cell(_ number: UInt64) throws -> AggregateKey {
+                if let known = cells[number] { return known }
+                guard let bytes = try txn.get(cellsTable, bigEndian(UInt32(truncatingIfNeeded: number))), let key = AggregateKey(bytes: bytes) else {
+                    throw RecordError.invalidField(field: "aggregate cell", value: "\(number)", fix: "run annals rebuild --projection aggregates")
+                }
+                cells[number] = key
+                return key
+            }
             /// Adds, or with `takingBack` subtracts, what each event from `start` to `end` moved.
             func replay(from start: [UInt8]?, to end: [UInt8]?, takingBack: Bool) throws {
                 try txn.scan(history, from: start, to: end) { entry in
-                    for (key, delta) in try AggregateChanges.decode(entry.value, position: readBigEndian(entry.key[...])) where Self.wanted(key, year, family) {
+                    for (number, delta) in try AggregateFormat.deltas(entry.value, position: readBigEndian(entry.key[...])) {
+                        let key = try cell(number)
+                        guard Self.wanted(key, year, family) else { continue }
                         rows[key] = takingBack ? (rows[key] ?? .zero) - delta : (rows[key] ?? .zero) + delta
                     }
                     return true
@@ -34,7 +46,7 @@ public struct AggregatesReader {
             } else {
                 try txn.scan(try store.catalog.table(.aggregates, AggregatesProjection.totalsTable, generation: generation)) { entry in
                     if let key = AggregateKey(bytes: entry.key), Self.wanted(key, year, family) {
-                        rows[key] = try AggregateValue(bytes: entry.value)
+                        rows[key] = try AggregateFormat.total(entry.value, key: key).value
                     }
                     return true
                 }

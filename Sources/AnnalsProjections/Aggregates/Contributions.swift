@@ -52,39 +52,67 @@ enum Contributions {
     }
 }
 
-/// The aggregate history: for each log position whose event moved any cell, the cells it moved
-/// and by how much, as canonical JSON `[[cell, count, sum], …]` sorted by cell.
-enum AggregateChanges {
-    static func encode(_ deltas: [AggregateKey: AggregateValue]) -> [UInt8] {
-        JSONValue.array(deltas.sorted { $0.key < $1.key }.map { key, delta in
-            .array([.string(String(decoding: key.bytes, as: UTF8.self)), .integer(delta.count), .string(delta.sum.description)])
-        }).canonicalBytes
+/// How the aggregates projection stores its values, in `ByteWriter`'s pieces:
+/// - a total: cell number, count, sum (plain notation, empty for zero);
+/// - a history entry: for each cell the event moved, in cell-key order, its number, the count's
+///   change and the sum's change.
+enum AggregateFormat {
+    /// A cell's number and its total.
+    struct Total {
+        let number: UInt64
+        var value: AggregateValue
     }
 
-    static func decode(_ bytes: [UInt8], position: UInt64) throws -> [(AggregateKey, AggregateValue)] {
-        func damaged() -> RecordError {
-            RecordError.invalidField(field: "aggregate history at position \(position)", value: String(decoding: bytes.prefix(80), as: UTF8.self),
-                                     fix: "run annals rebuild --projection aggregates")
-        }
-        guard case .array(let cells) = try JSONValue.parse(bytes) else { throw damaged() }
-        return try cells.map { cell in
-            guard case .array(let parts) = cell, parts.count == 3, let keyText = parts[0].stringValue,
-                  let key = AggregateKey(bytes: Array(keyText.utf8)), case .integer(let count) = parts[1],
-                  let sum = parts[2].stringValue.flatMap({ try? ExactDecimal($0) }) else { throw damaged() }
-            return (key, AggregateValue(count: count, sum: sum))
+    static func encode(_ total: Total) -> [UInt8] {
+        var writer = ByteWriter(capacity: 16)
+        writer.unsigned(total.number)
+        writer.signed(total.value.count)
+        appendSum(total.value.sum, to: &writer)
+        return writer.bytes
+    }
+
+    static func total(_ bytes: [UInt8], key: AggregateKey) throws -> Total {
+        var reader = ByteReader(bytes[...])
+        do {
+            let number = try reader.unsigned(), count = try reader.signed(), sum = try readSum(&reader)
+            guard reader.isAtEnd else { throw ByteReader.Truncated() }
+            return Total(number: number, value: AggregateValue(count: count, sum: sum))
+        } catch {
+            throw damaged("aggregate \(String(decoding: key.bytes, as: UTF8.self))", bytes)
         }
     }
-}
 
-extension AggregateValue {
-    /// The cell as the totals table stores it: canonical JSON `{"count", "sum"}`.
-    var bytes: [UInt8] { JSONValue.object(["count": .integer(count), "sum": .string(sum.description)]).canonicalBytes }
+    static func appendDelta(number: UInt64, _ delta: AggregateValue, to writer: inout ByteWriter) {
+        writer.unsigned(number)
+        writer.signed(delta.count)
+        appendSum(delta.sum, to: &writer)
+    }
 
-    init(bytes: [UInt8]) throws {
-        let value = try JSONValue.parse(bytes)
-        guard case .integer(let count)? = value["count"], let sum = value["sum"]?.stringValue else {
-            throw RecordError.invalidField(field: "aggregate", value: String(decoding: bytes, as: UTF8.self), fix: "run annals rebuild --projection aggregates")
+    /// The cells (by number) and changes of one history entry.
+    static func deltas(_ bytes: [UInt8], position: UInt64) throws -> [(number: UInt64, delta: AggregateValue)] {
+        var reader = ByteReader(bytes[...]), entries: [(UInt64, AggregateValue)] = []
+        do {
+            while !reader.isAtEnd {
+                let number = try reader.unsigned(), count = try reader.signed(), sum = try readSum(&reader)
+                entries.append((number, AggregateValue(count: count, sum: sum)))
+            }
+        } catch {
+            throw damaged("aggregate history at position \(position)", bytes)
         }
-        self.init(count: count, sum: try ExactDecimal(sum))
+        return entries
+    }
+
+    private static func appendSum(_ sum: ExactDecimal, to writer: inout ByteWriter) {
+        if sum == .zero { writer.unsigned(0) } else { writer.string(sum.description) }
+    }
+
+    private static func readSum(_ reader: inout ByteReader) throws -> ExactDecimal {
+        let text = try reader.string()
+        return text.isEmpty ? .zero : try ExactDecimal(String(decoding: text, as: UTF8.self))
+    }
+
+    private static func damaged(_ field: String, _ bytes: [UInt8]) -> RecordError {
+        RecordError.invalidField(field: field, value: bytes.prefix(40).map { String($0, radix: 16) }.joined(separator: " "),
+                                 fix: "run annals rebuild --projection aggregates")
     }
 }

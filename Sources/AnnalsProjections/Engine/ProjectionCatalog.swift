@@ -24,7 +24,12 @@ struct ProjectionCatalog {
             for table in projection.tables {
                 for generation in 0...1 {
                     let name = Self.name(projection.name, table.name, generation)
-                    tables[name] = try environment.database(name, create: !environment.options.readOnly, layout: table.layout)
+                    do {
+                        tables[name] = try environment.database(name, create: !environment.options.readOnly, layout: table.layout)
+                    } catch let error as LMDBError where error.code == .notFound && environment.options.readOnly {
+                        // A table this version added, in a store opened read-only that an earlier
+                        // version wrote: its projection is stale, so no reader reaches the table.
+                    }
                 }
             }
         }

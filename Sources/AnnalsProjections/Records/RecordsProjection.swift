@@ -13,8 +13,8 @@ extension ProjectionName {
 struct RecordsProjection: Projection {
     let name = ProjectionName.records
     /// 2: the state holds the record's number; 3: states read through upcast 0005 (alpha-2
-    /// countries, regions apart).
-    let version: UInt32 = 3
+    /// countries, regions apart); 4: states in binary (`StoredState`).
+    let version: UInt32 = 4
     static let stateTable = "state", listTable = "by-year"
     let tables = [ProjectionTable(name: stateTable), ProjectionTable(name: listTable)]
 

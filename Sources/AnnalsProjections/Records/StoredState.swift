@@ -1,22 +1,25 @@
 import AnnalsCore
 import AnnalsRecords
 
-/// How the records projection stores a `RecordState`: canonical JSON, so a rebuilt projection has
-/// the same bytes as the incrementally maintained one. Beside the state it keeps the record's
-/// number: the log position of its create, which the search postings use in place of the id.
+/// How the records projection stores a `RecordState`: the state's fields in `ByteWriter`'s
+/// pieces (version, retracted, created at and by, changed at and by, position, then the record's
+/// number: the log position of its create, which the search postings use in place of the id),
+/// followed by the document as canonical JSON, so a rebuilt projection has the same bytes as the
+/// incrementally maintained one.
 enum StoredState {
     static func encode(_ state: RecordState, number: UInt64) -> [UInt8] {
-        JSONValue.object([
-            "document": state.document,
-            "version": .integer(Int64(state.version)),
-            "retracted": .bool(state.retracted),
-            "createdAt": .integer(state.createdAt.microsecondsSinceEpoch),
-            "createdBy": .string(state.createdBy),
-            "changedAt": .integer(state.changedAt.microsecondsSinceEpoch),
-            "changedBy": .string(state.changedBy),
-            "position": .integer(Int64(state.position)),
-            "number": .integer(Int64(number)),
-        ]).canonicalBytes
+        let document = state.document.canonicalBytes
+        var writer = ByteWriter(capacity: document.count + 48)
+        writer.unsigned(state.version)
+        writer.bool(state.retracted)
+        writer.signed(state.createdAt.microsecondsSinceEpoch)
+        writer.string(state.createdBy)
+        writer.signed(state.changedAt.microsecondsSinceEpoch)
+        writer.string(state.changedBy)
+        writer.unsigned(state.position)
+        writer.unsigned(number)
+        writer.rest(document)
+        return writer.bytes
     }
 
     static func decode(_ bytes: [UInt8], id: RecordID) throws -> RecordState {
@@ -24,21 +27,20 @@ enum StoredState {
     }
 
     static func decodeNumbered(_ bytes: [UInt8], id: RecordID) throws -> (state: RecordState, number: UInt64) {
-        let value = try JSONValue.parse(bytes)
-        func int(_ key: String) throws -> Int64 {
-            guard case .integer(let number)? = value[key] else {
-                throw RecordError.invalidField(field: "projection state of \(id)", value: key, fix: "run annals rebuild --projection records")
-            }
-            return number
+        var reader = ByteReader(bytes[...])
+        do {
+            let version = try reader.unsigned(), retracted = try reader.bool()
+            let createdAt = try reader.signed(), createdBy = try reader.text()
+            let changedAt = try reader.signed(), changedBy = try reader.text()
+            let position = try reader.unsigned(), number = try reader.unsigned()
+            let document = try JSONValue.parse(Array(reader.rest()))
+            let state = RecordState(id: id, document: document, version: version, retracted: retracted,
+                                    createdAt: Timestamp(microsecondsSinceEpoch: createdAt), createdBy: createdBy,
+                                    changedAt: Timestamp(microsecondsSinceEpoch: changedAt), changedBy: changedBy, position: position)
+            return (state, number)
+        } catch {
+            throw RecordError.invalidField(field: "projection state of \(id)", value: bytes.prefix(24).map { String($0, radix: 16) }.joined(separator: " "),
+                                           fix: "run annals rebuild --projection records")
         }
-        guard let document = value["document"], case .bool(let retracted)? = value["retracted"],
-              let createdBy = value["createdBy"]?.stringValue, let changedBy = value["changedBy"]?.stringValue else {
-            throw RecordError.invalidField(field: "projection state of \(id)", value: "", fix: "run annals rebuild --projection records")
-        }
-        let state = RecordState(id: id, document: document, version: UInt64(try int("version")), retracted: retracted,
-                                createdAt: Timestamp(microsecondsSinceEpoch: try int("createdAt")), createdBy: createdBy,
-                                changedAt: Timestamp(microsecondsSinceEpoch: try int("changedAt")), changedBy: changedBy,
-                                position: UInt64(try int("position")))
-        return (state, UInt64(try int("number")))
     }
 }
