@@ -30,6 +30,8 @@ public final class Environment {
     let handle: OpaquePointer
     private var databases: [String: Database] = [:]
     private var inWrite = false
+    /// The data file's size as last seen by `coverCommittedPages`.
+    private var fileBytesCovered = 0
     /// The running write transaction and the thread running it: reads and writes that thread starts
     /// inside it join it (and see its changes) instead of opening a snapshot without them.
     /// (Set and cleared by the writing thread; other threads only compare the thread id.)
@@ -301,8 +303,26 @@ public final class Environment {
                 continue
             }
             try Self.checkFileAccess(rc, "mdb_txn_commit", path: path, readOnly: false, bytesWritten: transaction.bytesPut)
+            coverCommittedPages()
             return result
         }
+    }
+
+    /// Grows the data file to cover every page the last commit counts as used. LMDB never writes a
+    /// page freed in the transaction that allocated it, so when such pages are the newest the file
+    /// ends short of the last page its meta page counts: harmless to LMDB, which never reads them,
+    /// but the same as a file cut short to the check that runs before the map (`DataFileCheck`).
+    /// The extension is sparse; it takes no disk space. Called by the writing thread only.
+    private func coverCommittedPages() {
+        var info = MDB_envinfo(), st = MDB_stat()
+        guard mdb_env_info(handle, &info) == 0, mdb_env_stat(handle, &st) == 0 else { return }
+        let needed = (Int(info.me_last_pgno) + 1) * Int(st.ms_psize)
+        guard needed > fileBytesCovered else { return }
+        var descriptor: Int32 = -1
+        var status = stat()
+        guard mdb_env_get_fd(handle, &descriptor) == 0, fstat(descriptor, &status) == 0 else { return }
+        if Int(status.st_size) < needed, ftruncate(descriptor, off_t(needed)) != 0 { return }
+        fileBytesCovered = max(needed, Int(status.st_size))
     }
 
     /// The current size of the memory map in bytes and how much of it holds data.

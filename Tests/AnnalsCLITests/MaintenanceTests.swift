@@ -33,19 +33,24 @@ struct MaintenanceTests {
         try Self.generatedStore(w, articles: 1500)
         let before = try w.json(try w.expectOK(["stats", "--json"]))
         let found = try w.expectOK(["find", "hoi nghi hop tac", "--json"])
-        for round in 0..<2 {
+        // Two rounds at least; up to four while no rebuild has yet waited for the other: a rebuild
+        // can end before the other starts, so the waiting is counted, not assumed.
+        var roundsWithAWait = 0
+        for round in 0..<4 where round < 2 || roundsWithAWait == 0 {
             let results = Self.concurrently(w, [["rebuild"], ["rebuild"], ["verify"]])
             for (command, result) in zip(["rebuild", "rebuild", "verify"], results) {
                 #expect(result?.status == 0, "round \(round): \(command) exited \(String(describing: result?.status)): \(result?.stderr ?? "did not run")")
             }
             let waited = results.prefix(2).filter { $0?.stderr.contains("waiting for it to finish") == true }.count
-            #expect(waited == 1, "round \(round): \(waited) rebuilds waited for the other; exactly one should")
+            #expect(waited <= 1, "round \(round): \(waited) rebuilds waited for the other; at most one can")
+            roundsWithAWait += waited
             let after = try w.json(try w.expectOK(["stats", "--json"]))
             #expect(after["articles"] as? Int == 1500 && after["diplomacyEvents"] as? Int == 1500, "round \(round): \(after)")
             #expect(after["articles"] as? Int == before["articles"] as? Int)
             #expect(try w.expectOK(["find", "hoi nghi hop tac", "--json"]) == found)
             try w.expectOK(["verify"])
         }
+        #expect(roundsWithAWait > 0, "in four rounds no rebuild overlapped the other")
     }
 
     @Test("rebuild --no-wait is refused while another rebuild runs, and writes nothing")

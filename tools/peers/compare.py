@@ -19,7 +19,8 @@ rows = [
     ("  the log alone (no projections)", figure("  of which the log alone"), peer["append"], "ev/s", True, ""),
     ("single durable append", figure("single durable edit"), peer["single"], "ev/s", True, ""),
     ("rebuild vs replay + decode", figure("rebuild all projections"), peer["replay"], "ev/s", True, "≥ 3× (floor 1.5×)"),
-    ("bytes on disk per event", figure("bytes on disk per event"), peer["bytesPerEvent"], "B", False, "≤ 1,200 B compacted"),
+    ("bytes on disk per event, file", figure("bytes on disk per event"), peer["bytesPerEvent"], "B", False, ""),
+    ("  compacted copy", figure("  compacted copy"), peer["bytesPerEvent"], "B", False, "≤ 1,200 B (floor 1,500)"),
 ]
 print(f"\nAnnals beside {peer['library']} on SQLite ({peer['sqlite']}), {peer['events']} events, same corpus and batches:")
 print(f"{'figure':36} {'annals':>14} {'eventsourcing':>14}  {'ratio':>7}  target")
