@@ -254,7 +254,7 @@ log_("the \(events)-event store took \(String(format: "%.1f", bigFill.seconds)) 
 var bytesPerEvent = Figure(name: "bytes on disk per event (\(events) events)", unit: "B", higherIsBetter: false)
 var compacted = Figure(name: "  compacted copy (mdb_copy -c), per event", unit: "B", higherIsBetter: false, target: "≤ 1,200 B (floor 1,500)")
 do {
-    let size = { (path: String) in ((try? FileManager.default.attributesOfItem(atPath: path + "/data.mdb")[.size]) as? NSNumber)?.doubleValue ?? 0 }
+    let size = { (path: String) in Double(TableSizes.size(of: path)) }
     bytesPerEvent.annals.append(size(scratch.appending("big")) / Double(events))
     let raw = RawLMDBBaseline(path: scratch.appending("raw-bytes"))
     _ = try raw.append(count: events, valueSize: bigFill.payloadBytes + 120, batch: batch)

@@ -81,5 +81,17 @@ struct CallerProjectionTests {
         #expect(throws: ProjectionError.invalidProjection(name: "edits-by-actor", problem: "the name is taken")) {
             try registry.adding(EditsByActorProjection())
         }
+        #expect(throws: ProjectionError.invalidProjection(name: "tableless", problem: "it declares no table")) {
+            try registry.adding(TablelessProjection())
+        }
     }
+}
+
+/// A projection that declares no table: nothing a store could keep.
+private struct TablelessProjection: Projection {
+    let name = ProjectionName("tableless")
+    let version: UInt32 = 1
+    let tables: [ProjectionTable] = []
+
+    func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {}
 }

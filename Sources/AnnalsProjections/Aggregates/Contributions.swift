@@ -112,7 +112,7 @@ enum AggregateFormat {
     }
 
     private static func damaged(_ field: String, _ bytes: [UInt8]) -> RecordError {
-        RecordError.invalidField(field: field, value: bytes.prefix(40).map { String($0, radix: 16) }.joined(separator: " "),
+        RecordError.invalidField(field: field, value: hexPrefix(bytes, 40),
                                  fix: "run annals rebuild --projection aggregates")
     }
 }

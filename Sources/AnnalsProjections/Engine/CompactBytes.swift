@@ -91,3 +91,8 @@ struct ByteReader {
         return bytes[index...]
     }
 }
+
+/// The first `count` bytes of a stored value in hexadecimal, for the error that names a damaged one.
+func hexPrefix(_ bytes: [UInt8], _ count: Int) -> String {
+    bytes.prefix(count).map { String($0, radix: 16) }.joined(separator: " ")
+}

@@ -6,7 +6,7 @@ public import AnnalsRecords
 /// and each touched record's state before the batch and after it.
 public struct ProjectionBatch {
     /// One event that changed a record.
-    public struct Change {
+    public struct Change: DerivedAhead {
         public let event: RecordedEvent
         public let kind: EditKind
         public let id: RecordID
@@ -17,13 +17,10 @@ public struct ProjectionBatch {
         public let number: UInt64
         /// What each projection derived ahead from `after` (a create): see `Projection.prepare`.
         public let derived: [ProjectionName: any Sendable]?
-
-        /// What `projection` derived ahead from this create, when it did.
-        public func derived<T>(by projection: ProjectionName, as: T.Type) -> T? { derived?[projection] as? T }
     }
 
     /// A record the batch changed.
-    public struct TouchedRecord {
+    public struct TouchedRecord: DerivedAhead {
         public let id: RecordID
         /// Its state before the batch (nil when the batch created it).
         public let before: RecordState?
@@ -31,9 +28,6 @@ public struct ProjectionBatch {
         public let number: UInt64
         /// What each projection derived ahead from `after`, when the batch created the record.
         public let derived: [ProjectionName: any Sendable]?
-
-        /// What `projection` derived ahead from `after`, when it did.
-        public func derived<T>(by projection: ProjectionName, as: T.Type) -> T? { derived?[projection] as? T }
     }
 
     /// Every event of the batch, upcast, in log order (events that change no record included).
@@ -78,4 +72,16 @@ public struct ProjectionBatch {
         }.sorted { $0.id.rawValue.utf8.lexicographicallyPrecedes($1.id.rawValue.utf8) }
         return ProjectionBatch(events: prepared.map(\.event), changes: changes, records: records)
     }
+}
+
+/// A part of a batch that may carry what projections derived ahead from a new record's state
+/// (`Projection.prepare`): a change, or a touched record.
+public protocol DerivedAhead {
+    /// What each projection derived, by projection; nil when nothing was derived ahead.
+    var derived: [ProjectionName: any Sendable]? { get }
+}
+
+extension DerivedAhead {
+    /// What `projection` derived ahead, when it did and as the type it derived.
+    public func derived<T>(by projection: ProjectionName, as: T.Type) -> T? { derived?[projection] as? T }
 }

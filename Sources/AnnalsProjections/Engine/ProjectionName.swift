@@ -3,7 +3,8 @@
 public struct ProjectionName: Hashable, Sendable, CustomStringConvertible {
     public let rawValue: String
 
-    /// A projection's declaration of its name: lowercase words joined by "-", unique in a registry.
+    /// A projection's declaration of its name, by convention lowercase words joined by "-";
+    /// `ProjectionRegistry.adding` refuses one the registry already holds.
     public init(_ name: String) { rawValue = name }
 
     public var description: String { rawValue }

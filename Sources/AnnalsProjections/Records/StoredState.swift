@@ -39,7 +39,7 @@ enum StoredState {
                                     changedAt: Timestamp(microsecondsSinceEpoch: changedAt), changedBy: changedBy, position: position)
             return (state, number)
         } catch {
-            throw RecordError.invalidField(field: "projection state of \(id)", value: bytes.prefix(24).map { String($0, radix: 16) }.joined(separator: " "),
+            throw RecordError.invalidField(field: "projection state of \(id)", value: hexPrefix(bytes, 24),
                                            fix: "run annals rebuild --projection records")
         }
     }

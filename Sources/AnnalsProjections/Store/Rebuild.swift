@@ -100,13 +100,7 @@ public struct StoreMaintenance {
                     more = false
                     // A map growth runs this closure again from the start: the chunks it had taken
                     // from the read-ahead (`done`, set as each is taken) are read back from the log.
-                    var position = committed
-                    while position < done {
-                        let events = try store.log.readLog(from: position + 1, limit: min(chunkSize, Int(done - position)), in: txn)
-                        guard let last = events.last else { break }
-                        try runner.apply(events, in: txn)
-                        position = last.position
-                    }
+                    try applyLog(after: committed, through: done, runner: runner, chunkSize: chunkSize, in: txn)
                     while let chunk = try ahead.next(), let last = chunk.last {
                         done = last.event.position
                         try runner.apply(prepared: chunk, in: txn)
@@ -117,18 +111,28 @@ public struct StoreMaintenance {
             }
         }
         let reached: UInt64 = try store.environment.write { txn in
-            var position = done
-            while true {
-                let events = try store.log.readLog(from: position + 1, limit: chunkSize, in: txn)
-                guard let last = events.last else { break }
-                try runner.apply(events, in: txn)
-                position = last.position
-            }
+            let position = try applyLog(after: done, through: nil, runner: runner, chunkSize: chunkSize, in: txn)
             try finish(txn, scope, shadow, position)
             return position
         }
         progress?(reached, reached)
         return reached
+    }
+
+    /// Reads the log after `position` through `end` (nil: its head) inside `txn`, `chunkSize`
+    /// events at a time, and applies it with `runner`. Returns the last position applied.
+    @discardableResult
+    private func applyLog(after position: UInt64, through end: UInt64?, runner: ProjectionRunner, chunkSize: Int,
+                          in txn: WriteTransaction) throws -> UInt64 {
+        var position = position
+        while end.map({ position < $0 }) ?? true {
+            let limit = end.map { min(chunkSize, Int($0 - position)) } ?? chunkSize
+            let events = try store.log.readLog(from: position + 1, limit: limit, in: txn)
+            guard let last = events.last else { break }
+            try runner.apply(events, in: txn)
+            position = last.position
+        }
+        return position
     }
 }
 
