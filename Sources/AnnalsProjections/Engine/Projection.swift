@@ -85,6 +85,9 @@ public struct ProjectionRegistry: Sendable {
     /// `projections` in application order.
     public func ordered(_ projections: Set<ProjectionName>) -> [ProjectionName] { names.filter(projections.contains) }
 
+    /// Only the projections among `names`: what a rebuild of some of them prepares ahead.
+    func limited(to names: Set<ProjectionName>) -> ProjectionRegistry { ProjectionRegistry(all: all.filter { names.contains($0.name) }) }
+
     func projection(named name: ProjectionName) -> (any Projection)? {
         all.first { $0.name == name }
     }

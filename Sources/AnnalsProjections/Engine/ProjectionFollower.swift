@@ -36,7 +36,7 @@ public final class ProjectionFollower {
 
     /// The log position the projections reflect.
     public func position() throws -> UInt64 {
-        try environment.read { txn in try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn).checkpoint(in: txn) }
+        try environment.read { txn in try ProjectionRunner.livePosition(catalog, in: txn) }
     }
 
     /// How many events the projections have not applied yet.
@@ -60,7 +60,7 @@ public final class ProjectionFollower {
         defer { ahead.stop() }
         while let batch = try ahead.next() {
             done = try environment.write { txn in
-                let runner = try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn)
+                let runner = try ProjectionRunner.live(catalog, upcaster: upcaster, creates: .of(source, for: environment), in: txn)
                 try runner.apply(prepared: batch, in: txn)
                 return try runner.checkpoint(in: txn)
             }

@@ -17,19 +17,30 @@ struct ProjectionRunner {
     let generations: [ProjectionName: Int]
     /// True for the live generations, whose checkpoints move with what they apply.
     let checkpointed: Bool
+    /// Where the create events of records whose state leaves its document there are read.
+    let creates: CreateEventSource
 
     /// A runner over the live generation of every projection.
-    static func live(_ catalog: ProjectionCatalog, upcaster: Upcaster, in txn: Transaction) throws -> ProjectionRunner {
+    static func live(_ catalog: ProjectionCatalog, upcaster: Upcaster, creates: CreateEventSource, in txn: Transaction) throws -> ProjectionRunner {
         var generations: [ProjectionName: Int] = [:]
         for projection in catalog.registry.names { generations[projection] = try catalog.generation(projection, in: txn) }
-        return ProjectionRunner(catalog: catalog, upcaster: upcaster, generations: generations, checkpointed: true)
+        return ProjectionRunner(catalog: catalog, upcaster: upcaster, generations: generations, checkpointed: true, creates: creates)
+    }
+
+    /// The position the live projections reflect (see `checkpoint(in:)`).
+    static func livePosition(_ catalog: ProjectionCatalog, in txn: Transaction) throws -> UInt64 {
+        try position(of: catalog.registry.names, catalog, in: txn)
     }
 
     /// The position the projections in scope reflect. They advance together; differing checkpoints
     /// (a store damaged, or written by a buggy tool) are refused rather than half-applied.
     func checkpoint(in txn: Transaction) throws -> UInt64 {
+        try Self.position(of: Array(generations.keys), catalog, in: txn)
+    }
+
+    private static func position(of projections: [ProjectionName], _ catalog: ProjectionCatalog, in txn: Transaction) throws -> UInt64 {
         var positions: [String: UInt64] = [:]
-        for projection in generations.keys { positions[projection.rawValue] = try catalog.position(projection, in: txn) }
+        for projection in projections { positions[projection.rawValue] = try catalog.position(projection, in: txn) }
         let distinct = Set(positions.values)
         guard distinct.count <= 1 else { throw ProjectionError.checkpointsDiverge(positions: positions) }
         return distinct.first ?? 0
@@ -53,8 +64,9 @@ struct ProjectionRunner {
         }
         guard let last = events.last?.event, let recordsGeneration = generations[.records] else { return }
         let states = try RecordsProjection.states(catalog, generation: recordsGeneration)
+        let documents = CreatedDocuments(source: creates, upcaster: upcaster, txn: txn)
         let batch = try ProjectionBatch.build(Array(events)) { id in
-            try RecordsProjection.stored(id, in: states, txn: txn)
+            try RecordsProjection.stored(id, in: states, documents: documents)
         }
         for projection in catalog.registry.all {
             guard let generation = generations[projection.name] else { continue }

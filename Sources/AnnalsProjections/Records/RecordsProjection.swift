@@ -13,8 +13,9 @@ extension ProjectionName {
 struct RecordsProjection: Projection {
     let name = ProjectionName.records
     /// 2: the state holds the record's number; 3: states read through upcast 0005 (alpha-2
-    /// countries, regions apart); 4: states in binary (`StoredState`).
-    let version: UInt32 = 4
+    /// countries, regions apart); 4: states in binary (`StoredState`); 5: a record unchanged since
+    /// its create leaves its document in the create event.
+    let version: UInt32 = 5
     static let stateTable = "state", listTable = "by-year"
     let tables = [ProjectionTable(name: stateTable), ProjectionTable(name: listTable)]
 
@@ -39,8 +40,8 @@ struct RecordsProjection: Projection {
     }
 
     /// The state and number the records projection holds for `id` in `table`, or nil.
-    static func stored(_ id: RecordID, in table: Database, txn: Transaction) throws -> (state: RecordState, number: UInt64)? {
-        try txn.get(table, Array(id.rawValue.utf8)).map { try StoredState.decodeNumbered($0, id: id) }
+    static func stored(_ id: RecordID, in table: Database, documents: CreatedDocuments) throws -> (state: RecordState, number: UInt64)? {
+        try documents.txn.get(table, Array(id.rawValue.utf8)).map { try StoredState.decodeNumbered($0, id: id, documents: documents) }
     }
 
     /// `type ‖ 0 ‖ year (4 digits) ‖ 0 ‖ id`: lists by type and year without reading every record.

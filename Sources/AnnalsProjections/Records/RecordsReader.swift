@@ -13,7 +13,7 @@ public struct RecordsReader {
     public func record(_ id: RecordID) throws -> RecordState? {
         try store.environment.read { txn in
             let table = try store.projections.liveTables(of: .records, in: txn)(RecordsProjection.stateTable)
-            return try txn.get(table, Array(id.rawValue.utf8)).map { try StoredState.decode($0, id: id) }
+            return try txn.get(table, Array(id.rawValue.utf8)).map { try StoredState.decode($0, id: id, documents: CreatedDocuments(store, in: txn)) }
         }
     }
 
@@ -26,12 +26,13 @@ public struct RecordsReader {
             let states = try RecordsProjection.states(store.catalog, generation: generation)
             var prefix = Array(type.rawValue.utf8) + [0]
             if let year = filter.year { prefix += Array(fourDigits(year).utf8) + [0] }
+            let documents = CreatedDocuments(store, in: txn)
             var found: [RecordState] = []
             try txn.scan(index, from: prefix, to: prefix.dropLast() + [prefix.last! + 1]) { entry in
                 guard let separator = entry.key.lastIndex(of: 0) else { return true }
                 let id = try RecordID(String(decoding: entry.key[(separator + 1)...], as: UTF8.self))
                 if let bytes = try txn.get(states, Array(id.rawValue.utf8)) {
-                    let state = try StoredState.decode(bytes, id: id)
+                    let state = try StoredState.decode(bytes, id: id, documents: documents)
                     if filter.matches(state) { found.append(state) }
                 }
                 return found.count < filter.limit

@@ -29,9 +29,15 @@ struct SearchProjection: Projection {
             // A create: positions only grow, so the number-to-id table is appended.
             try txn.put(numbers, bigEndian(change.number), Array(change.id.rawValue.utf8), options: .append)
         }
+        // The words folded ahead for each record the batch created, with the state they were
+        // folded from: they still serve when later events of the batch left the text alone.
+        var foldedAhead: [RecordID: (state: RecordState, words: Set<FoldedWord>)] = [:]
+        for change in batch.changes where change.before == nil {
+            if let words = change.derived(by: name, as: Set<FoldedWord>.self) { foldedAhead[change.id] = (change.after, words) }
+        }
         var postings: [FoldedWord: [(number: UInt64, add: Bool)]] = [:]
         for record in batch.records {
-            Self.postingChanges(record, into: &postings)
+            Self.postingChanges(record, foldedAhead: foldedAhead[record.id], into: &postings)
         }
         // In key order: the writes land on few pages, mostly the last page of each word's set.
         for word in postings.keys.sorted() {
@@ -61,20 +67,26 @@ struct SearchProjection: Projection {
     }
 
     /// Adds to `postings` what changes when record `number` goes from `old` to `new`: the words
-    /// it leaves and the words it enters.
-    private static func postingChanges(_ record: ProjectionBatch.TouchedRecord,
+    /// it leaves and the words it enters. `foldedAhead`: the words of a state the batch created it
+    /// in, folded on another core.
+    private static func postingChanges(_ record: ProjectionBatch.TouchedRecord, foldedAhead: (state: RecordState, words: Set<FoldedWord>)?,
                                        into postings: inout [FoldedWord: [(number: UInt64, add: Bool)]]) {
         let number = record.number, old = record.before, new = record.after
         // Most edits (links, figures, dates) leave the indexed text alone: nothing to fold then.
-        if let old, old.retracted == new.retracted, wordFields.allSatisfy({ old.document[$0] == new.document[$0] }) { return }
-        if old == nil, let after = record.derived(by: .search, as: Set<FoldedWord>.self) {
+        if let old, sameWords(old, new) { return }
+        if old == nil, let foldedAhead, sameWords(foldedAhead.state, new) {
             // A new record whose words were folded ahead: every word enters, none leaves.
-            for word in after { postings[word, default: []].append((number, true)) }
+            for word in foldedAhead.words { postings[word, default: []].append((number, true)) }
             return
         }
-        let before = words(old), after = record.derived(by: .search, as: Set<FoldedWord>.self) ?? words(new)
+        let before = words(old), after = words(new)
         for word in before.subtracting(after) { postings[word, default: []].append((number, false)) }
         for word in after.subtracting(before) { postings[word, default: []].append((number, true)) }
+    }
+
+    /// Whether two states of a record are found by the same words.
+    private static func sameWords(_ a: RecordState, _ b: RecordState) -> Bool {
+        a.retracted == b.retracted && wordFields.allSatisfy { a.document[$0] == b.document[$0] }
     }
 }
 

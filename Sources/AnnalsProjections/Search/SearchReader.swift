@@ -28,9 +28,10 @@ public struct SearchReader {
                 try others.allSatisfy { try txn.contains(postings, $0, value: number) }
             }
             let ids = try matches.compactMap { try txn.get(numbers, $0) }.map { String(decoding: $0, as: UTF8.self) }
+            let documents = CreatedDocuments(store, in: txn)
             return try ids.sorted().prefix(limit).compactMap { text in
                 let id = try RecordID(text)
-                return try txn.get(states, Array(text.utf8)).map { try StoredState.decode($0, id: id) }
+                return try txn.get(states, Array(text.utf8)).map { try StoredState.decode($0, id: id, documents: documents) }
             }
         }
     }

@@ -115,7 +115,7 @@ final class InlineProjections: AppendObserver {
 
     func didAppend(_ events: [RecordedEvent], in txn: WriteTransaction) throws {
         guard let first = events.first else { return }
-        let runner = try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn)
+        let runner = try ProjectionRunner.live(catalog, upcaster: upcaster, creates: .sameEnvironment(log), in: txn)
         // Events another process appended to the bare log since this store caught up come first,
         // in the same transaction: the projections never skip one.
         let done = try runner.checkpoint(in: txn)

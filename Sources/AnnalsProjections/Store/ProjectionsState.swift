@@ -89,7 +89,7 @@ public struct ProjectionsState {
     public func lag() throws -> UInt64 {
         try log.environment.read { txn in
             let head = try log.readHead(in: txn).position
-            let done = try ProjectionRunner.live(catalog, upcaster: upcaster, in: txn).checkpoint(in: txn)
+            let done = try ProjectionRunner.livePosition(catalog, in: txn)
             return head > done ? head - done : 0
         }
     }

@@ -74,15 +74,17 @@ public struct StoreMaintenance {
         let shadow: [ProjectionName: Int] = try store.environment.read { txn in
             Dictionary(uniqueKeysWithValues: try scope.map { ($0, 1 - (try store.catalog.generation($0, in: txn))) })
         }
-        let runner = ProjectionRunner(catalog: store.catalog, upcaster: store.upcaster, generations: shadow, checkpointed: false)
+        let runner = ProjectionRunner(catalog: store.catalog, upcaster: store.upcaster, generations: shadow, checkpointed: false,
+                                      creates: .sameEnvironment(store.log))
         try store.environment.write { txn in
             for projection in scope {
                 for table in try store.catalog.tables(of: projection, generation: shadow[projection] ?? 1) { try txn.clear(table) }
             }
         }
         // Full chunks are read and prepared on another core while this one writes the previous.
+        // Only what the projections in scope derive is prepared: a records-only rebuild folds no words.
         let ahead = ReadAhead(source: store.log, from: 1, until: nil, chunkSize: chunkSize, fullChunksOnly: true, upcaster: store.upcaster,
-                              registry: store.registry)
+                              registry: store.registry.limited(to: Set(scope)))
         defer { ahead.stop() }
         var done: UInt64 = 0
         // A crash loses at most the last shadow chunks, which the next rebuild redoes anyway: their

@@ -35,7 +35,7 @@ public struct ReplicaLog {
                 throw ProjectionError.replicaDiverged(source: source, detail: "its event at position \(first.position) does not chain to this follower's head \(head.hashHex.prefix(16))…")
             }
             try store.log.restore(fresh, in: txn)
-            try ProjectionRunner.live(store.catalog, upcaster: store.upcaster, in: txn).apply(fresh, in: txn)
+            try ProjectionRunner.live(store.catalog, upcaster: store.upcaster, creates: .sameEnvironment(store.log), in: txn).apply(fresh, in: txn)
             return fresh.last?.position ?? head.position
         }
     }

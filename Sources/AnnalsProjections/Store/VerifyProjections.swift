@@ -21,11 +21,10 @@ extension StoreMaintenance {
         // Writers may move the live projections on while the fresh ones are built: follow until
         // both reflect the same position, then compare within one snapshot of each.
         while true {
-            let target = try store.environment.read { txn in try ProjectionRunner.live(store.catalog, upcaster: store.upcaster, in: txn).checkpoint(in: txn) }
+            let target = try store.environment.read { txn in try ProjectionRunner.livePosition(store.catalog, in: txn) }
             try fresh.catchUp(until: target, batchSize: chunkSize)
             let differing: [ProjectionName]? = try store.environment.read { liveTxn in
-                let live = try ProjectionRunner.live(store.catalog, upcaster: store.upcaster, in: liveTxn)
-                guard try live.checkpoint(in: liveTxn) == target else { return nil }
+                guard try ProjectionRunner.livePosition(store.catalog, in: liveTxn) == target else { return nil }
                 return try scratch.read { freshTxn in
                     try store.registry.names.filter { projection in
                         let liveTables = try store.catalog.tables(of: projection, generation: store.catalog.generation(projection, in: liveTxn))
