@@ -13,13 +13,11 @@ struct FollowerTests {
     static func liveTables(_ environment: Environment) throws -> [String: [Entry]] {
         let meta = try environment.database("proj/meta", create: false)
         var tables: [String: [Entry]] = [:]
-        let layout: [String: DatabaseLayout] = ["search/postings": [.sortedSet, .fixedSizeValues]]
-        for (projection, names) in [("records", ["state", "by-year"]), ("search", ["postings", "numbers"]),
+        for (projection, names) in [("records", ["state", "by-year"]), ("search", ["blocks", "numbers"]),
                                     ("aggregates", ["totals", "deltas"]), ("audit", ["by-actor"])] {
             let generation = try environment.read { txn in try txn.get(meta, Array("\(projection)/generation".utf8))?.first ?? 0 }
             for name in names {
-                let table = try environment.database("proj/\(projection)/\(name)#\(generation)", create: false,
-                                                     layout: layout["\(projection)/\(name)"] ?? [])
+                let table = try environment.database("proj/\(projection)/\(name)#\(generation)", create: false)
                 tables["\(projection)/\(name)"] = try environment.read { txn in
                     var entries: [Entry] = []
                     try txn.scan(table) { entries.append($0); return true }

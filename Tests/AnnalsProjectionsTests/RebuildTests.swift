@@ -153,8 +153,8 @@ struct RebuildTests {
         try w.importSeedFacts()
         #expect(try w.store.maintenance.verifyProjections() == [])
         let generation = try #require(try w.store.projections.status().first { $0.projection == .search }?.generation)
-        let postings = try w.store.environment.database("proj/search/postings#\(generation)", layout: [.sortedSet, .fixedSizeValues])
-        try w.store.environment.write { txn in try txn.put(postings, Array("bogus".utf8), [0, 0, 0, 0, 0, 0, 0, 1]) }
+        let blocks = try w.store.environment.database("proj/search/blocks#\(generation)", create: false)
+        try w.store.environment.write { txn in try txn.put(blocks, Array("bogus".utf8) + [0, 0, 0, 0, 0], [1, 1]) }
         #expect(try w.store.maintenance.verifyProjections() == [.search])
         try w.store.maintenance.rebuild([.search])
         #expect(try w.store.maintenance.verifyProjections() == [])

@@ -35,6 +35,9 @@ struct ProjectionCatalog {
         }
         self.tables = tables
         retired = ["proj/search/words#0", "proj/search/words#1"].compactMap { try? environment.database($0, create: false) }
+            + ["proj/search/postings#0", "proj/search/postings#1"].compactMap {
+                try? environment.database($0, create: false, layout: [.sortedSet, .fixedSizeValues])
+            }
     }
 
     static func name(_ projection: ProjectionName, _ table: String, _ generation: Int) -> String {

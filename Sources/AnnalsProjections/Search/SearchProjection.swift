@@ -7,15 +7,17 @@ extension ProjectionName {
     public static let search = ProjectionName("search")
 }
 
-/// `postings`: per folded word, the sorted set of the numbers of the live records that hold it;
-/// `numbers`: record number → id. A record's number is the log position of its create, so a new
-/// record's number is the largest of every set it enters and a batch's postings land on the last
-/// page of each word's set.
+/// `blocks`: per folded word, the numbers of the live records that hold it, in blocks by number
+/// range (`PostingBlocks`); `numbers`: record number → id. A record's number is the log position
+/// of its create, so a new record's number is the largest of every set it enters and a batch's
+/// postings land in the last block of each word.
 struct SearchProjection: Projection {
     let name = ProjectionName.search
-    let version: UInt32 = 2  // 2: postings of record numbers per word, replacing word‖id keys
-    static let postingsTable = "postings", numbersTable = "numbers"
-    let tables = [ProjectionTable(name: postingsTable, layout: [.sortedSet, .fixedSizeValues]), ProjectionTable(name: numbersTable)]
+    /// 2: postings of record numbers per word, replacing word‖id keys; 3: the numbers in blocks of
+    /// varint gaps, replacing a sorted set of 8-byte values.
+    let version: UInt32 = 3
+    static let blocksTable = "blocks", numbersTable = "numbers"
+    let tables = [ProjectionTable(name: blocksTable), ProjectionTable(name: numbersTable)]
 
     /// The fields whose text is indexed.
     static let wordFields = ["title", "paragraphs", "keywords", "authors", "description", "place", "organizer", "participants", "counterparts"]
@@ -24,7 +26,7 @@ struct SearchProjection: Projection {
     func prepare(created state: RecordState, number: UInt64) -> (any Sendable)? { Self.words(state) }
 
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
-        let postingsTable = try tables(Self.postingsTable), numbers = try tables(Self.numbersTable)
+        let blocks = try tables(Self.blocksTable), numbers = try tables(Self.numbersTable)
         for change in batch.changes where change.before == nil {
             // A create: positions only grow, so the number-to-id table is appended.
             try txn.put(numbers, bigEndian(change.number), Array(change.id.rawValue.utf8), options: .append)
@@ -39,14 +41,9 @@ struct SearchProjection: Projection {
         for record in batch.records {
             Self.postingChanges(record, foldedAhead: foldedAhead[record.id], into: &postings)
         }
-        // In key order: the writes land on few pages, mostly the last page of each word's set.
-        for word in postings.keys.sorted() {
-            var added: [UInt8] = []
-            for change in postings[word, default: []].sorted(by: { $0.number < $1.number }) {
-                if change.add { added += bigEndian(change.number) }
-                else { try txn.delete(postingsTable, word.bytes, value: bigEndian(change.number)) }
-            }
-            try txn.putValues(postingsTable, word.bytes, added, valueSize: 8)
+        // In key order: the writes land on few pages, mostly the last block of each word.
+        for (word, changes) in postings.sorted(by: { $0.key < $1.key }) {
+            try PostingBlocks.apply(changes, to: word.bytes, in: blocks, txn: txn)
         }
     }
 

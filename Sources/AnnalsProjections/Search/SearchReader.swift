@@ -17,17 +17,18 @@ public struct SearchReader {
         return try store.environment.read { txn in
             try store.projections.requireFresh([.records, .search], in: txn)
             let generation = try store.catalog.generation(.search, in: txn)
-            let postings = try store.catalog.table(.search, SearchProjection.postingsTable, generation: generation)
+            let blocks = try store.catalog.table(.search, SearchProjection.blocksTable, generation: generation)
             let numbers = try store.catalog.table(.search, SearchProjection.numbersTable, generation: generation)
             let states = try RecordsProjection.states(store.catalog, generation: store.catalog.generation(.records, in: txn))
             // The rarest word's records, kept when every other word's set holds them too: the
             // cost follows the rarest word, however common the others are.
-            let byRarity = try words.map { ($0, try txn.valueCount(postings, $0)) }.sorted { $0.1 < $1.1 }.map(\.0)
-            let others = byRarity.dropFirst()
-            let matches = try txn.values(postings, byRarity[0]).filter { number in
-                try others.allSatisfy { try txn.contains(postings, $0, value: number) }
+            let byRarity = try words.map { WordPostings($0, in: blocks, txn: txn) }.map { ($0, try $0.count()) }.sorted { $0.1 < $1.1 }.map(\.0)
+            var others = Array(byRarity.dropFirst())
+            let matches = try byRarity[0].numbers().filter { number in
+                for index in others.indices where try !others[index].contains(number) { return false }
+                return true
             }
-            let ids = try matches.compactMap { try txn.get(numbers, $0) }.map { String(decoding: $0, as: UTF8.self) }
+            let ids = try matches.compactMap { try txn.get(numbers, bigEndian($0)) }.map { String(decoding: $0, as: UTF8.self) }
             let documents = CreatedDocuments(store, in: txn)
             return try ids.sorted().prefix(limit).compactMap { text in
                 let id = try RecordID(text)

@@ -1,0 +1,161 @@
+import AnnalsCore
+import AnnalsLMDB
+import AnnalsRecords
+
+/// How the search projection stores each word's postings: the numbers of the records holding it,
+/// in blocks by number range.
+///
+/// - Key: folded word ‖ `0x00` ‖ block (u32, big-endian: the number's range of 512). A word's
+///   blocks are contiguous and in number order; folded words hold no `0x00`.
+/// - Value: how many numbers the block holds, then the numbers ascending as varint gaps, the first
+///   from the block's first number.
+///
+/// Which block holds a number follows from the number alone, so the bytes depend only on the set
+/// of numbers, never on how the events were batched: a rebuild and the incrementally maintained
+/// store agree byte for byte. Record numbers are log positions, mostly consecutive within a
+/// word's block, so a posting takes one or two bytes where a fixed-size value took eight.
+enum PostingBlocks {
+    static let blockBits: UInt64 = 9
+
+    /// The block of `number`; numbers past 2^41 (more events than any store holds) are refused.
+    static func block(of number: UInt64) throws -> UInt64 {
+        let block = number >> blockBits
+        guard block <= UInt64(UInt32.max) else {
+            throw RecordError.invalidField(field: "record number", value: "\(number)", fix: "search indexes record numbers below 2^41")
+        }
+        return block
+    }
+
+    static func key(_ word: [UInt8], block: UInt64) -> [UInt8] {
+        var key = word
+        key.reserveCapacity(word.count + 5)
+        key.append(0)
+        key.appendBigEndian(UInt32(truncatingIfNeeded: block))
+        return key
+    }
+
+    /// The first key after every block of `word`.
+    static func end(of word: [UInt8]) -> [UInt8] { word + [1] }
+
+    static func encode(_ numbers: [UInt64], block: UInt64) -> [UInt8] {
+        var writer = ByteWriter(capacity: numbers.count + 4)
+        writer.unsigned(UInt64(numbers.count))
+        var previous = block << blockBits
+        for number in numbers {
+            writer.unsigned(number - previous)
+            previous = number
+        }
+        return writer.bytes
+    }
+
+    static func decode(_ entry: Entry) throws -> [UInt64] {
+        var reader = ByteReader(entry.value[...])
+        do {
+            let count = try reader.unsigned()
+            guard entry.key.count >= 5, count <= UInt64(entry.value.count) else { throw ByteReader.Truncated() }
+            var number = readBigEndian(entry.key.suffix(4)) << blockBits
+            var numbers: [UInt64] = []
+            numbers.reserveCapacity(Int(count))
+            for _ in 0..<count {
+                number += try reader.unsigned()
+                numbers.append(number)
+            }
+            guard reader.isAtEnd else { throw ByteReader.Truncated() }
+            return numbers
+        } catch {
+            throw damaged(entry)
+        }
+    }
+
+    /// How many numbers a block holds, read from its first piece alone.
+    static func count(_ entry: Entry) throws -> Int {
+        var reader = ByteReader(entry.value[...])
+        guard let count = try? reader.unsigned(), count <= UInt64(entry.value.count) else { throw damaged(entry) }
+        return Int(count)
+    }
+
+    /// Applies one word's changes (each number at most once: added when `add`, else removed),
+    /// rewriting only the blocks they fall in; a block left empty is deleted.
+    static func apply(_ changes: [(number: UInt64, add: Bool)], to word: [UInt8], in table: Database, txn: WriteTransaction) throws {
+        let sorted = changes.sorted { $0.number < $1.number }
+        var start = 0
+        while start < sorted.count {
+            let block = try block(of: sorted[start].number)
+            var end = start + 1
+            while end < sorted.count, sorted[end].number >> blockBits == block { end += 1 }
+            let key = key(word, block: block)
+            var numbers = try txn.get(table, key).map { try decode(Entry(key: key, value: $0)) } ?? []
+            let held = numbers.count
+            let removed = Set(sorted[start..<end].lazy.filter { !$0.add }.map(\.number))
+            if !removed.isEmpty { numbers.removeAll { removed.contains($0) } }
+            let added = sorted[start..<end].lazy.filter(\.add).map(\.number)
+            if let first = added.first, numbers.last.map({ $0 < first }) ?? true {
+                numbers += added  // the usual case: new records, numbered after every one before
+            } else if !added.isEmpty {
+                numbers = Array(Set(numbers).union(added)).sorted()
+            }
+            if numbers.isEmpty {
+                if held > 0 { try txn.delete(table, key) }
+            } else {
+                try txn.put(table, key, encode(numbers, block: block))
+            }
+            start = end
+        }
+    }
+
+    private static func damaged(_ entry: Entry) -> RecordError {
+        RecordError.invalidField(field: "search postings of \(String(decoding: entry.key.prefix { $0 != 0 }, as: UTF8.self))",
+                                 value: hexPrefix(entry.value, 16), fix: "run annals rebuild --projection search")
+    }
+}
+
+/// Reads one word's postings in a read transaction.
+struct WordPostings {
+    let word: [UInt8]
+    let table: Database
+    let txn: Transaction
+    /// The block last read by `contains`, kept because candidates are asked in ascending order.
+    private var cached: (block: UInt64, numbers: [UInt64])?
+
+    init(_ word: [UInt8], in table: Database, txn: Transaction) {
+        self.word = word
+        self.table = table
+        self.txn = txn
+    }
+
+    /// How many live records hold the word, read from the blocks' counts alone.
+    func count() throws -> Int {
+        var total = 0
+        try txn.scan(table, from: word + [0], to: PostingBlocks.end(of: word)) { entry in
+            total += try PostingBlocks.count(entry)
+            return true
+        }
+        return total
+    }
+
+    /// Every number holding the word, ascending.
+    func numbers() throws -> [UInt64] {
+        var numbers: [UInt64] = []
+        try txn.scan(table, from: word + [0], to: PostingBlocks.end(of: word)) { entry in
+            numbers += try PostingBlocks.decode(entry)
+            return true
+        }
+        return numbers
+    }
+
+    /// Whether record `number` holds the word.
+    mutating func contains(_ number: UInt64) throws -> Bool {
+        let block = try PostingBlocks.block(of: number)
+        if cached?.block != block {
+            let key = PostingBlocks.key(word, block: block)
+            cached = (block, try txn.get(table, key).map { try PostingBlocks.decode(Entry(key: key, value: $0)) } ?? [])
+        }
+        guard let numbers = cached?.numbers else { return false }
+        var low = 0, high = numbers.count
+        while low < high {
+            let middle = (low + high) / 2
+            if numbers[middle] < number { low = middle + 1 } else { high = middle }
+        }
+        return low < numbers.count && numbers[low] == number
+    }
+}

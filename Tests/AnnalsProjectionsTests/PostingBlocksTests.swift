@@ -1,0 +1,78 @@
+import AnnalsCore
+import AnnalsLMDB
+@testable import AnnalsProjections
+import AnnalsTesting
+import PropertyBased
+import Synchronization
+import Testing
+
+@Suite("Search postings in blocks")
+struct PostingBlocksTests {
+    /// Every entry of `table`.
+    private func entries(_ table: Database, _ environment: Environment) throws -> [Entry] {
+        try environment.read { txn in
+            var entries: [Entry] = []
+            try txn.scan(table) { entries.append($0); return true }
+            return entries
+        }
+    }
+
+    @Test("adds and removals in any batching give the bytes of the final set written at once, and reads answer as the set does")
+    func batchingLeavesNoTrace() async {
+        let checked = Mutex(0)
+        // Each code: a number up to 3,000 (six blocks), whether it is added, and whether a batch ends after it.
+        await propertyCheck(count: 40, input: Gen.int(in: 0...11_999).array(of: 1...200)) { codes in
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let environment = try Environment(path: directory.appending("env"))
+            defer { environment.close() }
+            let stepwise = try environment.database("stepwise"), atOnce = try environment.database("at-once")
+            let word = Array("hội".utf8)
+            var model = Set<UInt64>(), batch: [UInt64: Bool] = [:]
+            func flush() throws {
+                let changes = batch.map { (number: $0.key, add: $0.value) }
+                try environment.write { txn in try PostingBlocks.apply(changes, to: word, in: stepwise, txn: txn) }
+                batch = [:]
+            }
+            for code in codes {
+                let number = UInt64(code % 3000) + 1, add = code / 3000 % 2 == 0
+                // Within a batch a number changes at most once, from what the store holds: as the projection asks.
+                if batch[number] != nil { try flush() }
+                if add != model.contains(number) {
+                    batch[number] = add
+                    if add { model.insert(number) } else { model.remove(number) }
+                }
+                if code / 6000 == 1 { try flush() }
+            }
+            try flush()
+            try environment.write { txn in try PostingBlocks.apply(model.map { (number: $0, add: true) }, to: word, in: atOnce, txn: txn) }
+            #expect(try entries(stepwise, environment) == entries(atOnce, environment), "codes \(codes)")
+            let probes = Array(stride(from: UInt64(1), through: 3000, by: 7))
+            let read: (count: Int, numbers: [UInt64], held: [Bool], other: Int) = try environment.read { txn in
+                var postings = WordPostings(word, in: stepwise, txn: txn)
+                let held = try probes.map { try postings.contains($0) }
+                return (try postings.count(), try postings.numbers(), held, try WordPostings(Array("hộ".utf8), in: stepwise, txn: txn).count())
+            }
+            #expect(read.count == model.count && read.numbers == model.sorted() && read.other == 0)
+            #expect(read.held == probes.map(model.contains))
+            checked.withLock { $0 += model.count }
+        }
+        // Sequences that leave nothing would compare two empty tables.
+        #expect(checked.withLock { $0 } >= 500, "only \(checked.withLock { $0 }) numbers were left across the sequences")
+    }
+
+    @Test("a damaged block is an error naming the word and the rebuild, not a crash")
+    func damagedBlock() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let environment = try Environment(path: directory.appending("env"))
+        defer { environment.close() }
+        let table = try environment.database("blocks")
+        try environment.write { txn in try txn.put(table, Array("bão".utf8) + [0, 0, 0, 0, 1], [200, 1]) }
+        let error = #expect(throws: (any Error).self) {
+            try environment.read { txn in try WordPostings(Array("bão".utf8), in: table, txn: txn).numbers() }
+        }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("search postings of bão"))
+        #expect("\(error.map { "\($0)" } ?? "")".contains("annals rebuild --projection search"))
+    }
+}
