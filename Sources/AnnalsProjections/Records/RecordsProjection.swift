@@ -13,8 +13,8 @@ extension ProjectionName {
 struct RecordsProjection: Projection {
     let name = ProjectionName.records
     /// 2: the state holds the record's number; 3: states read through upcast 0005 (alpha-2
-    /// countries, regions apart); 4: states in binary (`StoredState`); 5: a record unchanged since
-    /// its create leaves its document in the create event.
+    /// countries, regions apart); 4: states in binary (`StoredState`); 5: a state holds only the
+    /// fields events after the create changed, the rest of the document being the create event's.
     let version: UInt32 = 5
     static let stateTable = "state", listTable = "by-year"
     let tables = [ProjectionTable(name: stateTable), ProjectionTable(name: listTable)]

@@ -4,17 +4,17 @@ import AnnalsRecords
 /// How the records projection stores a `RecordState`: the state's fields in `ByteWriter`'s
 /// pieces (version, retracted, created at and by, changed at and by, position, then the record's
 /// number: the log position of its create, which the search postings use in place of the id),
-/// then the document as canonical JSON, so a rebuilt projection has the same bytes as the
+/// then what the document holds that its create did not: the number of top-level fields events
+/// after the create have set, and for each, in byte order, its name and its value as canonical
+/// JSON (empty when the field is gone). So a rebuilt projection has the same bytes as the
 /// incrementally maintained one.
 ///
-/// A record nothing has changed since its create (stream version 1: most records) stores no
-/// document: its document is its create event's, which the log already holds at the record's
-/// number, so `decode` reads it back from there (`CreatedDocuments`). A canonical document is
-/// never empty, so an empty rest means exactly that.
+/// The rest of the document is the create event's, which the log already holds at the record's
+/// number: `decode` reads it back from there (`CreatedDocuments`) and lays the changed fields over
+/// it. Most records are never changed after their create and store no document at all.
 enum StoredState {
     static func encode(_ state: RecordState, number: UInt64) -> [UInt8] {
-        let document = holdsDocument(state, number: number) ? state.document.canonicalBytes : []
-        var writer = ByteWriter(capacity: document.count + 48)
+        var writer = ByteWriter(capacity: 48)
         writer.unsigned(state.version)
         writer.bool(state.retracted)
         writer.signed(state.createdAt.microsecondsSinceEpoch)
@@ -23,13 +23,12 @@ enum StoredState {
         writer.string(state.changedBy)
         writer.unsigned(state.position)
         writer.unsigned(number)
-        writer.rest(document)
+        writer.unsigned(UInt64(state.changedFields.count))
+        for name in state.changedFields {
+            writer.string(name)
+            writer.string(state.document[name]?.canonicalBytes ?? [])
+        }
         return writer.bytes
-    }
-
-    /// False when the state's document is its create event's, unchanged: only the create applied.
-    static func holdsDocument(_ state: RecordState, number: UInt64) -> Bool {
-        !(state.version == 1 && state.position == number)
     }
 
     static func decode(_ bytes: [UInt8], id: RecordID, documents: CreatedDocuments) throws -> RecordState {
@@ -39,23 +38,34 @@ enum StoredState {
     static func decodeNumbered(_ bytes: [UInt8], id: RecordID, documents: CreatedDocuments) throws -> (state: RecordState, number: UInt64) {
         var reader = ByteReader(bytes[...])
         let header: (version: UInt64, retracted: Bool, createdAt: Int64, createdBy: String, changedAt: Int64, changedBy: String,
-                     position: UInt64, number: UInt64, document: ArraySlice<UInt8>)
+                     position: UInt64, number: UInt64)
+        var changed: [(name: String, value: ArraySlice<UInt8>)] = []
         do {
             header = (try reader.unsigned(), try reader.bool(), try reader.signed(), try reader.text(), try reader.signed(), try reader.text(),
-                      try reader.unsigned(), try reader.unsigned(), reader.rest())
+                      try reader.unsigned(), try reader.unsigned())
+            let count = try reader.unsigned()
+            guard count <= UInt64(bytes.count) else { throw ByteReader.Truncated() }
+            for _ in 0..<count { changed.append((try reader.text(), try reader.string())) }
+            guard reader.isAtEnd else { throw ByteReader.Truncated() }
         } catch {
             throw damaged(bytes, id: id)
         }
-        let document: JSONValue
-        if header.document.isEmpty {
-            document = try documents.document(of: id, createdAt: header.number)
-        } else {
-            do { document = try JSONValue.parse(Array(header.document)) } catch { throw damaged(bytes, id: id) }
+        var document = try documents.document(of: id, createdAt: header.number)
+        if !changed.isEmpty {
+            guard case .object(var members) = document else { throw damaged(bytes, id: id) }
+            for field in changed {
+                if field.value.isEmpty {
+                    members.removeValue(forKey: field.name)
+                } else {
+                    do { members[field.name] = try JSONValue.parse(Array(field.value)) } catch { throw damaged(bytes, id: id) }
+                }
+            }
+            document = .object(members)
         }
         let state = RecordState(id: id, document: document, version: header.version, retracted: header.retracted,
                                 createdAt: Timestamp(microsecondsSinceEpoch: header.createdAt), createdBy: header.createdBy,
                                 changedAt: Timestamp(microsecondsSinceEpoch: header.changedAt), changedBy: header.changedBy,
-                                position: header.position)
+                                position: header.position, changedFields: changed.map(\.name))
         return (state, header.number)
     }
 

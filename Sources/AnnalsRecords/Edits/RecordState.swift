@@ -15,11 +15,15 @@ public struct RecordState: Hashable, Sendable {
     public private(set) var changedBy: String
     /// The log position of the last event applied.
     public private(set) var position: UInt64
+    /// The top-level fields of the document that events after the create have set (corrections,
+    /// links), in byte order; every other field is as the create wrote it.
+    public private(set) var changedFields: [String]
 
     /// A state as a projection stored it.
     public init(id: RecordID, document: JSONValue, version: UInt64, retracted: Bool, createdAt: Timestamp, createdBy: String,
-                changedAt: Timestamp, changedBy: String, position: UInt64) {
+                changedAt: Timestamp, changedBy: String, position: UInt64, changedFields: [String] = []) {
         self.id = id
+        self.changedFields = changedFields
         self.document = document
         self.version = version
         self.retracted = retracted
@@ -67,6 +71,7 @@ public struct RecordState: Hashable, Sendable {
         case .corrected:
             for change in try RecordPayload.changes(in: payload) {
                 state.document = try state.document.setting(change.field, to: change.new ?? .null)
+                if case .key(let name)? = change.field.steps.first { state.markChanged(name) }
             }
         case .retracted:
             state.retracted = true
@@ -83,12 +88,19 @@ public struct RecordState: Hashable, Sendable {
             links.removeAll { $0 == .string(other.rawValue) }
             if kind == .linked { links.append(.string(other.rawValue)) }
             state.document = try state.document.setting(try FieldPath(field), to: .array(links))
+            state.markChanged(field)
         }
         state.version = event.streamVersion
         state.changedAt = event.recordedAt
         state.changedBy = event.metadata.actor
         state.position = event.position
         return state
+    }
+
+    private mutating func markChanged(_ name: String) {
+        guard !changedFields.contains(name) else { return }
+        changedFields.append(name)
+        changedFields.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     /// The ids this record is linked to.
