@@ -86,9 +86,11 @@ enum PostingBlocks {
             let key = key(word, block: block)
             var numbers = try txn.get(table, key).map { try decode(Entry(key: key, value: $0)) } ?? []
             let held = numbers.count
-            let removed = Set(sorted[start..<end].lazy.filter { !$0.add }.map(\.number))
+            var added: [UInt64] = [], removed: Set<UInt64> = []
+            for change in sorted[start..<end] {
+                if change.add { added.append(change.number) } else { removed.insert(change.number) }
+            }
             if !removed.isEmpty { numbers.removeAll { removed.contains($0) } }
-            let added = sorted[start..<end].lazy.filter(\.add).map(\.number)
             if let first = added.first, numbers.last.map({ $0 < first }) ?? true {
                 numbers += added  // the usual case: new records, numbered after every one before
             } else if !added.isEmpty {
