@@ -45,7 +45,8 @@ enum LoadRun {
                     ])
                 }
                 guard created?.status == 201 else {
-                    results.add(latencies, failures + ["create answered \(created?.status ?? 0): \(created?.text ?? "")"], id, 0)
+                    // No record to check afterwards: the client never had one.
+                    results.add(latencies, failures + ["create answered \(created?.status ?? 0): \(created?.text ?? "")"], nil, 0)
                     return
                 }
                 version = 1
