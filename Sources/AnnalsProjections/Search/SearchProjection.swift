@@ -64,8 +64,8 @@ struct SearchProjection: Projection {
     }
 
     /// Adds to `postings` what changes when record `number` goes from `old` to `new`: the words
-    /// it leaves and the words it enters. `foldedAhead`: the words of a state the batch created it
-    /// in, folded on another core.
+    /// it leaves and the words it enters. `foldedAhead`: when the batch created the record, the
+    /// state it was created in and that state's words, folded on another core.
     private static func postingChanges(_ record: ProjectionBatch.TouchedRecord, foldedAhead: (state: RecordState, words: Set<FoldedWord>)?,
                                        into postings: inout [FoldedWord: [(number: UInt64, add: Bool)]]) {
         let number = record.number, old = record.before, new = record.after
