@@ -35,17 +35,6 @@ struct CreatedDocuments {
     let upcaster: Upcaster
     let txn: Transaction
 
-    init(source: CreateEventSource, upcaster: Upcaster, txn: Transaction) {
-        self.source = source
-        self.upcaster = upcaster
-        self.txn = txn
-    }
-
-    /// Create events read back from `store`'s own log inside `txn`.
-    init(_ store: ProjectedStore, in txn: Transaction) {
-        self.init(source: .sameEnvironment(store.log), upcaster: store.upcaster, txn: txn)
-    }
-
     /// The document record `id` was created with, at log position `position`.
     func document(of id: RecordID, createdAt position: UInt64) throws -> JSONValue {
         guard let stored = try source.event(at: position, in: txn), stored.stream.rawValue == id.rawValue else {
@@ -64,5 +53,12 @@ struct CreatedDocuments {
     private func missing(_ id: RecordID, _ position: UInt64, _ problem: String) -> RecordError {
         RecordError.invalidField(field: "projection state of \(id)", value: "created at position \(position)",
                                  fix: "\(problem); run annals verify, then annals rebuild --projection records")
+    }
+}
+
+extension CreatedDocuments {
+    /// Create events read back from `store`'s own log inside `txn`.
+    init(_ store: ProjectedStore, in txn: Transaction) {
+        self.init(source: .sameEnvironment(store.log), upcaster: store.upcaster, txn: txn)
     }
 }

@@ -128,21 +128,23 @@ struct WordPostings {
     /// How many live records hold the word, read from the blocks' counts alone.
     func count() throws -> Int {
         var total = 0
-        try txn.scan(table, from: word + [0], to: PostingBlocks.end(of: word)) { entry in
-            total += try PostingBlocks.count(entry)
-            return true
-        }
+        try forEachBlock { total += try PostingBlocks.count($0) }
         return total
     }
 
     /// Every number holding the word, ascending.
     func numbers() throws -> [UInt64] {
         var numbers: [UInt64] = []
+        try forEachBlock { numbers += try PostingBlocks.decode($0) }
+        return numbers
+    }
+
+    /// Visits the word's blocks in number order.
+    private func forEachBlock(_ body: (Entry) throws -> Void) throws {
         try txn.scan(table, from: word + [0], to: PostingBlocks.end(of: word)) { entry in
-            numbers += try PostingBlocks.decode(entry)
+            try body(entry)
             return true
         }
-        return numbers
     }
 
     /// Whether record `number` holds the word.

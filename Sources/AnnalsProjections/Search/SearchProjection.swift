@@ -27,14 +27,12 @@ struct SearchProjection: Projection {
 
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
         let blocks = try tables(Self.blocksTable), numbers = try tables(Self.numbersTable)
-        for change in batch.changes where change.before == nil {
-            // A create: positions only grow, so the number-to-id table is appended.
-            try txn.put(numbers, bigEndian(change.number), Array(change.id.rawValue.utf8), options: .append)
-        }
         // The words folded ahead for each record the batch created, with the state they were
         // folded from: they still serve when later events of the batch left the text alone.
         var foldedAhead: [RecordID: (state: RecordState, words: Set<FoldedWord>)] = [:]
         for change in batch.changes where change.before == nil {
+            // A create: positions only grow, so the number-to-id table is appended.
+            try txn.put(numbers, bigEndian(change.number), Array(change.id.rawValue.utf8), options: .append)
             if let words = change.derived(by: name, as: Set<FoldedWord>.self) { foldedAhead[change.id] = (change.after, words) }
         }
         var postings: [FoldedWord: [(number: UInt64, add: Bool)]] = [:]
