@@ -17,55 +17,49 @@ struct MaintenanceTests {
         #expect(imported.contains("created \(2 * articles),"), "\(imported)")
     }
 
-    /// Runs several `annals` commands at once and returns their results in order.
-    static func concurrently(_ w: CLIWorkspace, _ commands: [[String]]) -> [BuiltProgram.Result?] {
-        let results = ResultSlots(count: commands.count)
-        let annals = w.annals, store = w.store
-        DispatchQueue.concurrentPerform(iterations: commands.count) { index in
-            results.set(index, try? annals.run(commands[index], environment: ["ANNALS_STORE": store, "ANNALS_ACTOR": "tester", "CI": "true"]))
-        }
-        return results.all
-    }
-
-    @Test("two rebuilds and a verify started together: the second rebuild waits, nothing is corrupted")
+    @Test("two rebuilds and a verify started while the maintenance lock is held: both rebuilds wait, verify does not, nothing is corrupted")
     func concurrentRebuilds() throws {
         let w = try CLIWorkspace()
         try Self.generatedStore(w, articles: 1500)
         let before = try w.json(try w.expectOK(["stats", "--json"]))
         let found = try w.expectOK(["find", "hoi nghi hop tac", "--json"])
-        // Two rounds at least; up to four while no rebuild has yet waited for the other: a rebuild
-        // can end before the other starts, so the waiting is counted, not assumed.
-        var roundsWithAWait = 0
-        for round in 0..<4 where round < 2 || roundsWithAWait == 0 {
-            let results = Self.concurrently(w, [["rebuild"], ["rebuild"], ["verify"]])
-            for (command, result) in zip(["rebuild", "rebuild", "verify"], results) {
-                #expect(result?.status == 0, "round \(round): \(command) exited \(String(describing: result?.status)): \(result?.stderr ?? "did not run")")
-            }
-            let waited = results.prefix(2).filter { $0?.stderr.contains("waiting for it to finish") == true }.count
-            #expect(waited <= 1, "round \(round): \(waited) rebuilds waited for the other; at most one can")
-            roundsWithAWait += waited
-            let after = try w.json(try w.expectOK(["stats", "--json"]))
-            #expect(after["articles"] as? Int == 1500 && after["diplomacyEvents"] as? Int == 1500, "round \(round): \(after)")
-            #expect(after["articles"] as? Int == before["articles"] as? Int)
-            #expect(try w.expectOK(["find", "hoi nghi hop tac", "--json"]) == found)
-            try w.expectOK(["verify"])
+        // The test holds the lock a rebuild takes, so both rebuilds must wait however fast they run;
+        // it lets go only once each has said so, and then the two run one after the other.
+        let lock = try HeldMaintenanceLock(store: w.store)
+        let environment = ["ANNALS_STORE": w.store, "ANNALS_ACTOR": "tester", "CI": "true"]
+        let rebuilds = try (0..<2).map { _ in try StartedCommand(w.annals, ["rebuild"], environment: environment) }
+        let verify = try StartedCommand(w.annals, ["verify"], environment: environment)
+        let verified = verify.finish()
+        #expect(verified.status == 0, "verify exited \(verified.status) while the lock was held: \(verified.stderr)")
+        for (index, rebuild) in rebuilds.enumerated() {
+            #expect(rebuild.waitForErrorOutput(containing: "waiting for it to finish", seconds: 120), "rebuild \(index) never said it waits: \(rebuild.errorsSoFar)")
         }
-        #expect(roundsWithAWait > 0, "in four rounds no rebuild overlapped the other")
+        lock.release()
+        for (index, rebuild) in rebuilds.enumerated() {
+            let result = rebuild.finish()
+            #expect(result.status == 0, "rebuild \(index) exited \(result.status): \(result.stderr)")
+            #expect(result.stdout.contains("from 3000 events"), "\(result.stdout)")
+        }
+        let after = try w.json(try w.expectOK(["stats", "--json"]))
+        #expect(after["articles"] as? Int == 1500 && after["diplomacyEvents"] as? Int == 1500, "\(after)")
+        #expect(after["articles"] as? Int == before["articles"] as? Int)
+        #expect(try w.expectOK(["find", "hoi nghi hop tac", "--json"]) == found)
+        try w.expectOK(["verify"])
     }
 
-    @Test("rebuild --no-wait is refused while another rebuild runs, and writes nothing")
+    @Test("rebuild --no-wait is refused while another holds the maintenance lock, in one line, and writes nothing")
     func noWait() throws {
         let w = try CLIWorkspace()
-        try Self.generatedStore(w, articles: 1500)
-        let results = Self.concurrently(w, [["rebuild"], ["rebuild", "--no-wait"]])
-        let refused = results.compactMap { $0 }.filter { $0.status != 0 }
-        // The two start together; when the waiting one happened to start after the other finished,
-        // both succeed and the check below is vacuous for that run, so it is counted, not assumed.
-        for result in refused {
-            #expect(result.stderr.contains("another annals rebuild or migrate is rebuilding the projections"), "\(result.stderr)")
-            #expect(result.stderr.split(separator: "\n").count == 1)
-        }
-        #expect(results.compactMap { $0 }.filter { $0.status == 0 }.count >= 1)
+        try w.seed()
+        let fingerprint = try w.fingerprint()
+        let lock = try HeldMaintenanceLock(store: w.store)
+        let refused = try w.run(["rebuild", "--no-wait"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("another annals rebuild or migrate is rebuilding the projections"), "\(refused.stderr)")
+        #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        lock.release()
+        #expect(try w.fingerprint() == fingerprint, "a refused rebuild changed the store")
+        try w.expectOK(["rebuild", "--no-wait"])
         try w.expectOK(["verify"])
     }
 
@@ -96,22 +90,80 @@ struct MaintenanceTests {
     }
 }
 
-/// Results written by concurrent workers, each to its own slot, read after they all finished.
-private final class ResultSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [BuiltProgram.Result?]
+/// The lock `annals rebuild` and `migrate` take (`flock(2)` on the store's data file), held by
+/// the test process so that a command started meanwhile must wait for it, however fast it runs.
+private final class HeldMaintenanceLock {
+    private var descriptor: Int32
 
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ result: BuiltProgram.Result?) {
-        lock.lock()
-        slots[index] = result
-        lock.unlock()
+    init(store: String) throws {
+        descriptor = open(store + "/data.mdb", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0, flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            throw CocoaError(.fileLocking, userInfo: [NSFilePathErrorKey: store])
+        }
     }
 
-    var all: [BuiltProgram.Result?] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots
+    func release() {
+        guard descriptor >= 0 else { return }
+        close(descriptor)
+        descriptor = -1
+    }
+
+    deinit { release() }
+}
+
+/// An `annals` command running in the background whose standard error is read as it comes, so
+/// a test can wait for a line before it acts.
+private final class StartedCommand: @unchecked Sendable {
+    private let process: Process
+    private let output: Pipe
+    private let condition = NSCondition()
+    private var errors = Data()
+    private var errorsClosed = false
+
+    init(_ program: BuiltProgram, _ arguments: [String], environment: [String: String]) throws {
+        let (process, output, errorPipe) = try program.start(arguments, environment: environment, captureErrors: true)
+        self.process = process
+        self.output = output
+        let handle = errorPipe?.fileHandleForReading
+        Thread.detachNewThread { [self] in
+            while let chunk = handle?.availableData, !chunk.isEmpty {
+                condition.lock()
+                errors.append(chunk)
+                condition.broadcast()
+                condition.unlock()
+            }
+            condition.lock()
+            errorsClosed = true
+            condition.broadcast()
+            condition.unlock()
+        }
+    }
+
+    var errorsSoFar: String {
+        condition.lock()
+        defer { condition.unlock() }
+        return String(decoding: errors, as: UTF8.self)
+    }
+
+    /// Waits up to `seconds` for standard error to contain `text`; false when it ended or the time ran out first.
+    func waitForErrorOutput(containing text: String, seconds: Double) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while !String(decoding: errors, as: UTF8.self).contains(text) {
+            if errorsClosed || !condition.wait(until: deadline) { return false }
+        }
+        return true
+    }
+
+    /// Reads standard output to its end and waits for the exit.
+    func finish() -> (status: Int32, stdout: String, stderr: String) {
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        condition.lock()
+        while !errorsClosed { condition.wait() }
+        let err = errors
+        condition.unlock()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
     }
 }
