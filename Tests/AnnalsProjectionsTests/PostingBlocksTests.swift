@@ -61,6 +61,39 @@ struct PostingBlocksTests {
         #expect(checked.withLock { $0 } >= 500, "only \(checked.withLock { $0 }) numbers were left across the sequences")
     }
 
+    @Test("changes held over many batches, repeated and out of order, written at random points, leave each word's final set")
+    func heldChanges() async {
+        let checked = Mutex(0)
+        let words = ["bão", "bao", "lũ", "lu"].map { FoldedWord(Array($0.utf8)) }
+        // Each code: a word, a number up to 2,000, whether it enters or leaves, whether a write follows.
+        await propertyCheck(count: 40, input: Gen.int(in: 0...31_999).array(of: 1...300)) { codes in
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let environment = try Environment(path: directory.appending("env"))
+            defer { environment.close() }
+            let held = try environment.database("held"), atOnce = try environment.database("at-once")
+            var model: [FoldedWord: Set<UInt64>] = [:], changes = PostingChanges(), written = false
+            func write() throws {
+                try environment.write { txn in try changes.write(to: held, in: txn, tableIsEmpty: !written) }
+                if !changes.isEmpty { written = true }
+                changes = PostingChanges()
+            }
+            for code in codes {
+                let word = words[code % 4], number = UInt64(code / 4 % 2000) + 1, add = code / 8000 % 2 == 0
+                changes.record(word, number, add: add)
+                if add { model[word, default: []].insert(number) } else { model[word, default: []].remove(number) }
+                if code / 16_000 == 1, code % 5 == 0 { try write() }
+            }
+            try write()
+            try environment.write { txn in
+                for word in words.sorted() { try PostingBlocks.appendNew(model[word, default: []].sorted(), to: word.bytes, in: atOnce, txn: txn) }
+            }
+            #expect(try entries(held, environment) == entries(atOnce, environment), "codes \(codes)")
+            checked.withLock { $0 += model.values.reduce(0) { $0 + $1.count } }
+        }
+        #expect(checked.withLock { $0 } >= 500, "only \(checked.withLock { $0 }) numbers were left across the sequences")
+    }
+
     @Test("a damaged block is an error naming the word and the rebuild, not a crash")
     func damagedBlock() throws {
         let directory = try TemporaryDirectory()

@@ -10,11 +10,13 @@ import Testing
 
 @Suite("Rebuild, versions and crash safety", .serialized)
 struct RebuildTests {
-    /// Applies one random edit, chosen by `code`, to a small world of two articles and two events.
+    /// Applies one random edit, chosen by `code`, to a small world of two articles and two events,
+    /// and two events written in schema version 2 that every read upcasts (units spelled out).
     /// Edits the current state refuses (a second create, restoring a live record, …) are refused
     /// here too; that is part of what is random. Returns whether the edit landed; any error but a
     /// record's refusal fails the test.
     static func randomEdit(_ code: Int, _ w: ProjectedWorkspace) throws -> Bool {
+        if code % 20 >= 16 { return try legacyEdit(code, w) }
         let target = (code / 16) % 2
         let article = "article/example.vn/\(1000 + target)", event = "event/random-\(target)"
         let editor = w.editor
@@ -48,26 +50,59 @@ struct RebuildTests {
         }
     }
 
-    @Test("a rebuilt projection is byte-for-byte the incrementally maintained one, over random edit sequences")
+    /// Writes, as a tool of schema version 2 would have, the create of a diplomacy event with a
+    /// unit spelled out and a decimal figure, or a correction of its figures; reads upcast both.
+    static func legacyEdit(_ code: Int, _ w: ProjectedWorkspace) throws -> Bool {
+        let id = "event/legacy-\(code % 2)", unit = ["đô la Mỹ", "liều", "giường bệnh"][code % 3]
+        let figure = #"{"metric":"ngo-aid","unit":"\#(unit)","value":"\#(code).25"}"#
+        let type: String, payload: String, expected: ExpectedVersion
+        if code % 20 == 16 {
+            type = "DiplomacyEventCreated"
+            expected = .noStream
+            payload = #"{"record":{"counterparts":[{"name":"Lào"}],"date":"202\#(code % 3)","id":"\#(id)","kind":"aid-received","participants":[],"quantities":[\#(figure)],"sourceArticles":[],"title":"Viện trợ cũ \#(code)"}}"#
+        } else {
+            guard let state = try RecordsReader(w.store).record(RecordID(id)), !state.retracted else { return false }
+            type = "DiplomacyEventCorrected"
+            expected = .exactly(state.version)
+            payload = #"{"changes":[{"field":"quantities","new":[\#(figure)],"old":[]}]}"#
+        }
+        w.clock.advance(days: code % 3)
+        let event = ProposedEvent(type: type, schemaVersion: 2, payload: Array(payload.utf8), metadata: EventMetadata(actor: "legacy tool", reason: "old data"))
+        do {
+            try w.store.events.append([StreamAppend(stream: StreamID(id), expected: expected, events: [event])])
+            return true
+        } catch is EventLogError {
+            return false
+        }
+    }
+
+    @Test("a bulk rebuild is byte-for-byte the incrementally maintained store, over random edit sequences, batchings and flush points")
     func rebuildEqualsIncremental() async {
-        let landed = Mutex(0)
-        await propertyCheck(count: 25, input: Gen.int(in: 0...10_000).array(of: 1...60)) { codes in
+        let landed = Mutex(0), legacy = Mutex(0)
+        await propertyCheck(count: 200, input: Gen.int(in: 0...10_000).array(of: 1...40), Gen.int(in: 1...9), Gen.int(in: 0...4_000)) { codes, chunkSize, collectedBytes in
             let w = try ProjectedWorkspace()
-            let edits = try codes.filter { try Self.randomEdit($0, w) }.count
-            landed.withLock { $0 += edits }
+            let edits = try codes.filter { try Self.randomEdit($0, w) }
+            landed.withLock { $0 += edits.count }
+            legacy.withLock { $0 += edits.filter { $0 % 20 >= 16 }.count }
             let entries = try w.store.events.head().position
-            #expect((entries > 0) == (edits > 0) && entries >= UInt64(edits), "\(edits) edits landed but the log holds \(entries) entries")
-            #expect(try w.store.maintenance.verifyProjections() == [], "edits \(codes)")
+            #expect((entries > 0) == (!edits.isEmpty) && entries >= UInt64(edits.count), "\(edits.count) edits landed but the log holds \(entries) entries")
+            // One edit per batch (the append path) against `chunkSize` per batch (a follower).
+            #expect(try w.store.maintenance.verifyProjections(chunkSize: chunkSize) == [], "edits \(codes)")
             let aggregates = try AggregatesReader(w.store).cells()
             let articles = try RecordsReader(w.store).list(.article, filter: RecordFilter(retracted: nil))
-            try w.store.maintenance.rebuild(chunkSize: 7)
+            let found = try SearchReader(w.store).find("vien tro")
+            // The bulk build, flushing whenever it holds more than a few hundred bytes, against the
+            // incremental build verify makes.
+            try w.store.maintenance.rebuild(chunkSize: chunkSize, collectedBytes: collectedBytes)
             #expect(try AggregatesReader(w.store).cells() == aggregates)
             #expect(try RecordsReader(w.store).list(.article, filter: RecordFilter(retracted: nil)) == articles)
-            #expect(try w.store.maintenance.verifyProjections() == [])
+            #expect(try SearchReader(w.store).find("vien tro") == found)
+            #expect(try w.store.maintenance.verifyProjections(chunkSize: 10 - chunkSize) == [], "edits \(codes), chunks of \(chunkSize), flushed past \(collectedBytes) bytes")
         }
         // Random edits are often refused (a correction before the create, …): the comparisons above
-        // mean something only if many landed.
-        #expect(landed.withLock { $0 } >= 100, "only \(landed.withLock { $0 }) random edits landed over 25 sequences")
+        // mean something only if many landed, old-schema ones among them.
+        #expect(landed.withLock { $0 } >= 1_000, "only \(landed.withLock { $0 }) random edits landed over 200 sequences")
+        #expect(legacy.withLock { $0 } >= 100, "only \(legacy.withLock { $0 }) old-schema events landed over 200 sequences")
     }
 
     @Test("a projection built by another version is stale: reads and writes name the rebuild command")

@@ -19,6 +19,9 @@ struct ProjectionRunner {
     let checkpointed: Bool
     /// Where the create events of records whose state leaves its document there are read.
     let creates: CreateEventSource
+    /// The projections a rebuild builds in bulk, with what each holds (see `BulkProjection`):
+    /// their batches go to the collector instead of `apply`.
+    var collectors: [ProjectionName: any BulkCollector] = [:]
 
     /// A runner over the live generation of every projection.
     static func live(_ catalog: ProjectionCatalog, upcaster: Upcaster, creates: CreateEventSource, in txn: Transaction) throws -> ProjectionRunner {
@@ -46,6 +49,19 @@ struct ProjectionRunner {
         return distinct.first ?? 0
     }
 
+    /// Writes what the bulk collectors hold, inside `txn`; call `collectorsWritten` once it committed.
+    func writeCollected(in txn: WriteTransaction) throws {
+        for (projection, collector) in collectors {
+            guard let generation = generations[projection] else { continue }
+            try collector.write(to: catalog.namedTables(of: projection, generation: generation), in: txn)
+        }
+    }
+
+    /// Roughly the bytes the bulk collectors hold.
+    var collectedBytes: Int { collectors.values.reduce(0) { $0 + $1.heldBytes } }
+
+    func collectorsWritten() { collectors.values.forEach { $0.written() } }
+
     /// Applies `events` (consecutive, in log order, as stored). Checkpointed runners skip what
     /// they already hold.
     func apply(_ events: [RecordedEvent], in txn: WriteTransaction) throws {
@@ -70,7 +86,12 @@ struct ProjectionRunner {
         }
         for projection in catalog.registry.all {
             guard let generation = generations[projection.name] else { continue }
-            try projection.apply(batch, to: catalog.namedTables(of: projection.name, generation: generation), in: txn)
+            let tables = try catalog.namedTables(of: projection.name, generation: generation)
+            if let collector = collectors[projection.name] {
+                try collector.collect(batch, to: tables, in: txn)
+            } else {
+                try projection.apply(batch, to: tables, in: txn)
+            }
             if checkpointed { try catalog.setPosition(projection.name, last.position, in: txn) }
         }
     }

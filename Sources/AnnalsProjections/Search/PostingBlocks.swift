@@ -105,6 +105,19 @@ enum PostingBlocks {
         }
     }
 
+    /// Writes a word's whole set (`numbers`, ascending and distinct) into a table holding no key
+    /// after the word's first: its blocks are appended, in key order, without reading first.
+    static func appendNew(_ numbers: [UInt64], to word: [UInt8], in table: Database, txn: WriteTransaction) throws {
+        var start = 0
+        while start < numbers.count {
+            let block = try block(of: numbers[start])
+            var end = start + 1
+            while end < numbers.count, numbers[end] >> blockBits == block { end += 1 }
+            try txn.put(table, key(word, block: block), encode(Array(numbers[start..<end]), block: block), options: .append)
+            start = end
+        }
+    }
+
     private static func damaged(_ entry: Entry) -> RecordError {
         RecordError.invalidField(field: "search postings of \(String(decoding: entry.key.prefix { $0 != 0 }, as: UTF8.self))",
                                  value: hexPrefix(entry.value, 16), fix: "run annals rebuild --projection search")

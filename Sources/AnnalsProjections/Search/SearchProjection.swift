@@ -11,7 +11,7 @@ extension ProjectionName {
 /// range (`PostingBlocks`); `numbers`: record number → id. A record's number is the log position
 /// of its create, so a new record's number is the largest of every set it enters and a batch's
 /// postings land in the last block of each word.
-struct SearchProjection: Projection {
+struct SearchProjection: BulkProjection {
     let name = ProjectionName.search
     /// 2: postings of record numbers per word, replacing word‖id keys; 3: the numbers in blocks of
     /// varint gaps, replacing a sorted set of 8-byte values.
@@ -26,22 +26,27 @@ struct SearchProjection: Projection {
     func prepare(created state: RecordState, number: UInt64) -> (any Sendable)? { Self.words(state) }
 
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
-        let blocks = try tables(Self.blocksTable), numbers = try tables(Self.numbersTable)
+        var postings = PostingChanges()
+        try Self.collect(batch, numbers: tables(Self.numbersTable), into: &postings, in: txn)
+        try postings.write(to: tables(Self.blocksTable), in: txn, tableIsEmpty: false)
+    }
+
+    func collector() -> any BulkCollector { SearchCollector() }
+
+    /// Writes the numbers of the batch's new records, and adds to `postings` what the batch
+    /// changes in the word index.
+    static func collect(_ batch: ProjectionBatch, numbers: Database, into postings: inout PostingChanges, in txn: WriteTransaction) throws {
         // The words folded ahead for each record the batch created, with the state they were
         // folded from: they still serve when later events of the batch left the text alone.
         var foldedAhead: [RecordID: (state: RecordState, words: Set<FoldedWord>)] = [:]
         for change in batch.changes where change.before == nil {
             // A create: positions only grow, so the number-to-id table is appended.
             try txn.put(numbers, bigEndian(change.number), Array(change.id.rawValue.utf8), options: .append)
-            if let words = change.derived(by: name, as: Set<FoldedWord>.self) { foldedAhead[change.id] = (change.after, words) }
+            if let words = change.derived(by: .search, as: Set<FoldedWord>.self) { foldedAhead[change.id] = (change.after, words) }
         }
-        var postings: [FoldedWord: [(number: UInt64, add: Bool)]] = [:]
-        for record in batch.records {
-            Self.postingChanges(record, foldedAhead: foldedAhead[record.id], into: &postings)
-        }
-        // In key order: the writes land on few pages, mostly the last block of each word.
-        for (word, changes) in postings.sorted(by: { $0.key < $1.key }) {
-            try PostingBlocks.apply(changes, to: word.bytes, in: blocks, txn: txn)
+        // In number order, so a word's new records arrive ascending, as its blocks hold them.
+        for record in batch.records.sorted(by: { $0.number < $1.number }) {
+            postingChanges(record, foldedAhead: foldedAhead[record.id], into: &postings)
         }
     }
 
@@ -65,18 +70,18 @@ struct SearchProjection: Projection {
     /// it leaves and the words it enters. `foldedAhead`: when the batch created the record, the
     /// state it was created in and that state's words, folded on another core.
     private static func postingChanges(_ record: ProjectionBatch.TouchedRecord, foldedAhead: (state: RecordState, words: Set<FoldedWord>)?,
-                                       into postings: inout [FoldedWord: [(number: UInt64, add: Bool)]]) {
+                                       into postings: inout PostingChanges) {
         let number = record.number, old = record.before, new = record.after
         // Most edits (links, figures, dates) leave the indexed text alone: nothing to fold then.
         if let old, sameWords(old, new) { return }
         if old == nil, let foldedAhead, sameWords(foldedAhead.state, new) {
             // A new record whose words were folded ahead: every word enters, none leaves.
-            for word in foldedAhead.words { postings[word, default: []].append((number, true)) }
+            for word in foldedAhead.words { postings.record(word, number, add: true) }
             return
         }
         let before = words(old), after = words(new)
-        for word in before.subtracting(after) { postings[word, default: []].append((number, false)) }
-        for word in after.subtracting(before) { postings[word, default: []].append((number, true)) }
+        for word in before.subtracting(after) { postings.record(word, number, add: false) }
+        for word in after.subtracting(before) { postings.record(word, number, add: true) }
     }
 
     /// Whether two states of a record are found by the same words.

@@ -8,6 +8,8 @@ public struct StoreMaintenance {
     let store: ProjectedStore
     /// The bytes a rebuild's commit puts before it commits (see `buildShadow`).
     static let commitBytes = 4 << 20
+    /// The memory a bulk rebuild's collectors may hold before they are written out (see `BulkProjection`).
+    public static let defaultCollectedBytes = 32 << 20
     /// What a rebuild did.
     public struct RebuildReport: Sendable {
         public let projections: [ProjectionName]
@@ -25,15 +27,18 @@ public struct StoreMaintenance {
     /// Only one rebuild or migration fills a store's idle generation at a time: this takes the
     /// store's maintenance lock, waiting for it when `wait` (calling `waiting` once first), else
     /// throwing `ProjectionError.busy`. `progress` gets (events done, log head) after each chunk.
+    ///
+    /// Projections that can (`BulkProjection`) are built in bulk: what they collect is written in
+    /// key order whenever it holds more than `collectedBytes`, and at the end.
     @discardableResult
-    public func rebuild(_ requested: Set<ProjectionName>? = nil, chunkSize: Int = 1024,
+    public func rebuild(_ requested: Set<ProjectionName>? = nil, chunkSize: Int = 1024, collectedBytes: Int = defaultCollectedBytes,
                         wait: Bool = true, waiting: (() -> Void)? = nil,
                         progress: ((UInt64, UInt64) -> Void)? = nil) throws -> RebuildReport {
         let lock = try maintenanceLock(wait: wait, waiting: waiting)
         defer { lock.release() }
         let start = Date()
         let targets = requested.map(store.registry.ordered) ?? store.registry.names
-        let total = try buildShadow(of: targets, chunkSize: chunkSize, progress: progress) { txn, scope, shadow, position in
+        let total = try buildShadow(of: targets, chunkSize: chunkSize, collectedBytes: collectedBytes, progress: progress) { txn, scope, shadow, position in
             // Tables earlier versions kept and this one does not: their space is freed.
             for table in store.catalog.retired { try txn.clear(table) }
             for projection in scope {
@@ -68,14 +73,17 @@ public struct StoreMaintenance {
     /// reads) from the whole log, then calls `finish` inside the write transaction that applied the
     /// last events, where no writer can interleave. Returns the position reached.
     @discardableResult
-    private func buildShadow(of targets: [ProjectionName], chunkSize: Int, progress: ((UInt64, UInt64) -> Void)?,
+    private func buildShadow(of targets: [ProjectionName], chunkSize: Int, collectedBytes: Int, progress: ((UInt64, UInt64) -> Void)?,
                              finish: (WriteTransaction, [ProjectionName], [ProjectionName: Int], UInt64) throws -> Void) throws -> UInt64 {
         let scope = store.registry.ordered(Set(targets).union([.records]))
         let shadow: [ProjectionName: Int] = try store.environment.read { txn in
             Dictionary(uniqueKeysWithValues: try scope.map { ($0, 1 - (try store.catalog.generation($0, in: txn))) })
         }
-        let runner = ProjectionRunner(catalog: store.catalog, upcaster: store.upcaster, generations: shadow, checkpointed: false,
+        var runner = ProjectionRunner(catalog: store.catalog, upcaster: store.upcaster, generations: shadow, checkpointed: false,
                                       creates: .sameEnvironment(store.log))
+        for case let projection as any BulkProjection in store.registry.all where shadow[projection.name] != nil {
+            runner.collectors[projection.name] = projection.collector()
+        }
         try store.environment.write { txn in
             for projection in scope {
                 for table in try store.catalog.tables(of: projection, generation: shadow[projection] ?? 1) { try txn.clear(table) }
@@ -107,13 +115,19 @@ public struct StoreMaintenance {
                         done = last.event.position
                         try runner.apply(prepared: chunk, in: txn)
                         progress?(done, try store.log.head().position)
-                        if txn.bytesPut >= Self.commitBytes { more = true; break }
+                        if txn.bytesPut >= Self.commitBytes || runner.collectedBytes >= collectedBytes { more = true; break }
                     }
+                }
+                // What the collectors hold goes out in its own commit, in key order.
+                if runner.collectedBytes >= collectedBytes {
+                    try store.environment.write { txn in try runner.writeCollected(in: txn) }
+                    runner.collectorsWritten()
                 }
             }
         }
         let reached: UInt64 = try store.environment.write { txn in
             let position = try applyLog(after: done, through: nil, runner: runner, chunkSize: chunkSize, in: txn)
+            try runner.writeCollected(in: txn)
             try finish(txn, scope, shadow, position)
             return position
         }
