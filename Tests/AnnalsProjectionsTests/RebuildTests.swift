@@ -91,9 +91,9 @@ struct RebuildTests {
             let aggregates = try AggregatesReader(w.store).cells()
             let articles = try RecordsReader(w.store).list(.article, filter: RecordFilter(retracted: nil))
             let found = try SearchReader(w.store).find("vien tro")
-            // The bulk build, flushing whenever it holds more than a few hundred bytes, against the
-            // incremental build verify makes.
-            try w.store.maintenance.rebuild(chunkSize: chunkSize, collectedBytes: collectedBytes)
+            // The bulk build, flushing whenever it holds more than a few hundred bytes, in commits of a
+            // few hundred bytes, against the incremental build verify makes.
+            try w.store.maintenance.rebuild(chunkSize: chunkSize, commitBytes: collectedBytes / 4, collectedBytes: collectedBytes)
             #expect(try AggregatesReader(w.store).cells() == aggregates)
             #expect(try RecordsReader(w.store).list(.article, filter: RecordFilter(retracted: nil)) == articles)
             #expect(try SearchReader(w.store).find("vien tro") == found)

@@ -49,12 +49,14 @@ struct ProjectionRunner {
         return distinct.first ?? 0
     }
 
-    /// Writes what the bulk collectors hold, inside `txn`; call `collectorsWritten` once it committed.
-    func writeCollected(in txn: WriteTransaction) throws {
-        for (projection, collector) in collectors {
+    /// Writes what the bulk collectors hold, inside `txn`, stopping once it has put `stopAfterBytes`;
+    /// true when all is written. Call `collectorsWritten` once `txn` committed.
+    func writeCollected(in txn: WriteTransaction, stopAfterBytes: Int = .max) throws -> Bool {
+        for (projection, collector) in collectors.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             guard let generation = generations[projection] else { continue }
-            try collector.write(to: catalog.namedTables(of: projection, generation: generation), in: txn)
+            guard try collector.write(to: catalog.namedTables(of: projection, generation: generation), in: txn, stopAfterBytes: stopAfterBytes) else { return false }
         }
+        return true
     }
 
     /// Roughly the bytes the bulk collectors hold.

@@ -7,40 +7,87 @@ import AnnalsLMDB
 struct PostingChanges {
     private var index: [FoldedWord: Int] = [:]
     private var words: [FoldedWord] = []
-    /// Per word, in the order made: number << 1, plus 1 when the number enters the word's set.
-    private var changes: [[UInt64]] = []
+    /// Per word, its changes in the order made, each a varint of the zigzagged difference from the
+    /// word's previous number, shifted left once, plus 1 when the number enters the word's set.
+    /// A rebuild's new records mostly differ by a few positions: a change takes a byte or two.
+    private var changes: [[UInt8]] = []
+    /// Per word, the number of its last change.
+    private var previous: [UInt64] = []
     /// How many changes are held.
     private(set) var count = 0
+    private var changeBytes = 0
 
     var isEmpty: Bool { count == 0 }
 
-    /// Roughly the bytes held: eight per change, and a word's key, entry and list.
-    var heldBytes: Int { count * 8 + words.count * 96 }
+    /// Roughly the bytes held: the changes, and per word its key, entry and lists.
+    var heldBytes: Int { changeBytes + words.count * 128 }
 
     mutating func record(_ word: FoldedWord, _ number: UInt64, add: Bool) {
-        let change = number << 1 | (add ? 1 : 0)
-        if let slot = index[word] {
-            changes[slot].append(change)
+        let slot: Int
+        if let known = index[word] {
+            slot = known
         } else {
-            index[word] = words.count
+            slot = words.count
+            index[word] = slot
             words.append(word)
-            changes.append([change])
+            changes.append([])
+            previous.append(0)
         }
+        let difference = Int64(bitPattern: number &- previous[slot])
+        var value = (UInt64(bitPattern: (difference << 1) ^ (difference >> 63)) << 1) | (add ? 1 : 0)
+        previous[slot] = number
+        while value >= 0x80 {
+            changes[slot].append(UInt8(truncatingIfNeeded: value) | 0x80)
+            value >>= 7
+            changeBytes += 1
+        }
+        changes[slot].append(UInt8(value))
+        changeBytes += 1
         count += 1
     }
 
-    /// Writes every word's changes into `table`, words in key order. A number changed more than
-    /// once ends as its last change left it. `tableIsEmpty`: the table holds no postings yet (a
-    /// rebuild's first write), so each word's blocks are appended without reading first.
+    /// A word's changes as number << 1, plus 1 when the number enters.
+    private func decoded(_ slot: Int) -> [UInt64] {
+        var result: [UInt64] = [], number: UInt64 = 0, value: UInt64 = 0, shift: UInt64 = 0
+        for byte in changes[slot] {
+            value |= UInt64(byte & 0x7F) << shift
+            shift += 7
+            guard byte < 0x80 else { continue }
+            let zigzag = value >> 1
+            number &+= UInt64(bitPattern: Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1))
+            result.append(number << 1 | (value & 1))
+            value = 0
+            shift = 0
+        }
+        return result
+    }
+
+    /// Writes every word's changes into `table`, words in key order (see `write(_:to:in:tableIsEmpty:stopAfterBytes:)`).
     func write(to table: Database, in txn: WriteTransaction, tableIsEmpty: Bool) throws {
-        for slot in words.indices.sorted(by: { words[$0] < words[$1] }) {
-            let final = Self.lastChanges(changes[slot])
+        let order = slotsInKeyOrder()
+        _ = try write(order[...], to: table, in: txn, tableIsEmpty: tableIsEmpty, stopAfterBytes: .max)
+    }
+
+    /// The words' slots, in the order their keys sort in.
+    func slotsInKeyOrder() -> [Int] { words.indices.sorted { words[$0] < words[$1] } }
+
+    /// Writes the changes of the words at `slots` (a run of `slotsInKeyOrder`) into `table`, and
+    /// returns how many words it wrote: all of them, or fewer once `txn` has put `stopAfterBytes`.
+    /// A number changed more than once ends as its last change left it. `tableIsEmpty`: the table
+    /// holds no key after these words' (a rebuild's first write), so blocks are appended unread.
+    func write(_ slots: ArraySlice<Int>, to table: Database, in txn: WriteTransaction, tableIsEmpty: Bool, stopAfterBytes: Int) throws -> Int {
+        var written = 0
+        for slot in slots {
+            if txn.bytesPut >= stopAfterBytes { break }
+            let final = Self.lastChanges(decoded(slot))
             if tableIsEmpty {
                 try PostingBlocks.appendNew(final.filter(\.add).map(\.number), to: words[slot].bytes, in: table, txn: txn)
             } else {
                 try PostingBlocks.apply(final, to: words[slot].bytes, in: table, txn: txn)
             }
+            written += 1
         }
+        return written
     }
 
     /// Each number once, as its last change left it, in ascending order.

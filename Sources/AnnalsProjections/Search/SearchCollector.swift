@@ -5,8 +5,12 @@ import AnnalsLMDB
 /// key order when the rebuild flushes, the first time appended to the empty table.
 final class SearchCollector: BulkCollector {
     private var postings = PostingChanges()
-    /// Whether a committed write has put postings in the table.
+    /// Whether a finished write has put postings in the table.
     private var tableHoldsPostings = false
+    /// While a write spans transactions: the words in key order, how many of them committed
+    /// transactions wrote, and how many the open one has.
+    private var order: [Int]?
+    private var committed = 0, pending = 0
 
     func collect(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
         try SearchProjection.collect(batch, numbers: tables(SearchProjection.numbersTable), into: &postings, in: txn)
@@ -14,13 +18,21 @@ final class SearchCollector: BulkCollector {
 
     var heldBytes: Int { postings.heldBytes }
 
-    func write(to tables: ProjectionTables, in txn: WriteTransaction) throws {
-        guard !postings.isEmpty else { return }
-        try postings.write(to: tables(SearchProjection.blocksTable), in: txn, tableIsEmpty: !tableHoldsPostings)
+    func write(to tables: ProjectionTables, in txn: WriteTransaction, stopAfterBytes: Int) throws -> Bool {
+        let order = self.order ?? postings.slotsInKeyOrder()
+        self.order = order
+        pending = try committed + postings.write(order[committed...], to: tables(SearchProjection.blocksTable), in: txn,
+                                                  tableIsEmpty: !tableHoldsPostings, stopAfterBytes: stopAfterBytes)
+        return pending == order.count
     }
 
     func written() {
+        committed = pending
+        guard let order, committed == order.count else { return }
         if !postings.isEmpty { tableHoldsPostings = true }
         postings = PostingChanges()
+        self.order = nil
+        committed = 0
+        pending = 0
     }
 }

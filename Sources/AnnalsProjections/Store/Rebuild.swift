@@ -7,9 +7,9 @@ import Foundation
 public struct StoreMaintenance {
     let store: ProjectedStore
     /// The bytes a rebuild's commit puts before it commits (see `buildShadow`).
-    static let commitBytes = 4 << 20
+    public static let defaultCommitBytes = 4 << 20
     /// The memory a bulk rebuild's collectors may hold before they are written out (see `BulkProjection`).
-    public static let defaultCollectedBytes = 32 << 20
+    public static let defaultCollectedBytes = 16 << 20
     /// What a rebuild did.
     public struct RebuildReport: Sendable {
         public let projections: [ProjectionName]
@@ -29,16 +29,18 @@ public struct StoreMaintenance {
     /// throwing `ProjectionError.busy`. `progress` gets (events done, log head) after each chunk.
     ///
     /// Projections that can (`BulkProjection`) are built in bulk: what they collect is written in
-    /// key order whenever it holds more than `collectedBytes`, and at the end.
+    /// key order whenever it holds more than `collectedBytes`, and at the end. Commits put about
+    /// `commitBytes` each.
     @discardableResult
-    public func rebuild(_ requested: Set<ProjectionName>? = nil, chunkSize: Int = 1024, collectedBytes: Int = defaultCollectedBytes,
+    public func rebuild(_ requested: Set<ProjectionName>? = nil, chunkSize: Int = 1024, commitBytes: Int = defaultCommitBytes,
+                        collectedBytes: Int = defaultCollectedBytes,
                         wait: Bool = true, waiting: (() -> Void)? = nil,
                         progress: ((UInt64, UInt64) -> Void)? = nil) throws -> RebuildReport {
         let lock = try maintenanceLock(wait: wait, waiting: waiting)
         defer { lock.release() }
         let start = Date()
         let targets = requested.map(store.registry.ordered) ?? store.registry.names
-        let total = try buildShadow(of: targets, chunkSize: chunkSize, collectedBytes: collectedBytes, progress: progress) { txn, scope, shadow, position in
+        let total = try buildShadow(of: targets, chunkSize: chunkSize, commitBytes: commitBytes, collectedBytes: collectedBytes, progress: progress) { txn, scope, shadow, position in
             // Tables earlier versions kept and this one does not: their space is freed.
             for table in store.catalog.retired { try txn.clear(table) }
             for projection in scope {
@@ -73,7 +75,7 @@ public struct StoreMaintenance {
     /// reads) from the whole log, then calls `finish` inside the write transaction that applied the
     /// last events, where no writer can interleave. Returns the position reached.
     @discardableResult
-    private func buildShadow(of targets: [ProjectionName], chunkSize: Int, collectedBytes: Int, progress: ((UInt64, UInt64) -> Void)?,
+    private func buildShadow(of targets: [ProjectionName], chunkSize: Int, commitBytes: Int, collectedBytes: Int, progress: ((UInt64, UInt64) -> Void)?,
                              finish: (WriteTransaction, [ProjectionName], [ProjectionName: Int], UInt64) throws -> Void) throws -> UInt64 {
         let scope = store.registry.ordered(Set(targets).union([.records]))
         let shadow: [ProjectionName: Int] = try store.environment.read { txn in
@@ -115,24 +117,30 @@ public struct StoreMaintenance {
                         done = last.event.position
                         try runner.apply(prepared: chunk, in: txn)
                         progress?(done, try store.log.head().position)
-                        if txn.bytesPut >= Self.commitBytes || runner.collectedBytes >= collectedBytes { more = true; break }
+                        if txn.bytesPut >= commitBytes || runner.collectedBytes >= collectedBytes { more = true; break }
                     }
                 }
-                // What the collectors hold goes out in its own commit, in key order.
-                if runner.collectedBytes >= collectedBytes {
-                    try store.environment.write { txn in try runner.writeCollected(in: txn) }
-                    runner.collectorsWritten()
-                }
+                // What the collectors hold goes out in commits of its own, in key order.
+                if runner.collectedBytes >= collectedBytes || !more { try writeCollected(runner, commitBytes: commitBytes) }
             }
         }
         let reached: UInt64 = try store.environment.write { txn in
             let position = try applyLog(after: done, through: nil, runner: runner, chunkSize: chunkSize, in: txn)
-            try runner.writeCollected(in: txn)
+            _ = try runner.writeCollected(in: txn)  // what was appended meanwhile: little
             try finish(txn, scope, shadow, position)
             return position
         }
         progress?(reached, reached)
         return reached
+    }
+
+    /// Writes what `runner`'s collectors hold, in commits of about `commitBytes` each.
+    private func writeCollected(_ runner: ProjectionRunner, commitBytes: Int) throws {
+        var done = false
+        while !done {
+            done = try store.environment.write { txn in try runner.writeCollected(in: txn, stopAfterBytes: commitBytes) }
+            runner.collectorsWritten()
+        }
     }
 
     /// Reads the log after `position` through `end` (nil: its head) inside `txn`, `chunkSize`
