@@ -90,9 +90,15 @@ public enum TextFolding {
     /// `word` as the index keys it: cut to `indexedWordBytes`, at a character boundary.
     package static func indexed(_ word: borrowing [UInt8]) -> [UInt8] {
         guard word.count > indexedWordBytes else { return copy word }
+        return Array(word[..<indexedLength(word)])
+    }
+
+    /// How many of `word`'s bytes the index keys it by (see `indexed`).
+    package static func indexedLength(_ word: borrowing [UInt8]) -> Int {
+        guard word.count > indexedWordBytes else { return word.count }
         var end = indexedWordBytes
         while end > 0 && word[end] & 0xC0 == 0x80 { end -= 1 }
-        return Array(word[..<end])
+        return end
     }
 
     private static let latinABytes: [[UInt8]] = latinA.map { Array($0.utf8) }

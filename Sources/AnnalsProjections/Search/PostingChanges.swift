@@ -5,8 +5,8 @@ import AnnalsLMDB
 /// groups many batches' (`SearchCollector`), so that each word's blocks are written once per
 /// flush rather than once per batch.
 struct PostingChanges {
-    private var index: [FoldedWord: Int] = [:]
-    private var words: [FoldedWord] = []
+    /// The words changed; a word's slot there indexes `changes` and `previous`.
+    private var words = WordTable(expectedWords: 1024)
     /// Per word, its changes in the order made, each a varint of the zigzagged difference from the
     /// word's previous number, shifted left once, plus 1 when the number enters the word's set.
     /// A rebuild's new records mostly differ by a few positions: a change takes a byte or two.
@@ -19,17 +19,13 @@ struct PostingChanges {
 
     var isEmpty: Bool { count == 0 }
 
-    /// Roughly the bytes held: the changes, and per word its key, entry and lists.
-    var heldBytes: Int { changeBytes + words.count * 128 }
+    /// Roughly the bytes held: the changes, the words, and per word its lists.
+    var heldBytes: Int { changeBytes + words.heldBytes + changes.count * 48 }
 
-    mutating func record(_ word: FoldedWord, _ number: UInt64, add: Bool) {
-        let slot: Int
-        if let known = index[word] {
-            slot = known
-        } else {
-            slot = words.count
-            index[word] = slot
-            words.append(word)
+    /// Records that `number` enters (`add`) or leaves the set of `word`, whose `WordTable.hash` is `hash`.
+    mutating func record(_ word: UnsafeRawBufferPointer, hash: Int, _ number: UInt64, add: Bool) {
+        let (slot, inserted) = words.insert(word, hash: hash)
+        if inserted {
             changes.append([])
             previous.append(0)
         }
@@ -44,6 +40,11 @@ struct PostingChanges {
         changes[slot].append(UInt8(value))
         changeBytes += 1
         count += 1
+    }
+
+    /// `record` for a word held as an array.
+    mutating func record(_ word: [UInt8], _ number: UInt64, add: Bool) {
+        word.withUnsafeBytes { record($0, hash: WordTable.hash($0), number, add: add) }
     }
 
     /// A word's changes as number << 1, plus 1 when the number enters.
@@ -69,21 +70,21 @@ struct PostingChanges {
     }
 
     /// The words' slots, in the order their keys sort in.
-    func slotsInKeyOrder() -> [Int] { words.indices.sorted { words[$0] < words[$1] } }
+    func slotsInKeyOrder() -> [Int] { words.slotsInKeyOrder() }
 
     /// Writes the changes of the words at `slots` (a run of `slotsInKeyOrder`) into `table`, and
-    /// returns how many words it wrote: all of them, or fewer once `txn` has put `stopAfterBytes`.
+    /// returns how many words it wrote: all of them, or (one at least) fewer once `txn` has put `stopAfterBytes`.
     /// A number changed more than once ends as its last change left it. `tableIsEmpty`: the table
     /// holds no key after these words' (a rebuild's first write), so blocks are appended unread.
     func write(_ slots: ArraySlice<Int>, to table: Database, in txn: WriteTransaction, tableIsEmpty: Bool, stopAfterBytes: Int) throws -> Int {
         var written = 0
         for slot in slots {
-            if txn.bytesPut >= stopAfterBytes { break }
+            if written > 0 && txn.bytesPut >= stopAfterBytes { break }  // one word at least: every call moves on
             let final = Self.lastChanges(decoded(slot))
             if tableIsEmpty {
-                try PostingBlocks.appendNew(final.filter(\.add).map(\.number), to: words[slot].bytes, in: table, txn: txn)
+                try PostingBlocks.appendNew(final.filter(\.add).map(\.number), to: words.word(slot), in: table, txn: txn)
             } else {
-                try PostingBlocks.apply(final, to: words[slot].bytes, in: table, txn: txn)
+                try PostingBlocks.apply(final, to: words.word(slot), in: table, txn: txn)
             }
             written += 1
         }

@@ -38,11 +38,11 @@ struct SearchProjection: BulkProjection {
     static func collect(_ batch: ProjectionBatch, numbers: Database, into postings: inout PostingChanges, in txn: WriteTransaction) throws {
         // The words folded ahead for each record the batch created, with the state they were
         // folded from: they still serve when later events of the batch left the text alone.
-        var foldedAhead: [RecordID: (state: RecordState, words: Set<FoldedWord>)] = [:]
+        var foldedAhead: [RecordID: (state: RecordState, words: WordTable)] = [:]
         for change in batch.changes where change.before == nil {
             // A create: positions only grow, so the number-to-id table is appended.
             try txn.put(numbers, bigEndian(change.number), Array(change.id.rawValue.utf8), options: .append)
-            if let words = change.derived(by: .search, as: Set<FoldedWord>.self) { foldedAhead[change.id] = (change.after, words) }
+            if let words = change.derived(by: .search, as: WordTable.self) { foldedAhead[change.id] = (change.after, words) }
         }
         // In number order, so a word's new records arrive ascending, as its blocks hold them.
         for record in batch.records.sorted(by: { $0.number < $1.number }) {
@@ -51,12 +51,19 @@ struct SearchProjection: BulkProjection {
     }
 
     /// The folded words a live record is found by: title, text, places, people, keywords.
-    static func words(_ state: RecordState?) -> Set<FoldedWord> {
-        guard let state, !state.retracted else { return [] }
-        var words = Set<FoldedWord>()
+    static func words(_ state: RecordState?) -> WordTable {
+        guard let state, !state.retracted else { return WordTable() }
+        var words = WordTable(expectedWords: 64)
         func collect(_ value: JSONValue?) {
             switch value {
-            case .string(let text)?: TextFolding.forEachWord(in: text) { words.insert(FoldedWord(TextFolding.indexed($0))) }
+            case .string(let text)?:
+                TextFolding.forEachWord(in: text) { word in
+                    let length = TextFolding.indexedLength(word)
+                    word.withUnsafeBytes { all in
+                        let indexed = UnsafeRawBufferPointer(rebasing: all[..<length])
+                        words.insert(indexed, hash: WordTable.hash(indexed))
+                    }
+                }
             case .array(let items)?: items.forEach { collect($0) }
             case .object(let members)?: members.values.forEach { collect($0) }
             default: break
@@ -69,37 +76,27 @@ struct SearchProjection: BulkProjection {
     /// Adds to `postings` what changes when record `number` goes from `old` to `new`: the words
     /// it leaves and the words it enters. `foldedAhead`: when the batch created the record, the
     /// state it was created in and that state's words, folded on another core.
-    private static func postingChanges(_ record: ProjectionBatch.TouchedRecord, foldedAhead: (state: RecordState, words: Set<FoldedWord>)?,
+    private static func postingChanges(_ record: ProjectionBatch.TouchedRecord, foldedAhead: (state: RecordState, words: WordTable)?,
                                        into postings: inout PostingChanges) {
         let number = record.number, old = record.before, new = record.after
         // Most edits (links, figures, dates) leave the indexed text alone: nothing to fold then.
         if let old, sameWords(old, new) { return }
         if old == nil, let foldedAhead, sameWords(foldedAhead.state, new) {
             // A new record whose words were folded ahead: every word enters, none leaves.
-            for word in foldedAhead.words { postings.record(word, number, add: true) }
+            foldedAhead.words.forEach { word, hash in postings.record(word, hash: hash, number, add: true) }
             return
         }
         let before = words(old), after = words(new)
-        for word in before.subtracting(after) { postings.record(word, number, add: false) }
-        for word in after.subtracting(before) { postings.record(word, number, add: true) }
+        before.forEach { word, hash in
+            if !after.contains(word, hash: hash) { postings.record(word, hash: hash, number, add: false) }
+        }
+        after.forEach { word, hash in
+            if !before.contains(word, hash: hash) { postings.record(word, hash: hash, number, add: true) }
+        }
     }
 
     /// Whether two states of a record are found by the same words.
     private static func sameWords(_ a: RecordState, _ b: RecordState) -> Bool {
         a.retracted == b.retracted && wordFields.allSatisfy { a.document[$0] == b.document[$0] }
     }
-}
-
-/// A folded word as the search index keys it. Hashes its bytes in one go (an array of bytes
-/// hashes byte by byte) and sorts as LMDB orders keys.
-struct FoldedWord: Hashable, Comparable, Sendable {
-    let bytes: [UInt8]
-
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    func hash(into hasher: inout Hasher) {
-        bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-    }
-
-    static func < (a: FoldedWord, b: FoldedWord) -> Bool { keyPrecedes(a.bytes, b.bytes) }
 }
