@@ -69,7 +69,7 @@ public struct ProjectionBatch {
         let records = touched.compactMap { id, record in
             record.now.map { TouchedRecord(id: id, before: record.before, after: $0, number: record.number,
                                            derived: record.derived) }
-        }.sorted { $0.id.rawValue.utf8.lexicographicallyPrecedes($1.id.rawValue.utf8) }
+        }.sorted { utf8Precedes($0.id.rawValue, $1.id.rawValue) }
         return ProjectionBatch(events: prepared.map(\.event), changes: changes, records: records)
     }
 }
@@ -84,4 +84,13 @@ public protocol DerivedAhead {
 extension DerivedAhead {
     /// What `projection` derived ahead, when it did and as the type it derived.
     public func derived<T>(by projection: ProjectionName, as: T.Type) -> T? { derived?[projection] as? T }
+}
+
+/// Whether `a` sorts before `b` as LMDB orders keys: by their UTF-8 bytes, compared in place
+/// where the strings hold them contiguously (native strings do), not one code unit at a time.
+private func utf8Precedes(_ a: String, _ b: String) -> Bool {
+    let inPlace = a.utf8.withContiguousStorageIfAvailable { x in
+        b.utf8.withContiguousStorageIfAvailable { y in x.lexicographicallyPrecedes(y) }
+    }
+    return (inPlace ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
 }

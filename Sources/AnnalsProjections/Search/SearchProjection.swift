@@ -81,7 +81,9 @@ struct SearchProjection: BulkProjection {
         let number = record.number, old = record.before, new = record.after
         // Most edits (links, figures, dates) leave the indexed text alone: nothing to fold then.
         if let old, sameWords(old, new) { return }
-        if old == nil, let foldedAhead, sameWords(foldedAhead.state, new) {
+        // The same version of a record is the same state: no fields to compare for a record the
+        // batch only created.
+        if old == nil, let foldedAhead, foldedAhead.state.version == new.version || sameWords(foldedAhead.state, new) {
             // A new record whose words were folded ahead: every word enters, none leaves.
             foldedAhead.words.forEach { word, hash in postings.record(word, hash: hash, number, add: true) }
             return

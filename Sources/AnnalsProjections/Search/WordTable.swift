@@ -36,7 +36,7 @@ struct WordTable: Sendable {
         return hasher.finalize()
     }
 
-    /// The slot of `word` (its first `length` bytes), added when new; `inserted` says which.
+    /// The slot of `word`, whose `hash(_:)` is `hash`, added when new; `inserted` says which.
     @discardableResult
     mutating func insert(_ word: UnsafeRawBufferPointer, hash: Int) -> (slot: Int, inserted: Bool) {
         var bucket = hash & (buckets.count - 1)
@@ -53,7 +53,7 @@ struct WordTable: Sendable {
         return (slot, true)
     }
 
-    /// Whether it holds `word`.
+    /// Whether it holds `word`, whose `hash(_:)` is `hash`.
     func contains(_ word: UnsafeRawBufferPointer, hash: Int) -> Bool {
         var bucket = hash & (buckets.count - 1)
         while case let found = Int(buckets[bucket]), found >= 0 {
