@@ -8,6 +8,17 @@ import Testing
 
 @Suite("Search postings in blocks")
 struct PostingBlocksTests {
+    /// An environment in a temporary directory; close it, then remove the directory.
+    private func scratchEnvironment() throws -> (Environment, TemporaryDirectory) {
+        let directory = try TemporaryDirectory()
+        do {
+            return (try Environment(path: directory.appending("env")), directory)
+        } catch {
+            directory.remove()
+            throw error
+        }
+    }
+
     /// Every entry of `table`.
     private func entries(_ table: Database, _ environment: Environment) throws -> [Entry] {
         try environment.read { txn in
@@ -22,10 +33,8 @@ struct PostingBlocksTests {
         let checked = Mutex(0)
         // Each code: a number up to 3,000 (six blocks), whether it is added, and whether a batch ends after it.
         await propertyCheck(count: 40, input: Gen.int(in: 0...11_999).array(of: 1...200)) { codes in
-            let directory = try TemporaryDirectory()
-            defer { directory.remove() }
-            let environment = try Environment(path: directory.appending("env"))
-            defer { environment.close() }
+            let (environment, directory) = try scratchEnvironment()
+            defer { environment.close(); directory.remove() }
             let stepwise = try environment.database("stepwise"), atOnce = try environment.database("at-once")
             let word = Array("hội".utf8)
             var model = Set<UInt64>(), batch: [UInt64: Bool] = [:]
@@ -67,10 +76,8 @@ struct PostingBlocksTests {
         let words = ["bão", "bao", "lũ", "lu"].map { Array($0.utf8) }
         // Each code: a word, a number up to 2,000, whether it enters or leaves, whether a write follows.
         await propertyCheck(count: 40, input: Gen.int(in: 0...31_999).array(of: 1...300)) { codes in
-            let directory = try TemporaryDirectory()
-            defer { directory.remove() }
-            let environment = try Environment(path: directory.appending("env"))
-            defer { environment.close() }
+            let (environment, directory) = try scratchEnvironment()
+            defer { environment.close(); directory.remove() }
             let held = try environment.database("held"), atOnce = try environment.database("at-once")
             var model: [[UInt8]: Set<UInt64>] = [:], changes = PostingChanges(), written = false
             func write() throws {
@@ -80,7 +87,7 @@ struct PostingBlocksTests {
             }
             for code in codes {
                 let word = words[code % 4], number = UInt64(code / 4 % 2000) + 1, add = code / 8000 % 2 == 0
-                changes.record(word, number, add: add)
+                word.withUnsafeBytes { changes.record($0, hash: WordTable.hash($0), number, add: add) }
                 if add { model[word, default: []].insert(number) } else { model[word, default: []].remove(number) }
                 if code / 16_000 == 1, code % 5 == 0 { try write() }
             }
@@ -96,10 +103,8 @@ struct PostingBlocksTests {
 
     @Test("a damaged block is an error naming the word and the rebuild, not a crash")
     func damagedBlock() throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let environment = try Environment(path: directory.appending("env"))
-        defer { environment.close() }
+        let (environment, directory) = try scratchEnvironment()
+        defer { environment.close(); directory.remove() }
         let table = try environment.database("blocks")
         try environment.write { txn in try txn.put(table, Array("bão".utf8) + [0, 0, 0, 0, 1], [200, 1]) }
         let error = #expect(throws: (any Error).self) {

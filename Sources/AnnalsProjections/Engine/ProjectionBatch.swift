@@ -1,4 +1,5 @@
 public import AnnalsCore
+import AnnalsLMDB
 public import AnnalsRecords
 
 /// A batch of events as every projection sees it, computed once and shared: the events in
@@ -86,11 +87,11 @@ extension DerivedAhead {
     public func derived<T>(by projection: ProjectionName, as: T.Type) -> T? { derived?[projection] as? T }
 }
 
-/// Whether `a` sorts before `b` as LMDB orders keys: by their UTF-8 bytes, compared in place
-/// where the strings hold them contiguously (native strings do), not one code unit at a time.
+/// Whether `a` sorts before `b` as LMDB orders keys (`keyPrecedes`): by their UTF-8 bytes, compared
+/// in place where the strings hold them contiguously (native strings do), not one code unit at a time.
 private func utf8Precedes(_ a: String, _ b: String) -> Bool {
     let inPlace = a.utf8.withContiguousStorageIfAvailable { x in
-        b.utf8.withContiguousStorageIfAvailable { y in x.lexicographicallyPrecedes(y) }
+        b.utf8.withContiguousStorageIfAvailable { y in keyPrecedes(x, y) }
     }
     return (inPlace ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
 }

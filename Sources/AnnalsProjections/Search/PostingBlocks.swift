@@ -78,16 +78,12 @@ enum PostingBlocks {
     /// rewriting only the blocks they fall in; a block left empty is deleted.
     static func apply(_ changes: [(number: UInt64, add: Bool)], to word: [UInt8], in table: Database, txn: WriteTransaction) throws {
         let sorted = changes.sorted { $0.number < $1.number }
-        var start = 0
-        while start < sorted.count {
-            let block = try block(of: sorted[start].number)
-            var end = start + 1
-            while end < sorted.count, sorted[end].number >> blockBits == block { end += 1 }
+        try forEachBlock(of: sorted.count, number: { sorted[$0].number }) { block, run in
             let key = key(word, block: block)
             var numbers = try txn.get(table, key).map { try decode(Entry(key: key, value: $0)) } ?? []
             let held = numbers.count
             var added: [UInt64] = [], removed: Set<UInt64> = []
-            for change in sorted[start..<end] {
+            for change in sorted[run] {
                 if change.add { added.append(change.number) } else { removed.insert(change.number) }
             }
             if !removed.isEmpty { numbers.removeAll { removed.contains($0) } }
@@ -101,19 +97,26 @@ enum PostingBlocks {
             } else {
                 try txn.put(table, key, encode(numbers, block: block))
             }
-            start = end
         }
     }
 
     /// Writes a word's whole set (`numbers`, ascending and distinct) into a table holding no key
     /// after the word's first: its blocks are appended, in key order, without reading first.
     static func appendNew(_ numbers: [UInt64], to word: [UInt8], in table: Database, txn: WriteTransaction) throws {
+        try forEachBlock(of: numbers.count, number: { numbers[$0] }) { block, run in
+            try txn.put(table, key(word, block: block), encode(Array(numbers[run]), block: block), options: .append)
+        }
+    }
+
+    /// Calls `body` with each block that `count` ascending numbers (the `number(i)`) fall in, and
+    /// the run of indices in it.
+    private static func forEachBlock(of count: Int, number: (Int) -> UInt64, _ body: (UInt64, Range<Int>) throws -> Void) throws {
         var start = 0
-        while start < numbers.count {
-            let block = try block(of: numbers[start])
+        while start < count {
+            let block = try block(of: number(start))
             var end = start + 1
-            while end < numbers.count, numbers[end] >> blockBits == block { end += 1 }
-            try txn.put(table, key(word, block: block), encode(Array(numbers[start..<end]), block: block), options: .append)
+            while end < count, number(end) >> blockBits == block { end += 1 }
+            try body(block, start..<end)
             start = end
         }
     }

@@ -42,11 +42,6 @@ struct PostingChanges {
         count += 1
     }
 
-    /// `record` for a word held as an array.
-    mutating func record(_ word: [UInt8], _ number: UInt64, add: Bool) {
-        word.withUnsafeBytes { record($0, hash: WordTable.hash($0), number, add: add) }
-    }
-
     /// A word's changes as number << 1, plus 1 when the number enters.
     private func decoded(_ slot: Int) -> [UInt64] {
         var result: [UInt64] = [], number: UInt64 = 0, value: UInt64 = 0, shift: UInt64 = 0
@@ -113,8 +108,8 @@ struct PostingChanges {
         if !inOrder {
             entered.sort()
             var kept = 0
-            for number in entered where kept == 0 || entered[kept - 1] != number {
-                entered[kept] = number
+            for index in entered.indices where kept == 0 || entered[kept - 1] != entered[index] {
+                entered[kept] = entered[index]
                 kept += 1
             }
             entered.removeLast(entered.count - kept)

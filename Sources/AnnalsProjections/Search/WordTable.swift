@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import AnnalsLMDB
 
 /// A set of folded words kept flat: their bytes one after another in one array, found through an
 /// open-addressing table of their hashes. Adding or finding a word allocates nothing of its own, and
@@ -22,9 +23,6 @@ struct WordTable: Sendable {
         while capacity < expectedWords * 2 { capacity <<= 1 }
         buckets = Array(repeating: -1, count: capacity)
     }
-
-    /// How many distinct words it holds.
-    var count: Int { hashes.count }
 
     /// Roughly the bytes it takes.
     var heldBytes: Int { bytes.count + hashes.count * 16 + buckets.count * 4 }
@@ -79,11 +77,8 @@ struct WordTable: Sendable {
     func slotsInKeyOrder() -> [Int] {
         bytes.withUnsafeBufferPointer { all in
             hashes.indices.sorted { a, b in
-                let x = UnsafeBufferPointer(rebasing: all[starts[a]..<starts[a + 1]])
-                let y = UnsafeBufferPointer(rebasing: all[starts[b]..<starts[b + 1]])
-                let common = min(x.count, y.count)
-                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
-                return order != 0 ? order < 0 : x.count < y.count
+                keyPrecedes(UnsafeBufferPointer(rebasing: all[starts[a]..<starts[a + 1]]),
+                            UnsafeBufferPointer(rebasing: all[starts[b]..<starts[b + 1]]))
             }
         }
     }
