@@ -90,7 +90,8 @@ let package = Package(
                 "AnnalsProjections", "AnnalsMigrations", "AnnalsRecords", "AnnalsLMDBLog", "AnnalsPostgres", "AnnalsCore", "AnnalsLMDB",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             ],
-            // AnnalsLMDB only for `Failure`, which names its error types to classify them;
+            // AnnalsLMDB for `Failure`, which names its error types to classify them, and for the
+            // savepoints of group commit;
             // AnnalsPostgres for the shared log a follower's edits go to;
             // HummingbirdBcrypt (C bcrypt, no server) for the users' token hashes.
             swiftSettings: strict

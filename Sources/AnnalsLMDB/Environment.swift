@@ -308,6 +308,59 @@ public final class Environment {
         }
     }
 
+    /// Runs `body` as a nested transaction inside the running write transaction (LMDB's child
+    /// transaction): when `body` returns normally its writes join the outer transaction, and when it
+    /// throws they are undone while the outer transaction and everything written before stay as
+    /// they were. Reads and writes `body` makes on this thread join the nested transaction. Nothing
+    /// is durable until the outer transaction commits. This is how several edits share one synced
+    /// commit while each keeps its own checks and its own failure (group commit).
+    ///
+    /// Only inside a `write` closure, on its thread. When the map is full, the outer transaction is
+    /// marked failed: `write` then grows the map and runs its whole closure again.
+    public func savepoint<R>(_ body: (WriteTransaction) throws -> R) throws -> R {
+        try ensureOpen()
+        guard let parent = joinableWrite() else {
+            throw StoreAccessError(.nestedTransaction, path: path, detail: "a savepoint runs only inside a write transaction, on its thread")
+        }
+        try parent.ensureLive()
+        // After a failure the outer transaction will abort (and may run again): nothing joins it.
+        if let failure = parent.firstFailure { throw failure }
+        var txn: OpaquePointer?
+        let begun = mdb_txn_begin(handle, parent.handle, 0, &txn)
+        guard begun == 0, let txn else {
+            let error = LMDBError(code: .init(rawValue: begun == 0 ? MDB_BAD_TXN : begun), function: "mdb_txn_begin", detail: "a savepoint")
+            parent.adoptFailure(error)
+            throw error
+        }
+        let child = WriteTransaction(handle: txn, environment: self)
+        current = child
+        defer { current = parent }
+        let result: R
+        do {
+            result = try body(child)
+        } catch {
+            child.finish()
+            mdb_txn_abort(txn)
+            if let failure = child.firstFailure, failure.code == .mapFull { parent.adoptFailure(failure) }
+            throw error is LMDBError ? child.firstFailure ?? error : error
+        }
+        child.finish()
+        if let failure = child.firstFailure {
+            mdb_txn_abort(txn)
+            if failure.code == .mapFull { parent.adoptFailure(failure) }
+            throw failure
+        }
+        let rc = mdb_txn_commit(txn)
+        guard rc == 0 else {
+            // A failed child commit leaves the parent in an unknown state: it is not committed.
+            let error = LMDBError(code: .init(rawValue: rc), function: "mdb_txn_commit", detail: "a savepoint")
+            parent.adoptFailure(error)
+            throw error
+        }
+        parent.bytesPut += child.bytesPut
+        return result
+    }
+
     /// Grows the data file to cover every page the last commit counts as used. LMDB never writes a
     /// page freed in the transaction that allocated it, so when such pages are the newest the file
     /// ends short of the last page its meta page counts: harmless to LMDB, which never reads them,

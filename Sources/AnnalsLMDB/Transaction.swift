@@ -19,6 +19,12 @@ public class Transaction {
 
     func finish() { finished = true }
 
+    /// Marks this transaction failed by a failure inside one nested in it (a savepoint), so that
+    /// it is aborted, never committed, and a full map grows and re-runs the outer write.
+    func adoptFailure(_ error: LMDBError) {
+        if firstFailure == nil { firstFailure = error }
+    }
+
     func ensureLive() throws {
         if finished {
             throw StoreAccessError(.transactionFinished, path: environment.path, detail: "a transaction was used after its closure returned")

@@ -22,10 +22,14 @@ public struct ServerConfiguration: Sendable {
     /// Token checks (bcrypt, about 70 ms of one core each) run at once, on threads of their own;
     /// 16 more per thread may wait, and past that a sign-in gets 503 at once.
     public var tokenCheckThreads: Int
+    /// The most edits that share one synced commit (group commit); 1 commits each edit alone.
+    public var editsPerCommit: Int
+    public static let defaultEditsPerCommit = 256
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = defaultMaxBodyBytes,
                 requestTimeoutSeconds: Double = 30, idleTimeoutSeconds: Double = 60, maxLoginDelayMilliseconds: Int = 5_000,
-                loginAttemptsPerMinute: Int = 30, tokenCheckThreads: Int = 1) {
+                loginAttemptsPerMinute: Int = 30, tokenCheckThreads: Int = 1,
+                editsPerCommit: Int = defaultEditsPerCommit) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
@@ -34,5 +38,6 @@ public struct ServerConfiguration: Sendable {
         self.maxLoginDelayMilliseconds = maxLoginDelayMilliseconds
         self.loginAttemptsPerMinute = loginAttemptsPerMinute
         self.tokenCheckThreads = tokenCheckThreads
+        self.editsPerCommit = editsPerCommit
     }
 }

@@ -146,6 +146,60 @@ struct EnvironmentTests {
         }
     }
 
+    @Test("a savepoint that throws undoes only its own writes; one that returns joins the commit; reads inside see both")
+    func savepoints() throws {
+        try withEnvironment { env, _ in
+            let db = try env.database("things")
+            struct Refused: Error {}
+            try env.write { txn in
+                try txn.put(db, bytes("a"), bytes("1"))
+                #expect(throws: Refused.self) {
+                    try env.savepoint { inner in
+                        try inner.put(db, bytes("b"), bytes("2"))
+                        try inner.put(db, bytes("a"), bytes("changed"))
+                        #expect(try env.read { try $0.get(db, bytes("b")) } == bytes("2"))
+                        throw Refused()
+                    }
+                }
+                // A failed LMDB call inside a savepoint fails it alone.
+                #expect(throws: LMDBError.self) {
+                    try env.savepoint { inner in try inner.put(db, bytes("a"), bytes("again"), options: .noOverwrite) }
+                }
+                let seen = try env.savepoint { inner in
+                    try inner.put(db, bytes("c"), bytes("3"))
+                    return try env.read { try $0.get(db, bytes("a")) }
+                }
+                #expect(seen == bytes("1"))
+                #expect(try env.read { try $0.get(db, bytes("b")) } == nil)
+                #expect(try env.read { try $0.get(db, bytes("c")) } == bytes("3"))
+            }
+            #expect(try env.read { txn in try [bytes("a"), bytes("b"), bytes("c")].map { try txn.get(db, $0) } } == [bytes("1"), nil, bytes("3")])
+            #expect(throws: StoreAccessError.self) { try env.savepoint { _ in } }
+        }
+    }
+
+    @Test("a savepoint that fills the map grows it and runs the whole write again, keeping every value")
+    func savepointGrowsMap() throws {
+        var options = EnvironmentOptions()
+        options.initialMapSize = 64 * 1024
+        try withEnvironment(options) { env, _ in
+            let db = try env.database("big")
+            let value = [UInt8](repeating: 7, count: 2000)
+            var runs = 0
+            try env.write { txn in
+                runs += 1
+                try txn.put(db, bytes("first"), value)
+                for part in 0..<10 {
+                    try env.savepoint { inner in
+                        for i in 0..<100 { try inner.put(db, bytes(String(format: "%02d-%04d", part, i)), value) }
+                    }
+                }
+            }
+            #expect(runs > 1)
+            #expect(try env.read { try $0.count(db) } == 1_001)
+        }
+    }
+
     @Test("past the maximum map size a write fails clearly and writes nothing")
     func mapLimit() throws {
         var options = EnvironmentOptions()

@@ -221,6 +221,49 @@ struct ServerTests {
         #expect(history.filter { $0["kind"] as? String == "correct" }.count == 5)
     }
 
+    @Test("32 edits at once share commits yet are answered as alone: of 16 on one version one lands and 15 get 412, edits of other records land, refused ones write nothing")
+    func editsAtOnce() throws {
+        let w = try ServerWorkspace()
+        try w.start()
+        let token = w.token("lan")
+        for index in 0..<12 {
+            let created = try w.request("POST", "/records", token: token, json: [
+                "type": "event", "reason": "chuẩn bị", "record": ["id": "event/cung-luc-\(index)", "kind": "meeting", "title": "Họp \(index)", "date": "2024"],
+            ])
+            #expect(created.status == 201)
+        }
+        let before = try #require(try w.get("/stats", as: "minh").json["events"] as? Int)
+        let version = try #require(Int((try w.get("/records/\(aid)", as: "lan").headers["etag"] ?? "").trimmingCharacters(in: CharacterSet(charactersIn: "\""))))
+        let answers = Collected<String>()
+        let probe = w.probe, aid = self.aid
+        DispatchQueue.concurrentPerform(iterations: 32) { client in
+            let (what, method, path, match, json): (String, String, String, String?, [String: Any])
+            switch client {
+            case ..<16:
+                (what, method, path, match) = ("same", "PATCH", "/records/\(aid)", "\"\(version)\"")
+                json = ["set": ["quantities[0].value": "\(1_108_000 + client)"], "reason": "cùng lúc \(client)"]
+            case ..<24:
+                (what, method, path, match) = ("own", "PATCH", "/records/event/cung-luc-\(client - 16)", "\"1\"")
+                json = ["set": ["title": "Hội đàm \(client)"], "reason": "cùng lúc"]
+            case ..<28:
+                (what, method, path, match) = ("typo", "PATCH", "/records/event/cung-luc-\(client - 16)", "\"1\"")
+                json = ["set": ["palce": "Hà Nội"], "reason": "cùng lúc"]
+            default:
+                (what, method, path, match) = ("new", "POST", "/records", nil)
+                json = ["type": "event", "reason": "cùng lúc", "record": ["id": "event/moi-\(client)", "kind": "meeting", "title": "Mới", "date": "2024"]]
+            }
+            let status = (try? probe.request(method, path, token: token, headers: match.map { ["If-Match": $0] } ?? [:], json: json).status) ?? 0
+            answers.add("\(what) \(status)")
+        }
+        let counted = Dictionary(answers.all.map { ($0, 1) }, uniquingKeysWith: +)
+        #expect(counted == ["same 200": 1, "same 412": 15, "own 200": 8, "typo 400": 4, "new 201": 4], "\(counted)")
+        let after = try #require(try w.get("/stats", as: "minh").json["events"] as? Int)
+        #expect(after - before == 13, "the log grew by \(after - before) events for 13 acknowledged edits")
+        for index in 8..<12 { #expect(try w.get("/records/event/cung-luc-\(index)", as: "lan").headers["etag"] == "\"1\"") }
+        #expect(w.stop() == 0)
+        #expect(try w.cli(["verify"]).contains("agree"))
+    }
+
     @Test("SIGTERM stops the server gracefully; every acknowledged edit is in the log")
     func gracefulStop() throws {
         let w = try ServerWorkspace()

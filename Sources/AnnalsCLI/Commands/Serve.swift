@@ -26,6 +26,8 @@ struct Serve: ParsableCommand {
     var loginAttemptsPerMinute = 30
     @Option(help: "Token checks (bcrypt, about 70 ms of a core each) run at once, on threads of their own; more wait, and a flood gets 503.")
     var tokenChecks = 1
+    @Option(help: "The most edits that arriving together share one synced commit (each still checked and answered on its own, after the sync); 1 commits each edit alone.")
+    var editsPerCommit = ServerConfiguration.defaultEditsPerCommit
 
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port \(port) is not a port: use 0 to 65535") }
@@ -34,6 +36,7 @@ struct Serve: ParsableCommand {
         if loginDelayMax < 0 { throw ValidationError("--login-delay-max must be 0 or more milliseconds") }
         if loginAttemptsPerMinute < 1 { throw ValidationError("--login-attempts-per-minute must be at least 1") }
         if !(1...64).contains(tokenChecks) { throw ValidationError("--token-checks \(tokenChecks) is out of range: give 1 to 64") }
+        if !(1...10_000).contains(editsPerCommit) { throw ValidationError("--edits-per-commit \(editsPerCommit) is out of range: give 1 (no grouping) to 10000") }
     }
 
     func run() throws {
@@ -50,7 +53,7 @@ struct Serve: ParsableCommand {
         logger.logLevel = .info
         let configuration = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBody, requestTimeoutSeconds: requestTimeout,
                                                 maxLoginDelayMilliseconds: loginDelayMax, loginAttemptsPerMinute: loginAttemptsPerMinute,
-                                                tokenCheckThreads: tokenChecks)
+                                                tokenCheckThreads: tokenChecks, editsPerCommit: editsPerCommit)
         let outcome = ServeOutcome()
         let done = DispatchSemaphore(value: 0)
         let host = self.host

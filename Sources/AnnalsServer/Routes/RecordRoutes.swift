@@ -74,7 +74,7 @@ struct RecordRoutes {
         members["recordType"] = .string(type.rawValue)
         let (record, links) = try RecordInput.record(from: .object(members))
         guard links.isEmpty else { throw APIError.badRequest("links are made with POST /links after the create; remove them from the record") }
-        let result = try await gate.run { try $0.create(record, context: edit) }
+        let result = try await gate.edit { try $0.create(record, context: edit) }
         return try JSONResponse.make(result, status: .created, headers: [.eTag: JSONResponse.etag(result.version), .location: "/records/\(result.id)"])
     }
 
@@ -107,7 +107,7 @@ struct RecordRoutes {
     /// Runs an edit; a version conflict answers 412 with the record's current version.
     private func answer(_ id: RecordID, _ expected: UInt64, _ body: @escaping @Sendable (AnnalsService) throws -> EditResult) async throws -> Response {
         do {
-            let result = try await gate.run(body)
+            let result = try await gate.edit(body)
             return try JSONResponse.make(result, headers: [.eTag: JSONResponse.etag(result.version)])
         } catch let error where Failure(error)?.kind == .conflict {
             let current = try await gate.run { try $0.currentVersion(of: id) }
@@ -129,7 +129,7 @@ struct RecordRoutes {
             throw APIError.badRequest("give \"article\" and \"event\" ids")
         }
         let article = try RecordID(articleText), event = try RecordID(eventText)
-        let result = try await gate.run { try $0.link(article: article, event: event, unlink: unlink, context: edit) }
+        let result = try await gate.edit { try $0.link(article: article, event: event, unlink: unlink, context: edit) }
         return try JSONResponse.make(result)
     }
 
