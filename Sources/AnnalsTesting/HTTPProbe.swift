@@ -4,7 +4,8 @@ import Glibc
 #endif
 
 /// A small HTTP/1.1 client over a plain socket to 127.0.0.1, for the server tests: one request per
-/// connection (`Connection: close`), and Server-Sent Events read line by line. It speaks only what
+/// connection (`Connection: close`), or many on one kept-alive connection (`Session`), and
+/// Server-Sent Events read line by line. It speaks only what
 /// `annals serve` answers (a length or close-delimited body, or chunked for streams).
 public struct HTTPProbe: Sendable {
     public let port: Int
@@ -43,23 +44,40 @@ public struct HTTPProbe: Sendable {
                         json: Any? = nil, body: Data? = nil, timeout: Double = 30) throws -> Response {
         let connection = try Connection(port: port, timeout: timeout)
         defer { connection.close() }
-        var payload = body ?? Data()
-        if let json { payload = try JSONSerialization.data(withJSONObject: json) }
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: \(payload.count)\r\n"
-        if json != nil { head += "Content-Type: application/json\r\n" }
-        if let token { head += "Authorization: Bearer \(token)\r\n" }
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        try connection.send(Data((head + "\r\n").utf8) + payload)
-        let (status, fields) = try connection.readHead()
-        var data = Data()
-        if fields["transfer-encoding"]?.lowercased() == "chunked" {
-            while let chunk = try connection.readChunk() { data += chunk }
-        } else if let length = fields["content-length"].flatMap(Int.init) {
-            data = try connection.read(count: length)
-        } else {
-            data = try connection.readToEnd()
+        return try connection.exchange(method, path, token: token, headers: headers, json: json, body: body, keepAlive: false)
+    }
+
+    /// A client that keeps its connection open between requests (HTTP/1.1 keep-alive), as API
+    /// clients do: for load runs, where a new connection per request would measure TCP set-up.
+    /// Not for concurrent use: one session per client thread.
+    public final class Session {
+        private let probe: HTTPProbe
+        private let timeout: Double
+        private var connection: Connection?
+
+        public init(_ probe: HTTPProbe, timeout: Double = 30) {
+            self.probe = probe
+            self.timeout = timeout
         }
-        return Response(status: status, headers: fields, body: data)
+
+        deinit { connection?.close() }
+
+        /// Sends a request on the open connection (opening one when there is none); a connection the
+        /// server closed is replaced for the next request.
+        public func request(_ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:],
+                            json: Any? = nil, body: Data? = nil) throws -> Response {
+            let current = try connection ?? Connection(port: probe.port, timeout: timeout)
+            connection = nil
+            let response: Response
+            do {
+                response = try current.exchange(method, path, token: token, headers: headers, json: json, body: body, keepAlive: true)
+            } catch {
+                current.close()
+                throw error
+            }
+            if response.headers["connection"]?.lowercased() == "close" { current.close() } else { connection = current }
+            return response
+        }
     }
 
     /// Sends a request that promises `declared` body bytes but sends only `sent` of them, then
@@ -129,6 +147,31 @@ public struct HTTPProbe: Sendable {
 
 /// One TCP connection to 127.0.0.1 with a read timeout.
 private final class Connection {
+    /// Sends one request and reads its answer: a chunked, length-delimited or (without
+    /// `keepAlive`) close-delimited body.
+    func exchange(_ method: String, _ path: String, token: String?, headers: [String: String], json: Any?, body: Data?,
+                  keepAlive: Bool) throws -> HTTPProbe.Response {
+        var payload = body ?? Data()
+        if let json { payload = try JSONSerialization.data(withJSONObject: json) }
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: \(keepAlive ? "keep-alive" : "close")\r\nContent-Length: \(payload.count)\r\n"
+        if json != nil { head += "Content-Type: application/json\r\n" }
+        if let token { head += "Authorization: Bearer \(token)\r\n" }
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        try send(Data((head + "\r\n").utf8) + payload)
+        let (status, fields) = try readHead()
+        var data = Data()
+        if fields["transfer-encoding"]?.lowercased() == "chunked" {
+            while let chunk = try readChunk() { data += chunk }
+        } else if let length = fields["content-length"].flatMap(Int.init) {
+            data = try read(count: length)
+        } else if keepAlive {
+            throw ProbeError("an answer without a length on a kept-alive connection")
+        } else {
+            data = try readToEnd()
+        }
+        return HTTPProbe.Response(status: status, headers: fields, body: data)
+    }
+
     private let socket: Int32
     private var buffer = Data()
 
