@@ -12,7 +12,8 @@ import Darwin
 /// Guarantees:
 /// - Transactions exist only inside `read` and `write` closures: a write commits (with a synced
 ///   commit unless `unsafeNoSync`) when its closure returns normally and aborts when it throws or
-///   when any LMDB call inside it failed, even if the closure caught that failure.
+///   when any LMDB call inside it failed, even if the closure caught that failure; inside a
+///   `savepoint`, a failed call fails the savepoint only, unless it harms the whole transaction.
 /// - When a write runs out of map space the transaction is aborted, the map grows (doubling, up to
 ///   `EnvironmentOptions.maxMapSize`) and the whole closure runs again. Write closures must
 ///   therefore be safe to re-run: they should compute everything they write inside the closure.
@@ -237,7 +238,8 @@ public final class Environment {
 
     /// Runs `body` in the write transaction (one at a time across all processes) and commits it.
     ///
-    /// Commit happens only when `body` returns normally and no LMDB call inside it failed.
+    /// Commit happens only when `body` returns normally and no LMDB call inside it failed (outside
+    /// a savepoint, or one that harms the whole transaction: see `savepoint`).
     /// On `MDB_MAP_FULL` the map grows and `body` runs again from the start.
     ///
     /// Called from inside another write closure on the same thread, `body` joins that transaction:
@@ -315,8 +317,9 @@ public final class Environment {
     /// is durable until the outer transaction commits. This is how several edits share one synced
     /// commit while each keeps its own checks and its own failure (group commit).
     ///
-    /// Only inside a `write` closure, on its thread. When the map is full, the outer transaction is
-    /// marked failed: `write` then grows the map and runs its whole closure again.
+    /// Only inside a `write` closure, on its thread. A failure that harms the whole transaction
+    /// (`harmsTransaction`) marks the outer one failed too: a full map then grows and `write` runs
+    /// its whole closure again; other such failures abort it.
     public func savepoint<R>(_ body: (WriteTransaction) throws -> R) throws -> R {
         try ensureOpen()
         guard let parent = joinableWrite() else {
@@ -341,13 +344,13 @@ public final class Environment {
         } catch {
             child.finish()
             mdb_txn_abort(txn)
-            if let failure = child.firstFailure, failure.code == .mapFull { parent.adoptFailure(failure) }
+            if let failure = child.firstFailure, Self.harmsTransaction(failure) { parent.adoptFailure(failure) }
             throw error is LMDBError ? child.firstFailure ?? error : error
         }
         child.finish()
         if let failure = child.firstFailure {
             mdb_txn_abort(txn)
-            if failure.code == .mapFull { parent.adoptFailure(failure) }
+            if Self.harmsTransaction(failure) { parent.adoptFailure(failure) }
             throw failure
         }
         let rc = mdb_txn_commit(txn)
@@ -359,6 +362,14 @@ public final class Environment {
         }
         parent.bytesPut += child.bytesPut
         return result
+    }
+
+    /// Whether a failure inside a savepoint leaves the whole write unable to go on: a full map or
+    /// transaction, damage LMDB detected, or a system error (an errno such as EIO or ENOMEM). The
+    /// others (a key that exists, a value too large) concern only the savepoint's own writes.
+    static func harmsTransaction(_ failure: LMDBError) -> Bool {
+        [.mapFull, .transactionFull, .pageFull, .corrupted, .pageNotFound, .panic, .badTransaction].contains(failure.code)
+            || failure.code.rawValue > 0
     }
 
     /// Grows the data file to cover every page the last commit counts as used. LMDB never writes a

@@ -46,6 +46,9 @@ public enum AnnalsServer {
             following?.cancel()
             await following?.value
             await gate.close()
+            let groups = gate.groupCounts
+            logger.info("group commits", metadata: ["commits": .stringConvertible(groups.commits), "edits": .stringConvertible(groups.edits),
+                                                    "largest": .stringConvertible(groups.largest)])
             await checks.shutdown()
             let counts = checks.counts
             logger.info("token checks", metadata: ["run": .stringConvertible(counts.run), "peak": .stringConvertible(counts.peak),

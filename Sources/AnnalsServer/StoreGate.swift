@@ -24,8 +24,10 @@ final class StoreGate: Sendable {
     /// Opens the store at `path` for reading and writing; at most `editsPerCommit` edits share a
     /// commit (1: each edit commits alone).
     init(path: String, editsPerCommit: Int = ServerConfiguration.defaultEditsPerCommit) throws {
-        self.editsPerCommit = max(1, editsPerCommit)
         service = Guarded(try AnnalsService.open(at: path))
+        // A follower's edits are each a write of the shared log: grouped, every answer would wait
+        // for the round trips of all the edits after it.
+        self.editsPerCommit = service.value.isFollower ? 1 : max(1, editsPerCommit)
         thread = NIOThreadPool(numberOfThreads: 1)
         thread.start()
     }
@@ -54,6 +56,11 @@ final class StoreGate: Sendable {
         }
     }
 
+    /// Group commits so far: how many, the edits they carried, and the most one carried.
+    var groupCounts: (commits: Int, edits: Int, largest: Int) {
+        waiting.withLock { ($0.commits, $0.editsCommitted, $0.largest) }
+    }
+
     /// Whether the store follows a shared log (its edits go there).
     var isFollower: Bool { service.value.isFollower }
 
@@ -70,6 +77,9 @@ final class StoreGate: Sendable {
             let edits = waiting.withLock { waiting in
                 let taken = Array(waiting.edits.prefix(editsPerCommit))
                 waiting.edits.removeFirst(taken.count)
+                waiting.commits += 1
+                waiting.editsCommitted += taken.count
+                waiting.largest = max(waiting.largest, taken.count)
                 return taken
             }
             if case .active = state {
@@ -102,6 +112,7 @@ private struct WaitingEdit: Sendable {
 private struct WaitingEdits: Sendable {
     var edits: [WaitingEdit] = []
     var scheduled = false
+    var commits = 0, editsCommitted = 0, largest = 0
 }
 
 /// The service, touched only on the store's thread.

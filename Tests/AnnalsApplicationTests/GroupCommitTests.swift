@@ -59,6 +59,35 @@ struct GroupCommitTests {
         #expect(try service.verify(VerifyRequest()).ok)
     }
 
+    @Test("an edit that fails after it appended (its events, states and postings written) leaves none of it; the edits after it do not see it")
+    func failureAfterWrites() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let service = try AnnalsService.create(at: directory.appending("store"))
+        defer { service.close() }
+        let id = try RecordID("event/sau-khi-ghi")
+        _ = try service.create(try Self.event(id.rawValue, title: "Hội nghị"), context: Self.context)
+        struct Refused: Error {}
+        let c = Self.context
+        let title = { (text: String) throws -> [(FieldPath, JSONValue?)] in [(try FieldPath("title"), .string(text))] }
+        let edits: [(AnnalsService) throws -> EditResult] = [
+            { service in
+                _ = try service.correct(id, values: try title("Hội nghị bão lũ"), expectedVersion: 1, context: c)
+                _ = try service.create(try Self.event("event/khong-con", title: "Không còn"), context: c)
+                throw Refused()
+            },
+            { try $0.correct(id, values: try title("Hội nghị vắc xin"), expectedVersion: 1, context: c) },
+        ]
+        let before = try service.storedEvents(from: 1, limit: 1_000).count
+        let results = service.commitTogether(edits)
+        #expect(throws: Refused.self) { try results[0].get() }
+        #expect(try results[1].get().version == 2)
+        #expect(try service.storedEvents(from: 1, limit: 1_000).count == before + 1)
+        #expect(try service.currentVersion(of: RecordID("event/khong-con")) == nil)
+        #expect(try service.find("bao lu").isEmpty && service.find("vac xin").map(\.id) == [id])
+        #expect(try service.verify(VerifyRequest()).ok)
+    }
+
     @Test("a group on a store that holds its edits: one edit alone, and an empty group, answer as without grouping")
     func smallGroups() throws {
         let directory = try TemporaryDirectory()

@@ -26,7 +26,7 @@ struct Serve: ParsableCommand {
     var loginAttemptsPerMinute = 30
     @Option(help: "Token checks (bcrypt, about 70 ms of a core each) run at once, on threads of their own; more wait, and a flood gets 503.")
     var tokenChecks = 1
-    @Option(help: "The most edits that arriving together share one synced commit (each still checked and answered on its own, after the sync); 1 commits each edit alone.")
+    @Option(help: "The most edits that, arriving together, share one synced commit (each still checked and answered on its own, after the sync); 1 commits each edit alone.")
     var editsPerCommit = ServerConfiguration.defaultEditsPerCommit
 
     func validate() throws {
