@@ -10,8 +10,9 @@ import Synchronization
 ///
 /// Edits are group-committed: those that arrive while the store's thread is busy wait together and
 /// then share one synced commit (`AnnalsService.commitTogether`), each with its own checks and its
-/// own answer, given only once the commit is on disk. One synced commit costs about as much as a
-/// dozen edits' work, so under load most of that cost is shared instead of paid per edit.
+/// own answer, given only once the commit is on disk. A synced commit costs more than an edit's own
+/// work (about three times as much on the 2-core test machine), so under load that cost is shared
+/// instead of paid per edit.
 final class StoreGate: Sendable {
     private let service: Guarded
     private let thread: NIOThreadPool
