@@ -73,7 +73,7 @@ package enum EventValidation {
         }
         let actor = event.metadata.actor.nfc
         guard actor.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) else {
-            throw EventLogError.invalidInput(field: "actor", value: event.metadata.actor, fix: "name who made the change (--actor NAME)")
+            throw EventLogError.invalidInput(field: "actor", value: event.metadata.actor, fix: "name who made the change")
         }
         guard !Text.hasControlCharacter(actor) else {
             throw EventLogError.invalidInput(field: "actor", value: event.metadata.actor, fix: "remove control characters from the actor")

@@ -149,7 +149,7 @@ public struct RecordEditor {
 
     private static func requireReason(_ context: EditContext, for what: String) throws {
         guard let reason = context.reason, reason.contains(where: { !$0.isWhitespace }) else {
-            throw RecordError.invalidField(field: "reason", value: context.reason ?? "", fix: "\(what) needs a reason (--reason TEXT)")
+            throw RecordError.invalidField(field: "reason", value: context.reason ?? "", fix: "\(what) needs a reason: say why it is made")
         }
     }
 

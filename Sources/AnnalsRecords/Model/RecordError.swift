@@ -21,7 +21,7 @@ public enum RecordError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .invalidState(id, problem, fix):
             return "\(id) \(problem); \(fix)"
         case let .nothingChanged(id):
-            return "the correction of \(id) changes nothing; give a --set with a new value"
+            return "the correction of \(id) changes nothing; give at least one field a new value"
         case let .wrongRecordType(id, expected):
             return "\(id) is not \(expected); use an id that starts with \(expected == "an article" ? "article/" : "event/")"
         }
