@@ -338,19 +338,22 @@ public final class Environment {
         let child = WriteTransaction(handle: txn, environment: self)
         current = child
         defer { current = parent }
+        /// Undoes the savepoint; a failure that harms the whole transaction fails the outer one too.
+        func abandon() {
+            mdb_txn_abort(txn)
+            if let failure = child.firstFailure, Self.harmsTransaction(failure) { parent.adoptFailure(failure) }
+        }
         let result: R
         do {
             result = try body(child)
         } catch {
             child.finish()
-            mdb_txn_abort(txn)
-            if let failure = child.firstFailure, Self.harmsTransaction(failure) { parent.adoptFailure(failure) }
+            abandon()
             throw error is LMDBError ? child.firstFailure ?? error : error
         }
         child.finish()
         if let failure = child.firstFailure {
-            mdb_txn_abort(txn)
-            if Self.harmsTransaction(failure) { parent.adoptFailure(failure) }
+            abandon()
             throw failure
         }
         let rc = mdb_txn_commit(txn)

@@ -2,11 +2,12 @@ import AnnalsTesting
 import Foundation
 
 /// `load PORT read|edit SECONDS TOKEN…`: one client thread per token against `annals serve` on
-/// 127.0.0.1:PORT for SECONDS, each on one kept-alive connection, as API clients do. `read` fetches a record and runs a search by turns; `edit` creates
-/// one record per client (`event/load-CLIENT-RUN`) and corrects it again and again with the
-/// version it last got (If-Match), so no edit should conflict. Prints one JSON line: requests,
-/// failures, requests per second, latency percentiles, and for edits each client's record id with
-/// the number of corrections acknowledged.
+/// 127.0.0.1:PORT for SECONDS, each on one kept-alive connection, as API clients do. `read`
+/// fetches a record and runs a search by turns; `edit` creates one record per client
+/// (`event/load-CLIENT-RUN`) and corrects it again and again with the version it last got
+/// (If-Match), so no edit should conflict. Prints one JSON line: requests, failures, requests per
+/// second, latency percentiles, and for edits each client's record id with the number of
+/// corrections acknowledged.
 enum LoadRun {
     static func run(port: Int, mode: String, seconds: Double, tokens: [String]) -> String {
         let probe = HTTPProbe(port: port)

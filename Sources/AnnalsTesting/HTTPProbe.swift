@@ -5,8 +5,8 @@ import Glibc
 
 /// A small HTTP/1.1 client over a plain socket to 127.0.0.1, for the server tests: one request per
 /// connection (`Connection: close`), or many on one kept-alive connection (`Session`), and
-/// Server-Sent Events read line by line. It speaks only what
-/// `annals serve` answers (a length or close-delimited body, or chunked for streams).
+/// Server-Sent Events read line by line. It speaks only what `annals serve` answers (a length or
+/// close-delimited body, or chunked for streams).
 public struct HTTPProbe: Sendable {
     public let port: Int
 
