@@ -45,6 +45,13 @@ public struct Timestamp: Comparable, Hashable, Sendable, Codable, CustomStringCo
         return "\(pad(Int(year), 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(Int(secondOfDay / 3600), 2)):\(pad(Int(secondOfDay % 3600 / 60), 2)):\(pad(Int(secondOfDay % 60), 2)).\(pad(Int(fraction), 6))\(zone)"
     }
 
+    /// The year in UTC, computed without formatting the moment.
+    public var yearUTC: Int64 {
+        let seconds = microsecondsSinceEpoch >= 0 ? microsecondsSinceEpoch / 1_000_000 : (microsecondsSinceEpoch - 999_999) / 1_000_000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        return Self.civil(fromDays: days).0
+    }
+
     /// Howard Hinnant's days-to-civil algorithm (proleptic Gregorian calendar).
     static func civil(fromDays z0: Int64) -> (Int64, Int, Int) {
         let z = z0 + 719_468

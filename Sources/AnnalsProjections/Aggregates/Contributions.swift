@@ -27,7 +27,7 @@ enum Contributions {
             add(AggregateKey(family: "articles", year: year, [document["source"]?.stringValue ?? none, document["category"]?.stringValue ?? none]))
             // Only records that carry a view count are behind the sum.
             if case .integer(let views)? = document["viewCount"]?["count"] {
-                add(AggregateKey(family: "views", year: year, []), sum: ExactDecimal(Decimal(views)))
+                add(AggregateKey(family: "views", year: year, []), sum: ExactDecimal(integer: views))
             }
         case .diplomacyEvent:
             guard let year = year("date"), let kind = document["kind"]?.stringValue else { return [:] }
@@ -47,7 +47,10 @@ enum Contributions {
 
     /// The audit cell every record edit adds: its year of recording (UTC), its actor, its kind.
     static func edit(_ event: RecordedEvent, kind: EditKind) -> AggregateKey {
-        let year = Int(event.recordedAt.description.prefix(4)) ?? 0
+        // A year of four digits, as every real recording time has, is read without formatting the
+        // time; outside them the cell keeps what the first four characters of its ISO text say.
+        let full = event.recordedAt.yearUTC
+        let year = (0...9999).contains(full) ? Int(full) : Int(event.recordedAt.description.prefix(4)) ?? 0
         return AggregateKey(family: "edits", year: year, [event.metadata.actor, kind.verb])
     }
 }

@@ -42,19 +42,32 @@ public struct ProjectionBatch {
     /// projection holds them before the batch (in the generation being written).
     static func build(_ prepared: [PreparedEvent],
                       stateBefore: (RecordID) throws -> (state: RecordState, number: UInt64)?) throws -> ProjectionBatch {
+        /// A touched record as the batch goes: its state before the batch, its state now.
+        struct Touched {
+            let id: RecordID
+            let before: RecordState?
+            var now: RecordState?
+            let number: UInt64
+            var derived: [ProjectionName: any Sendable]?
+        }
         var changes: [Change] = []
-        var touched: [RecordID: (before: RecordState?, now: RecordState?, number: UInt64, derived: [ProjectionName: any Sendable]?)] = [:]
+        changes.reserveCapacity(prepared.count)
+        // Each touched record once, in the order first touched; `slots` finds it by id.
+        var touched: [Touched] = [], slots: [RecordID: Int] = [:]
         for item in prepared {
             let event = item.event
             guard let payload = item.payload, let (_, kind) = EditKind.parse(event.type),
-                  let id = try? RecordID(event.stream.rawValue) else { continue }
-            var record: (before: RecordState?, now: RecordState?, number: UInt64, derived: [ProjectionName: any Sendable]?)
-            if let known = touched[id] {
-                record = known
+                  let id = try? RecordID(stored: event.stream.rawValue) else { continue }
+            let slot: Int
+            if let known = slots[id] {
+                slot = known
             } else {
                 let before = try stateBefore(id)
-                record = (before?.state, before?.state, before?.number ?? event.position, nil)
+                slot = touched.count
+                slots[id] = slot
+                touched.append(Touched(id: id, before: before?.state, now: before?.state, number: before?.number ?? event.position, derived: nil))
             }
+            let record = touched[slot]
             let change: Change
             if record.now == nil, let created = item.created {
                 change = Change(event: event, kind: kind, id: id, before: nil, after: created.state, number: record.number, derived: created.derived)
@@ -63,14 +76,15 @@ public struct ProjectionBatch {
                 change = Change(event: event, kind: kind, id: id, before: record.now, after: after, number: record.number, derived: nil)
             }
             changes.append(change)
-            record.now = change.after
-            record.derived = change.derived
-            touched[id] = record
+            touched[slot].now = change.after
+            touched[slot].derived = change.derived
         }
-        let records = touched.compactMap { id, record in
-            record.now.map { TouchedRecord(id: id, before: record.before, after: $0, number: record.number,
-                                           derived: record.derived) }
-        }.sorted { utf8Precedes($0.id.rawValue, $1.id.rawValue) }
+        // Sorting the slots, not the records: a state is large to move, an index is not.
+        let order = touched.indices.sorted { utf8Precedes(touched[$0].id.rawValue, touched[$1].id.rawValue) }
+        let records = order.compactMap { slot in
+            let record = touched[slot]
+            return record.now.map { TouchedRecord(id: record.id, before: record.before, after: $0, number: record.number, derived: record.derived) }
+        }
         return ProjectionBatch(events: prepared.map(\.event), changes: changes, records: records)
     }
 }

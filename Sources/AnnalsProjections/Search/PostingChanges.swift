@@ -88,49 +88,23 @@ struct PostingChanges {
 
     /// Each number once, as its last change left it, in ascending order.
     private static func lastChanges(_ changes: [UInt64]) -> [(number: UInt64, add: Bool)] {
-        var ascending = true, previous: UInt64? = nil
-        var left: Set<UInt64> = []  // numbers that leave the set at some point: few, from corrected text
-        for change in changes {
-            if change & 1 == 0 { left.insert(change >> 1) }
-            if let previous, change >> 1 <= previous >> 1 { ascending = false }
-            previous = change
-        }
         // The usual case: new records entering, numbered in the order they were created.
+        var ascending = true
+        for index in changes.indices.dropFirst() where changes[index] >> 1 <= changes[index - 1] >> 1 {
+            ascending = false
+            break
+        }
         if ascending { return changes.map { ($0 >> 1, $0 & 1 == 1) } }
-        // Numbers that only ever entered: each once, ascending.
-        var entered: [UInt64] = []
-        entered.reserveCapacity(changes.count)
-        var inOrder = true
-        for change in changes where change & 1 == 1 && (left.isEmpty || !left.contains(change >> 1)) {
-            if let last = entered.last, change >> 1 <= last { inOrder = false }
-            entered.append(change >> 1)
+        // Otherwise each change with the order it was made in, sorted by number and then by that
+        // order, so the last change of each number ends its run. The changes are mostly in order
+        // already (corrections are few), which the sort's runs make cheap; nothing is hashed.
+        var ordered = changes.enumerated().map { (change: $0.element, made: $0.offset) }
+        ordered.sort { $0.change >> 1 != $1.change >> 1 ? $0.change >> 1 < $1.change >> 1 : $0.made < $1.made }
+        var result: [(number: UInt64, add: Bool)] = []
+        result.reserveCapacity(ordered.count)
+        for index in ordered.indices where index == ordered.count - 1 || ordered[index + 1].change >> 1 != ordered[index].change >> 1 {
+            result.append((ordered[index].change >> 1, ordered[index].change & 1 == 1))
         }
-        if !inOrder {
-            entered.sort()
-            var kept = 0
-            for index in entered.indices where kept == 0 || entered[kept - 1] != entered[index] {
-                entered[kept] = entered[index]
-                kept += 1
-            }
-            entered.removeLast(entered.count - kept)
-        }
-        guard !left.isEmpty else { return entered.map { ($0, true) } }
-        // Numbers that left at some point: as their last change left them.
-        var last: [UInt64: Bool] = [:]
-        for change in changes where left.contains(change >> 1) { last[change >> 1] = change & 1 == 1 }
-        let changed = last.sorted { $0.key < $1.key }
-        var merged: [(number: UInt64, add: Bool)] = []
-        merged.reserveCapacity(entered.count + changed.count)
-        var i = 0, j = 0
-        while i < entered.count || j < changed.count {
-            if j == changed.count || (i < entered.count && entered[i] < changed[j].key) {
-                merged.append((entered[i], true))
-                i += 1
-            } else {
-                merged.append((changed[j].key, changed[j].value))
-                j += 1
-            }
-        }
-        return merged
+        return result
     }
 }

@@ -45,8 +45,9 @@ struct SearchProjection: BulkProjection {
             if let words = change.derived(by: .search, as: WordTable.self) { foldedAhead[change.id] = (change.after, words) }
         }
         // In number order, so a word's new records arrive ascending, as its blocks hold them.
-        for record in batch.records.sorted(by: { $0.number < $1.number }) {
-            postingChanges(record, foldedAhead: foldedAhead[record.id], into: &postings)
+        let records = batch.records
+        for index in records.indices.sorted(by: { records[$0].number < records[$1].number }) {
+            postingChanges(records[index], foldedAhead: foldedAhead[records[index].id], into: &postings)
         }
     }
 

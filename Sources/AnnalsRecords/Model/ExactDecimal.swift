@@ -14,7 +14,8 @@ public struct ExactDecimal: Hashable, Sendable, Codable, Comparable, CustomStrin
         integer = nil
     }
 
-    private init(integer: Int64) {
+    /// A whole number.
+    public init(integer: Int64) {
         value = Decimal(integer)
         self.integer = integer
     }

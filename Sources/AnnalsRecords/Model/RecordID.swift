@@ -46,6 +46,24 @@ public struct RecordID: Hashable, Sendable, Codable, Comparable, CustomStringCon
         self.type = type
     }
 
+    /// The id of a stream the store wrote: its events were validated when they were appended, so
+    /// only the type is read from the prefix. An id without a known prefix (a damaged store) is
+    /// refused as `init(_:)` refuses it.
+    package init(stored text: String) throws {
+        if text.utf8.starts(with: "article/".utf8) {
+            self.init(checked: text, type: .article)
+        } else if text.utf8.starts(with: "event/".utf8) {
+            self.init(checked: text, type: .diplomacyEvent)
+        } else {
+            try self.init(text)
+        }
+    }
+
+    private init(checked text: String, type: RecordType) {
+        rawValue = text
+        self.type = type
+    }
+
     /// The id of the article at `url`, scoped by its site: `article/<host>/<number>`, where the number
     /// is the longest run of at least 3 digits in the URL's last path segment (`476767-slug-2022`,
     /// `slug-20201001163534963`), or a short hash of the URL when the segment has none.

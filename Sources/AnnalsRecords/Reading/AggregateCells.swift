@@ -39,7 +39,7 @@ public struct AggregateKey: Hashable, Sendable, Comparable {
     }
 
     public static func == (a: AggregateKey, b: AggregateKey) -> Bool { a.bytes == b.bytes }
-    public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
+    public func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }  // in one call, not byte by byte
 
     package init?(bytes: some Collection<UInt8>) {
         let parts = String(decoding: bytes, as: UTF8.self).split(separator: Self.separator, omittingEmptySubsequences: false).map(String.init)
