@@ -172,7 +172,7 @@ package struct ByteReader {
 
     mutating func string() throws -> String {
         let raw = try take(Int(try u32()))
-        guard let text = String(validating: raw, as: UTF8.self) else {
+        guard let text = String(validUTF8: raw) else {
             throw EventLogError.corruptRecord(position: position, detail: "text field at byte \(offset - raw.count) is not UTF-8")
         }
         return text

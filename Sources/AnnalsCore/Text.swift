@@ -46,3 +46,24 @@ extension String {
     /// scalar by scalar and returned as is; only other text pays for Foundation's normaliser.
     public var nfc: String { Text.isPlainlyNFC(self) ? self : precomposedStringWithCanonicalMapping }
 }
+
+extension String {
+    /// The text of `bytes` when they are valid UTF-8, else nil: what `String(validating:as:)`
+    /// answers, without its unspecialised generic path (it looked up type metadata on every call,
+    /// a tenth of a rebuild's instructions). Decoding repairs invalid UTF-8, so the decoded text has
+    /// exactly the input's bytes when, and only when, the input was valid.
+    package init?(validUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        var text = String(decoding: bytes, as: UTF8.self)
+        let same = text.withUTF8 { decoded in
+            decoded.count == bytes.count && (bytes.isEmpty || memcmp(decoded.baseAddress!, bytes.baseAddress!, bytes.count) == 0)
+        }
+        guard same else { return nil }
+        self = text
+    }
+
+    /// `init(validUTF8:)` of a slice of a byte array.
+    package init?(validUTF8 bytes: ArraySlice<UInt8>) {
+        guard let text = bytes.withUnsafeBufferPointer({ String(validUTF8: $0) }) else { return nil }
+        self = text
+    }
+}

@@ -55,32 +55,110 @@ public enum TextFolding {
     }
 
     /// Calls `body` with the UTF-8 bytes of each folded word of `text`, repeats included (the
-    /// index builder keeps bytes, not strings, and deduplicates them itself).
-    package static func forEachWord(in text: String, _ body: (borrowing [UInt8]) -> Void) {
-        var word: [UInt8] = []
-        word.reserveCapacity(32)
-        func finish() {
-            guard !word.isEmpty else { return }
-            body(word)
-            word.removeAll(keepingCapacity: true)
-        }
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            if v < 0x80 {
-                if (0x61...0x7A).contains(v) || (0x30...0x39).contains(v) { word.append(UInt8(v)) }
-                else if (0x41...0x5A).contains(v) { word.append(UInt8(v + 32)) }
-                else { finish() }
-            } else if let folded = latinFoldBytes(v) {
-                word.append(contentsOf: folded)
-            } else if (0x0300...0x036F).contains(v) {
-                continue
-            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
-                word.append(contentsOf: slowFold(String(scalar)).utf8)
-            } else {
-                finish()
+    /// index builder keeps bytes, not strings, and deduplicates them itself). The bytes are lent
+    /// for the call only.
+    package static func forEachWord(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var text = text
+        text.withUTF8 { forEachWord(utf8: $0, body) }
+    }
+
+    /// `forEachWord(in:_:)` over valid UTF-8 (a String's own bytes). Read a byte at a time: ASCII
+    /// directly, precomposed Latin letters by a look-up in one flat table, combining marks of
+    /// decomposed input skipped, other letters and digits through `slowFold`.
+    private static func forEachWord(utf8 input: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var word = WordBuffer()
+        defer { word.free() }
+        let table = latinTable
+        table.bytes.withUnsafeBufferPointer { folded in
+            table.starts.withUnsafeBufferPointer { starts in
+                var index = 0
+                while index < input.count {
+                    let lead = input[index]
+                    if lead < 0x80 {
+                        index += 1
+                        if lead &- 0x30 < 10 { word.append(lead) }
+                        else if (lead | 0x20) &- 0x61 < 26 { word.append(lead | 0x20) }
+                        else { word.finish(body) }
+                        continue
+                    }
+                    let length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+                    var value = UInt32(lead) & (lead >= 0xF0 ? 0x07 : lead >= 0xE0 ? 0x0F : 0x1F)
+                    for offset in 1..<length { value = value << 6 | UInt32(input[index + offset] & 0x3F) }
+                    index += length
+                    if let entry = LatinTable.entry(value) {
+                        let start = Int(starts[entry]), end = Int(starts[entry + 1])
+                        word.append(UnsafeBufferPointer(rebasing: folded[start..<end]))
+                    } else if (0x0300...0x036F).contains(value) {
+                        continue
+                    } else if let scalar = Unicode.Scalar(value), scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                        var letter = slowFold(String(scalar))
+                        letter.withUTF8 { word.append($0) }
+                    } else {
+                        word.finish(body)
+                    }
+                }
             }
         }
-        finish()
+        word.finish(body)
+    }
+
+    /// The folded bytes of every precomposed Latin letter (see `latinA`, `latinB`) one after another.
+    private struct LatinTable {
+        let bytes: [UInt8]
+        /// Letter `entry`'s bytes are `bytes[starts[entry] ..< starts[entry + 1]]`.
+        let starts: [Int32]
+
+        /// The entry of scalar `value`, or nil when it is not a precomposed Latin letter.
+        @inline(__always) static func entry(_ value: UInt32) -> Int? {
+            if value &- 0x00C0 <= 0x024F - 0x00C0 { return Int(value - 0x00C0) }
+            if value &- 0x1E00 <= 0x1EFF - 0x1E00 { return 0x024F - 0x00C0 + 1 + Int(value - 0x1E00) }
+            return nil
+        }
+    }
+
+    private static let latinTable: LatinTable = {
+        var bytes: [UInt8] = [], starts: [Int32] = [0]
+        for letter in latinA + latinB {
+            bytes += letter.utf8
+            starts.append(Int32(bytes.count))
+        }
+        return LatinTable(bytes: bytes, starts: starts)
+    }()
+
+    /// The word being folded, in memory of its own that grows as needed and is reused for every word.
+    private struct WordBuffer {
+        private var start = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
+        private var capacity = 64
+        private var count = 0
+
+        @inline(__always) mutating func append(_ byte: UInt8) {
+            if count == capacity { grow(to: capacity * 2) }
+            start[count] = byte
+            count += 1
+        }
+
+        mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            if count + bytes.count > capacity { grow(to: max(capacity * 2, count + bytes.count)) }
+            if let base = bytes.baseAddress { (start + count).update(from: base, count: bytes.count) }
+            count += bytes.count
+        }
+
+        /// Hands a finished word to `body`, then starts the next.
+        @inline(__always) mutating func finish(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+            guard count > 0 else { return }
+            body(UnsafeBufferPointer(start: start, count: count))
+            count = 0
+        }
+
+        private mutating func grow(to size: Int) {
+            let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+            larger.update(from: start, count: count)
+            start.deallocate()
+            start = larger
+            capacity = size
+        }
+
+        func free() { start.deallocate() }
     }
 
     /// The longest word the index keeps, in bytes: longer ones are indexed, and looked up, by
@@ -95,18 +173,14 @@ public enum TextFolding {
 
     /// How many of `word`'s bytes the index keys it by (see `indexed`).
     package static func indexedLength(_ word: borrowing [UInt8]) -> Int {
+        word.withUnsafeBufferPointer { indexedLength($0) }
+    }
+
+    /// `indexedLength` of bytes held elsewhere.
+    package static func indexedLength(_ word: UnsafeBufferPointer<UInt8>) -> Int {
         guard word.count > indexedWordBytes else { return word.count }
         var end = indexedWordBytes
         while end > 0 && word[end] & 0xC0 == 0x80 { end -= 1 }
         return end
-    }
-
-    private static let latinABytes: [[UInt8]] = latinA.map { Array($0.utf8) }
-    private static let latinBBytes: [[UInt8]] = latinB.map { Array($0.utf8) }
-
-    private static func latinFoldBytes(_ value: UInt32) -> [UInt8]? {
-        if (0x00C0...0x024F).contains(value) { return latinABytes[Int(value - 0x00C0)] }
-        if (0x1E00...0x1EFF).contains(value) { return latinBBytes[Int(value - 0x1E00)] }
-        return nil
     }
 }

@@ -123,7 +123,7 @@ struct JSONParser {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 defer { index += 1 }
-                guard let text = String(validating: bytes[start..<index], as: UTF8.self) else { throw error("a string is not valid UTF-8") }
+                guard let text = String(validUTF8: UnsafeBufferPointer(rebasing: bytes[start..<index])) else { throw error("a string is not valid UTF-8") }
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
@@ -136,7 +136,7 @@ struct JSONParser {
             index += 1
             switch byte {
             case UInt8(ascii: "\""):
-                guard let text = String(validating: out, as: UTF8.self) else { throw error("a string is not valid UTF-8") }
+                guard let text = String(validUTF8: out[...]) else { throw error("a string is not valid UTF-8") }
                 return text
             case UInt8(ascii: "\\"):
                 guard index < bytes.count else { break }

@@ -22,45 +22,75 @@ struct AggregatesProjection: Projection {
     static let totalsTable = "totals", cellsTable = "cells", historyTable = "deltas"
     let tables = [ProjectionTable(name: totalsTable), ProjectionTable(name: cellsTable), ProjectionTable(name: historyTable)]
 
-    /// A new record's cells.
-    func prepare(created state: RecordState, number: UInt64) -> (any Sendable)? { Contributions.of(state) }
+    /// A new record's cells, and what its create moves: those cells and its edit cell, in key order.
+    func prepare(created state: RecordState, number: UInt64) -> (any Sendable)? { CreatedCells(state) }
 
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
         let totalsTable = try tables(Self.totalsTable), cells = try tables(Self.cellsTable), history = try tables(Self.historyTable)
         // The cells this batch moves: their number and total as of now.
         var touched: [AggregateKey: AggregateFormat.Total] = [:]
         var nextNumber = UInt64(try txn.count(cells))
-        func total(_ key: AggregateKey) throws -> AggregateFormat.Total {
-            if let known = touched[key] { return known }
-            if let stored = try txn.get(totalsTable, key.bytes) { return try AggregateFormat.total(stored, key: key) }
-            defer { nextNumber += 1 }
-            try txn.put(cells, bigEndian(UInt32(nextNumber)), key.bytes, options: .append)
-            return AggregateFormat.Total(number: nextNumber, value: .zero)
-        }
-        // What each record's latest state adds, so consecutive changes of one record compute it once.
-        var contributions: [RecordID: [AggregateKey: AggregateValue]] = [:]
-        for change in batch.changes {
-            let old = contributions[change.id] ?? Contributions.of(change.before)
-            let now = change.derived(by: name, as: [AggregateKey: AggregateValue].self) ?? Contributions.of(change.after)
-            var deltas: [AggregateKey: AggregateValue] = [:]
-            for (key, value) in old { deltas[key, default: .zero] = deltas[key, default: .zero] - value }
-            for (key, value) in now { deltas[key, default: .zero] = deltas[key, default: .zero] + value }
-            deltas[Contributions.edit(change.event, kind: change.kind), default: .zero].count += 1
-            var entry = ByteWriter()
-            for (key, delta) in deltas.sorted(by: { $0.key < $1.key }) where !delta.isZero {
-                var cell = try total(key)
+        func move(_ key: AggregateKey, by delta: AggregateValue, into entry: inout ByteWriter) throws {
+            let number: UInt64
+            if let index = touched.index(forKey: key) {
+                number = touched.values[index].number
+                touched.values[index].value = touched.values[index].value + delta
+            } else {
+                var cell: AggregateFormat.Total
+                if let stored = try txn.get(totalsTable, key.bytes) {
+                    cell = try AggregateFormat.total(stored, key: key)
+                } else {
+                    try txn.put(cells, bigEndian(UInt32(nextNumber)), key.bytes, options: .append)
+                    cell = AggregateFormat.Total(number: nextNumber, value: .zero)
+                    nextNumber += 1
+                }
+                number = cell.number
                 cell.value = cell.value + delta
                 touched[key] = cell
-                AggregateFormat.appendDelta(number: cell.number, delta, to: &entry)
+            }
+            AggregateFormat.appendDelta(number: number, delta, to: &entry)
+        }
+        // What each record's latest state adds (by record number), so consecutive changes of one
+        // record compute it once.
+        var contributions: [UInt64: [AggregateKey: AggregateValue]] = [:]
+        for change in batch.changes {
+            let ahead = change.derived(by: name, as: CreatedCells.self)
+            var entry = ByteWriter()
+            let now: [AggregateKey: AggregateValue]
+            if let ahead, change.before == nil, contributions[change.number] == nil {
+                // A create, its deltas worked out ahead.
+                now = ahead.cells
+                for (key, delta) in ahead.moves { try move(key, by: delta, into: &entry) }
+            } else {
+                let old = contributions[change.number] ?? Contributions.of(change.before)
+                now = ahead?.cells ?? Contributions.of(change.after)
+                var deltas = Contributions.difference(from: old, to: now)
+                deltas[Contributions.edit(change.event, kind: change.kind), default: .zero].count += 1
+                for (key, delta) in deltas.sorted(by: { $0.key < $1.key }) where !delta.isZero { try move(key, by: delta, into: &entry) }
             }
             if !entry.bytes.isEmpty {
                 // Positions only grow, in a rebuild as in an append: the history is appended.
                 try txn.put(history, bigEndian(change.event.position), entry.bytes, options: .append)
             }
-            contributions[change.id] = now
+            contributions[change.number] = now
         }
         for (key, cell) in touched.sorted(by: { $0.key < $1.key }) {
             try txn.put(totalsTable, key.bytes, AggregateFormat.encode(cell))
         }
+    }
+}
+
+/// What a create moves in the aggregates, worked out from the new record alone (ahead, on another
+/// core, in rebuilds and catch-ups): its cells, and the changes its create makes, in key order.
+struct CreatedCells: Sendable {
+    let cells: [AggregateKey: AggregateValue]
+    let moves: [(key: AggregateKey, delta: AggregateValue)]
+
+    init(_ state: RecordState) {
+        cells = Contributions.of(state)
+        // A create is recorded when and by whom the record was created.
+        var deltas = cells
+        deltas[Contributions.edit(recordedAt: state.createdAt, actor: state.createdBy, kind: .created), default: .zero].count += 1
+        moves = deltas.filter { !$0.value.isZero }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 }

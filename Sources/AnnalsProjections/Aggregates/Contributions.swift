@@ -45,13 +45,24 @@ enum Contributions {
         return cells
     }
 
+    /// What changes when a record's cells go from `old` to `new` (zero changes included).
+    static func difference(from old: [AggregateKey: AggregateValue], to new: [AggregateKey: AggregateValue]) -> [AggregateKey: AggregateValue] {
+        var deltas = new
+        for (key, value) in old { deltas[key, default: .zero] = deltas[key, default: .zero] - value }
+        return deltas
+    }
+
     /// The audit cell every record edit adds: its year of recording (UTC), its actor, its kind.
     static func edit(_ event: RecordedEvent, kind: EditKind) -> AggregateKey {
+        edit(recordedAt: event.recordedAt, actor: event.metadata.actor, kind: kind)
+    }
+
+    static func edit(recordedAt: Timestamp, actor: String, kind: EditKind) -> AggregateKey {
         // A year of four digits, as every real recording time has, is read without formatting the
         // time; outside them the cell keeps what the first four characters of its ISO text say.
-        let full = event.recordedAt.yearUTC
-        let year = (0...9999).contains(full) ? Int(full) : Int(event.recordedAt.description.prefix(4)) ?? 0
-        return AggregateKey(family: "edits", year: year, [event.metadata.actor, kind.verb])
+        let full = recordedAt.yearUTC
+        let year = (0...9999).contains(full) ? Int(full) : Int(recordedAt.description.prefix(4)) ?? 0
+        return AggregateKey(family: "edits", year: year, [actor, kind.verb])
     }
 }
 

@@ -59,11 +59,8 @@ struct SearchProjection: BulkProjection {
             switch value {
             case .string(let text)?:
                 TextFolding.forEachWord(in: text) { word in
-                    let length = TextFolding.indexedLength(word)
-                    word.withUnsafeBytes { all in
-                        let indexed = UnsafeRawBufferPointer(rebasing: all[..<length])
-                        words.insert(indexed, hash: WordTable.hash(indexed))
-                    }
+                    let indexed = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: word[..<TextFolding.indexedLength(word)]))
+                    words.insert(indexed, hash: WordTable.hash(indexed))
                 }
             case .array(let items)?: items.forEach { collect($0) }
             case .object(let members)?: members.values.forEach { collect($0) }

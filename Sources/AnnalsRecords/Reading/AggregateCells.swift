@@ -35,7 +35,17 @@ public struct AggregateKey: Hashable, Sendable, Comparable {
         self.family = family
         self.year = year
         self.dimensions = dimensions
-        bytes = Array(([family, fourDigits(year)] + dimensions).joined(separator: String(Self.separator)).utf8)
+        // Written piece by piece: a rebuild makes several keys per event.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(family.utf8.count + 5 + dimensions.reduce(0) { $0 + 1 + $1.utf8.count })
+        bytes += family.utf8
+        bytes.append(0x1F)
+        bytes += fourDigits(year).utf8
+        for dimension in dimensions {
+            bytes.append(0x1F)
+            bytes += dimension.utf8
+        }
+        self.bytes = bytes
     }
 
     public static func == (a: AggregateKey, b: AggregateKey) -> Bool { a.bytes == b.bytes }
