@@ -33,6 +33,54 @@ struct QueryTests {
         #expect(try SearchReader(w.store).find("lo vac xin").map(\.id) == [id])
     }
 
+    @Test("corrections of indexed text move exactly the words the records hold, words kept by untouched fields included")
+    func correctionsMoveTheRightWords() throws {
+        // Phrases whose syllables the seed's records also hold in fields the corrections leave alone.
+        let phrases = ["Lạng Sơn", "hội nghị ngoại giao", "vắc xin", "Quảng Tây", "bệnh viện", "Đông Á", "viện trợ", "kinh tế"]
+        let syllables = TextFolding.tokens(phrases.joined(separator: " "))
+        let indexedFields = ["title", "paragraphs", "keywords", "authors", "description", "place", "organizer", "participants", "counterparts"]
+        func strings(_ value: JSONValue?) -> [String] {
+            switch value {
+            case .string(let text)?: return [text]
+            case .array(let items)?: return items.flatMap { strings($0) }
+            case .object(let members)?: return members.values.flatMap { strings($0) }
+            default: return []
+            }
+        }
+        var random: UInt64 = 0x2026_1206
+        func next(_ bound: Int) -> Int {
+            random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((random >> 33) % UInt64(bound))
+        }
+        var corrections = 0, compared = 0
+        for round in 0..<12 {
+            let w = try ProjectedWorkspace()
+            try w.importSeedFacts()
+            let events = try RecordsReader(w.store).list(.diplomacyEvent).map(\.id)
+            for _ in 0..<10 {
+                let text = (0...next(2)).map { _ in phrases[next(phrases.count)] }.joined(separator: ", ")
+                let field = ["title", "place", "description"][next(3)]
+                do {
+                    try w.editor.correct(events[next(events.count)], set: [(FieldPath(field), .string(text))], context: edit("e", "vòng \(round)"))
+                    corrections += 1
+                } catch is RecordError {
+                    continue  // the field already said that
+                }
+            }
+            var states: [RecordState] = []
+            for type in RecordType.allCases { states += try RecordsReader(w.store).list(type) }
+            for syllable in syllables {
+                let holders = states.filter { state in
+                    indexedFields.flatMap { strings(state.document[$0]) }.contains { TextFolding.tokens($0).contains(syllable) }
+                }
+                #expect(Set(try SearchReader(w.store).find(syllable).map(\.id)) == Set(holders.map(\.id)), "\(syllable) in round \(round)")
+                compared += holders.count
+            }
+        }
+        #expect(corrections >= 100, "only \(corrections) corrections landed")
+        #expect(compared >= 200, "only \(compared) holders were compared")
+    }
+
     @Test("a retracted record leaves the search and a restored one comes back; overlong words are found by their start")
     func searchRetractRestoreAndLongWords() throws {
         let w = try ProjectedWorkspace()

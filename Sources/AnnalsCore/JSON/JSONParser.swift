@@ -17,6 +17,9 @@ struct JSONParser {
     /// as they are.
     private var refuseNegativeZero = false
     private var refuseDuplicateKeys = false
+    /// The members of the objects being read, innermost last: an object's dictionary is made once
+    /// its members are all read, at its final size, instead of growing (and rehashing) member by member.
+    private var members: [(key: String, value: JSONValue)] = []
 
     static func parse(_ bytes: [UInt8], input: Bool = false) throws -> JSONValue {
         try bytes.withUnsafeBufferPointer { buffer in
@@ -67,12 +70,14 @@ struct JSONParser {
         guard depth <= 512 else { throw error("nested too deeply") }
         defer { depth -= 1 }
         index += 1
-        var members: [String: JSONValue] = [:]
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return .object([:])
         }
+        let first = members.count
+        defer { members.removeSubrange(first...) }
+        var keys = Set<String>()  // input only: to refuse a key given twice
         while true {
             skipSpace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("an object key must be a string") }
@@ -81,16 +86,21 @@ struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("a ':' must follow an object key") }
             index += 1
             skipSpace()
-            if refuseDuplicateKeys, members[key] != nil {
+            if refuseDuplicateKeys, !keys.insert(key).inserted {
                 throw error("the key \"\(key)\" is given twice in one object; give it once")
             }
-            members[key] = try value()
+            let member = try value()
+            members.append((key, member))
             skipSpace()
             guard index < bytes.count else { throw error("the object is not closed") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; break }
             throw error("expected ',' or '}' in an object")
         }
+        // A key given twice (stored payloads only; input refuses it above): the last one stands.
+        var object = [String: JSONValue](minimumCapacity: members.count - first)
+        for member in members[first...] { object[member.key] = member.value }
+        return .object(object)
     }
 
     private mutating func array() throws -> JSONValue {

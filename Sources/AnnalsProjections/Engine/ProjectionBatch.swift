@@ -80,7 +80,8 @@ public struct ProjectionBatch {
             touched[slot].derived = change.derived
         }
         // Sorting the slots, not the records: a state is large to move, an index is not.
-        let order = touched.indices.sorted { utf8Precedes(touched[$0].id.rawValue, touched[$1].id.rawValue) }
+        let ids = touched.map(\.id.rawValue)
+        let order = ids.indices.sorted { utf8Precedes(ids[$0], ids[$1]) }
         let records = order.compactMap { slot in
             let record = touched[slot]
             return record.now.map { TouchedRecord(id: record.id, before: record.before, after: $0, number: record.number, derived: record.derived) }

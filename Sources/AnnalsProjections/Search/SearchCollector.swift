@@ -13,7 +13,8 @@ final class SearchCollector: BulkCollector {
     private var committed = 0, pending = 0
 
     func collect(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
-        try SearchProjection.collect(batch, numbers: tables(SearchProjection.numbersTable), into: &postings, in: txn)
+        try SearchProjection.putNumbers(batch, numbers: tables(SearchProjection.numbersTable), in: txn)
+        SearchProjection.recordPostings(batch, into: &postings)
     }
 
     var heldBytes: Int { postings.heldBytes }

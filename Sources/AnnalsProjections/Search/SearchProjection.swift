@@ -27,21 +27,28 @@ struct SearchProjection: BulkProjection {
 
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
         var postings = PostingChanges()
-        try Self.collect(batch, numbers: tables(Self.numbersTable), into: &postings, in: txn)
+        try Self.putNumbers(batch, numbers: tables(Self.numbersTable), in: txn)
+        Self.recordPostings(batch, into: &postings)
         try postings.write(to: tables(Self.blocksTable), in: txn, tableIsEmpty: false)
     }
 
     func collector() -> any BulkCollector { SearchCollector() }
 
-    /// Writes the numbers of the batch's new records, and adds to `postings` what the batch
-    /// changes in the word index.
-    static func collect(_ batch: ProjectionBatch, numbers: Database, into postings: inout PostingChanges, in txn: WriteTransaction) throws {
+    /// Writes the numbers of the batch's new records: positions only grow, so the number-to-id
+    /// table is appended.
+    static func putNumbers(_ batch: ProjectionBatch, numbers: Database, in txn: WriteTransaction) throws {
+        for change in batch.changes where change.before == nil {
+            try txn.put(numbers, bigEndian(change.number), Array(change.id.rawValue.utf8), options: .append)
+        }
+    }
+
+    /// Adds to `postings` what the batch changes in the word index. Reads nothing from the store,
+    /// so a rebuild runs it on a thread of its own (`SearchCollector`).
+    static func recordPostings(_ batch: ProjectionBatch, into postings: inout PostingChanges) {
         // The words folded ahead for each record the batch created, with the state they were
         // folded from: they still serve when later events of the batch left the text alone.
         var foldedAhead: [RecordID: (state: RecordState, words: WordTable)] = [:]
         for change in batch.changes where change.before == nil {
-            // A create: positions only grow, so the number-to-id table is appended.
-            try txn.put(numbers, bigEndian(change.number), Array(change.id.rawValue.utf8), options: .append)
             if let words = change.derived(by: .search, as: WordTable.self) { foldedAhead[change.id] = (change.after, words) }
         }
         // In number order, so a word's new records arrive ascending, as its blocks hold them.
@@ -54,21 +61,31 @@ struct SearchProjection: BulkProjection {
     /// The folded words a live record is found by: title, text, places, people, keywords.
     static func words(_ state: RecordState?) -> WordTable {
         guard let state, !state.retracted else { return WordTable() }
+        return words(of: state, in: wordFields)
+    }
+
+    /// The folded words of `fields` of a record (retracted or not).
+    private static func words(of state: RecordState, in fields: [String]) -> WordTable {
         var words = WordTable(expectedWords: 64)
+        forEachWord(of: state, in: fields) { word, hash in words.insert(word, hash: hash) }
+        return words
+    }
+
+    /// Calls `body` with each folded word of `fields`, as the index keys it, and its hash; repeats included.
+    private static func forEachWord(of state: RecordState, in fields: [String], _ body: (UnsafeRawBufferPointer, Int) -> Void) {
         func collect(_ value: JSONValue?) {
             switch value {
             case .string(let text)?:
                 TextFolding.forEachWord(in: text) { word in
                     let indexed = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: word[..<TextFolding.indexedLength(word)]))
-                    words.insert(indexed, hash: WordTable.hash(indexed))
+                    body(indexed, WordTable.hash(indexed))
                 }
             case .array(let items)?: items.forEach { collect($0) }
             case .object(let members)?: members.values.forEach { collect($0) }
             default: break
             }
         }
-        for field in wordFields { collect(state.document[field]) }
-        return words
+        for field in fields { collect(state.document[field]) }
     }
 
     /// Adds to `postings` what changes when record `number` goes from `old` to `new`: the words
@@ -86,12 +103,45 @@ struct SearchProjection: BulkProjection {
             foldedAhead.words.forEach { word, hash in postings.record(word, hash: hash, number, add: true) }
             return
         }
+        if let old, old.retracted == new.retracted {
+            // A correction of indexed text (a retracted record's words are none, before and after).
+            if !new.retracted { textChanges(number, from: old, to: new, into: &postings) }
+            return
+        }
         let before = words(old), after = words(new)
         before.forEach { word, hash in
             if !after.contains(word, hash: hash) { postings.record(word, hash: hash, number, add: false) }
         }
         after.forEach { word, hash in
             if !before.contains(word, hash: hash) { postings.record(word, hash: hash, number, add: true) }
+        }
+    }
+
+    /// The words record `number` leaves and enters when a correction changes some of its indexed
+    /// fields: those the changed fields held and hold no longer, or the other way round, unless a
+    /// field the correction left alone holds them. The unchanged fields (a long body, most often)
+    /// are folded once, and only looked up, never collected.
+    private static func textChanges(_ number: UInt64, from old: RecordState, to new: RecordState, into postings: inout PostingChanges) {
+        let changed = wordFields.filter { old.document[$0] != new.document[$0] }
+        let before = words(of: old, in: changed), after = words(of: new, in: changed)
+        // The words that would leave (false) or enter (true), in the order the full comparison
+        // records them: leaving in the old state's order, then entering in the new one's.
+        var candidates = WordTable(expectedWords: 16), enters: [Bool] = []
+        before.forEach { word, hash in
+            if !after.contains(word, hash: hash) { candidates.insert(word, hash: hash); enters.append(false) }
+        }
+        after.forEach { word, hash in
+            if !before.contains(word, hash: hash) { candidates.insert(word, hash: hash); enters.append(true) }
+        }
+        guard !enters.isEmpty else { return }
+        var kept = [Bool](repeating: false, count: enters.count)
+        forEachWord(of: new, in: wordFields.filter { !changed.contains($0) }) { word, hash in
+            if let slot = candidates.slot(of: word, hash: hash) { kept[slot] = true }
+        }
+        var slot = 0
+        candidates.forEach { word, hash in
+            if !kept[slot] { postings.record(word, hash: hash, number, add: enters[slot]) }
+            slot += 1
         }
     }
 

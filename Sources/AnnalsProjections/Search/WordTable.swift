@@ -84,13 +84,17 @@ struct WordTable: Sendable {
     }
 
     /// Whether it holds `word`, whose `hash(_:)` is `hash`.
-    func contains(_ word: UnsafeRawBufferPointer, hash: Int) -> Bool {
+    func contains(_ word: UnsafeRawBufferPointer, hash: Int) -> Bool { slot(of: word, hash: hash) != nil }
+
+    /// The slot of `word`, whose `hash(_:)` is `hash`, or nil when it does not hold it. Slots
+    /// count from 0 in the order words were added.
+    func slot(of word: UnsafeRawBufferPointer, hash: Int) -> Int? {
         var bucket = hash & (buckets.count - 1)
         while case let found = Int(buckets[bucket]), found >= 0 {
-            if hashes[found] == hash && holds(found, word) { return true }
+            if hashes[found] == hash && holds(found, word) { return found }
             bucket = (bucket + 1) & (buckets.count - 1)
         }
-        return false
+        return nil
     }
 
     /// Calls `body` with each word and its hash, in the order they were added.

@@ -26,11 +26,18 @@ public enum EditKind: String, Sendable, Codable, CaseIterable {
 
     /// The record type and edit kind an event type name stands for, or nil for foreign types.
     public static func parse(_ eventType: String) -> (RecordType, EditKind)? {
-        for type in [RecordType.diplomacyEvent, .article] where eventType.hasPrefix(type.eventTypePrefix) {
-            if let kind = EditKind(rawValue: String(eventType.dropFirst(type.eventTypePrefix.count))) { return (type, kind) }
-        }
-        return nil
+        byEventType[eventType].map { ($0.type, $0.kind) }
     }
+
+    /// Every record event type: one look-up per event on the rebuild's path, where matching
+    /// prefixes and suffixes took two thousand instructions.
+    private static let byEventType: [String: (type: RecordType, kind: EditKind)] = {
+        var all: [String: (type: RecordType, kind: EditKind)] = [:]
+        for type in RecordType.allCases {
+            for kind in allCases { all[kind.eventType(for: type)] = (type, kind) }
+        }
+        return all
+    }()
 
     /// For people: "create", "correct", …
     public var verb: String {
