@@ -51,6 +51,9 @@ struct ByteReader {
 
     var isAtEnd: Bool { index == bytes.endIndex }
 
+    /// How many bytes have been read.
+    var offset: Int { index - bytes.startIndex }
+
     mutating func unsigned() throws -> UInt64 {
         var value: UInt64 = 0, shift: UInt64 = 0
         while true {

@@ -80,24 +80,67 @@ enum PostingBlocks {
         let sorted = changes.sorted { $0.number < $1.number }
         try forEachBlock(of: sorted.count, number: { sorted[$0].number }) { block, run in
             let key = key(word, block: block)
-            var numbers = try txn.get(table, key).map { try decode(Entry(key: key, value: $0)) } ?? []
-            let held = numbers.count
-            var added: [UInt64] = [], removed: Set<UInt64> = []
-            for change in sorted[run] {
-                if change.add { added.append(change.number) } else { removed.insert(change.number) }
+            let stored = try txn.get(table, key)
+            // The usual case on the append path: new records entering a block, numbered after
+            // every number it holds. Their gaps go after the block's own, which are copied, not decoded.
+            if let stored, sorted[run].allSatisfy(\.add),
+               let extended = try appending(sorted[run].map(\.number), to: Entry(key: key, value: stored), block: block) {
+                try txn.put(table, key, extended)
+                return
             }
-            if !removed.isEmpty { numbers.removeAll { removed.contains($0) } }
-            if let first = added.first, numbers.last.map({ $0 < first }) ?? true {
-                numbers += added  // the usual case: new records, numbered after every one before
-            } else if !added.isEmpty {
-                numbers = Array(Set(numbers).union(added)).sorted()
-            }
+            let held = try stored.map { try decode(Entry(key: key, value: $0)) } ?? []
+            let numbers = merged(held, sorted[run])
             if numbers.isEmpty {
-                if held > 0 { try txn.delete(table, key) }
+                if !held.isEmpty { try txn.delete(table, key) }
             } else {
                 try txn.put(table, key, encode(numbers, block: block))
             }
         }
+    }
+
+    /// `held` (ascending, distinct) with `changes` made (ascending by number, each number once):
+    /// one merge of the two, nothing hashed.
+    private static func merged(_ held: [UInt64], _ changes: ArraySlice<(number: UInt64, add: Bool)>) -> [UInt64] {
+        var result: [UInt64] = []
+        result.reserveCapacity(held.count + changes.count)
+        var next = held.startIndex
+        for change in changes {
+            while next < held.endIndex && held[next] < change.number {
+                result.append(held[next])
+                next += 1
+            }
+            if next < held.endIndex && held[next] == change.number { next += 1 }
+            if change.add { result.append(change.number) }
+        }
+        result += held[next...]
+        return result
+    }
+
+    /// The block `entry` with `added` (ascending, distinct) after its numbers, when every one of
+    /// them is larger than the block's last; nil otherwise. Gives the bytes `encode` gives for the
+    /// whole set.
+    static func appending(_ added: [UInt64], to entry: Entry, block: UInt64) throws -> [UInt8]? {
+        var reader = ByteReader(entry.value[...])
+        var last = block << blockBits
+        let count: UInt64, gapsStart: Int
+        do {
+            count = try reader.unsigned()
+            gapsStart = reader.offset
+            guard count <= UInt64(entry.value.count) else { throw ByteReader.Truncated() }
+            for _ in 0..<count { last += try reader.unsigned() }
+            guard reader.isAtEnd else { throw ByteReader.Truncated() }
+        } catch {
+            throw damaged(entry)
+        }
+        guard let first = added.first, count == 0 || first > last else { return nil }
+        var writer = ByteWriter(capacity: entry.value.count + added.count * 2 + 4)
+        writer.unsigned(count + UInt64(added.count))
+        writer.rest(entry.value[gapsStart...])
+        for number in added {
+            writer.unsigned(number - last)
+            last = number
+        }
+        return writer.bytes
     }
 
     /// Writes a word's whole set (`numbers`, ascending and distinct) into a table holding no key
