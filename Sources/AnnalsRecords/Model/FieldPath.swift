@@ -11,6 +11,11 @@ public struct FieldPath: Hashable, Sendable, CustomStringConvertible, Codable {
     public let description: String
 
     public init(_ text: String) throws {
+        if let steps = Self.plainSteps(text) {
+            self.steps = steps
+            self.description = text
+            return
+        }
         var steps: [Step] = []
         for part in text.split(separator: ".", omittingEmptySubsequences: false) {
             var rest = Substring(part)
@@ -33,6 +38,37 @@ public struct FieldPath: Hashable, Sendable, CustomStringConvertible, Codable {
         }
         self.steps = steps
         self.description = text
+    }
+
+    /// The steps of a path of ASCII names and plain list positions (`quantities[0].value`), read
+    /// byte by byte; nil for anything else, which `init` then reads, or refuses, character by
+    /// character. Every correction's path is read again on every rebuild.
+    private static func plainSteps(_ text: String) -> [Step]? {
+        let bytes = Array(text.utf8)
+        func isNameByte(_ byte: UInt8) -> Bool { byte &- 0x61 < 26 || byte &- 0x41 < 26 || byte &- 0x30 < 10 || byte == 0x5F }
+        var steps: [Step] = [], index = 0
+        while true {
+            let start = index
+            while index < bytes.count, isNameByte(bytes[index]) { index += 1 }
+            guard index > start else { return nil }
+            steps.append(.key(String(decoding: bytes[start..<index], as: UTF8.self)))
+            while index < bytes.count, bytes[index] == UInt8(ascii: "[") {
+                index += 1
+                let digits = index
+                var position = 0
+                while index < bytes.count, bytes[index] &- 0x30 < 10 {
+                    guard index - digits < 18 else { return nil }  // longer: the character path refuses it
+                    position = position * 10 + Int(bytes[index] &- 0x30)
+                    index += 1
+                }
+                guard index > digits, index < bytes.count, bytes[index] == UInt8(ascii: "]") else { return nil }
+                index += 1
+                steps.append(.index(position))
+            }
+            if index == bytes.count { return steps }
+            guard bytes[index] == UInt8(ascii: ".") else { return nil }
+            index += 1
+        }
     }
 
     /// The first step's key: the top-level field the path is in.

@@ -60,13 +60,20 @@ public struct RecordDate: Hashable, Sendable, Codable, CustomStringConvertible, 
 
     /// Parses `YYYY`, `YYYY-MM`, `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM[:SS][Z|±HH:MM]`.
     public init(_ text: String) throws {
-        let fail = { (fix: String) in Self.error(text, fix) }
+        func fail(_ fix: String) -> RecordError { Self.error(text, fix) }
         let chars = Array(text.utf8)
+        // Read digit by digit: a rebuild reads a date per record and per change.
         func number(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= chars.count, range.allSatisfy({ (0x30...0x39).contains(chars[$0]) }) else { return nil }
-            return Int(String(decoding: chars[range], as: UTF8.self))
+            guard range.upperBound <= chars.count else { return nil }
+            var value = 0
+            for index in range {
+                let digit = chars[index] &- 0x30
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int(digit)
+            }
+            return value
         }
-        func char(_ i: Int, _ c: Character) -> Bool { i < chars.count && chars[i] == c.asciiValue }
+        func char(_ i: Int, _ c: Unicode.Scalar) -> Bool { i < chars.count && chars[i] == UInt8(ascii: c) }
         guard let year = number(0..<4) else { throw fail("write dates as YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS+07:00") }
         if chars.count == 4 { try self.init(year: year, text: text); return }
         guard char(4, "-"), let month = number(5..<7) else { throw fail("write the month as YYYY-MM") }
