@@ -214,6 +214,83 @@ struct RebuildTests {
 
 @Suite("Rebuild with the log read ahead")
 struct ReadAheadTests {
+    @Test("new records' words recorded in runs give the bytes of recording them one by one, on the append path and in a rebuild")
+    func runsMatchOneByOne() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try ProjectedStore(path: directory.appending("store"), create: true)
+        defer { store.close() }
+        let titles = ["Hội nghị hợp tác", "Viện trợ vắc xin", "Bão lũ miền Trung", "Lạng Sơn mở cửa khẩu"]
+        var random: UInt64 = 0x5EED
+        func next(_ bound: Int) -> Int {
+            random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((random >> 33) % UInt64(bound))
+        }
+        var states: [RecordID: RecordState] = [:], ids: [RecordID] = []
+        var kinds: [String: Int] = [:]
+        for batch in 0..<5 {
+            var appends: [StreamAppend] = [], slots: [StreamID: Int] = [:], touched: Set<RecordID> = []
+            for step in 0..<400 {
+                let context = edit("editor-\(step % 3)", "batch \(batch) step \(step)")
+                let roll = next(100)
+                let planned: StreamAppend, kind: String
+                if roll < 70 || ids.isEmpty {
+                    let id = try RecordID("article/example.vn/\(10_000 + ids.count)")
+                    let article = Article(id: id, source: "example.vn", url: "https://example.vn/tin/\(10_000 + ids.count)-a.html", category: "tin",
+                                          title: "\(titles[next(titles.count)]) số \(ids.count)", publishedAt: try RecordDate("20\(10 + next(12))-05-01"),
+                                          viewCount: ViewCount(count: Int64(step)), paragraphs: ["\(titles[next(titles.count)]) và \(titles[next(titles.count)])."])
+                    planned = try RecordEditor.planCreate(.article(article), current: nil, context: context)
+                    ids.append(id)
+                    kind = "create"
+                } else {
+                    let id = ids[next(ids.count)]
+                    guard let state = states[id] else { continue }
+                    if state.retracted {
+                        planned = try RecordEditor.planRestore(state, context: context)
+                        kind = "restore"
+                    } else if roll < 75 {
+                        planned = try RecordEditor.planRetract(state, context: context)
+                        kind = "retract"
+                    } else {
+                        let field = roll < 90 ? "title" : "paragraphs"
+                        let text = "\(titles[next(titles.count)]), sửa \(batch).\(step)"
+                        guard let correction = try? RecordEditor.planCorrection(state, set: [(try FieldPath(field), field == "title" ? .string(text) : .array([.string(text)]))],
+                                                                                context: context) else { continue }
+                        planned = correction.0
+                        kind = touched.contains(id) && states[id]?.version == 1 ? "correct a record created in the same batch" : "correct"
+                    }
+                }
+                let id = try RecordID(planned.stream.rawValue)
+                for event in planned.events {
+                    let version = (states[id]?.version ?? 0) + 1
+                    states[id] = try RecordState.apply(RecordedEvent(position: 0, id: event.id, stream: planned.stream, streamVersion: version, type: event.type,
+                                                                     schemaVersion: event.schemaVersion, payload: event.payload, metadata: event.metadata,
+                                                                     recordedAt: Timestamp(microsecondsSinceEpoch: 0), hash: []), to: states[id])
+                }
+                touched.insert(id)
+                kinds[kind, default: 0] += 1
+                if let slot = slots[planned.stream] {
+                    appends[slot].events += planned.events
+                } else {
+                    slots[planned.stream] = appends.count
+                    appends.append(StreamAppend(stream: planned.stream, expected: .any, events: planned.events))
+                }
+            }
+            // One append of about 400 events: prepared in two halves, each with its run.
+            try store.events.append(appends)
+        }
+        #expect(kinds["create", default: 0] >= 1_000 && kinds["correct", default: 0] >= 100 && kinds["retract", default: 0] >= 20,
+                "too few edits of a kind landed: \(kinds)")
+        #expect(kinds["correct a record created in the same batch", default: 0] >= 10, "\(kinds)")
+        // Against a fresh copy built one event at a time, where no run is prepared.
+        #expect(try store.maintenance.verifyProjections(chunkSize: 1) == [])
+        let found = try titles.map { try SearchReader(store).find($0).map(\.id) }
+        #expect(found.allSatisfy { $0.count >= 100 }, "\(found.map(\.count))")
+        try store.maintenance.rebuild(chunkSize: 512)
+        #expect(try store.maintenance.verifyProjections(chunkSize: 1) == [])
+        #expect(try titles.map { try SearchReader(store).find($0).map(\.id) } == found)
+    }
+
     @Test("a rebuild that grows a 1 MiB map while the log is read ahead on another thread stays byte for byte")
     func mapGrowsDuringRebuild() throws {
         let directory = try TemporaryDirectory()
