@@ -19,13 +19,29 @@ struct RecordsProjection: Projection {
     static let stateTable = "state", listTable = "by-year"
     let tables = [ProjectionTable(name: stateTable), ProjectionTable(name: listTable)]
 
-    /// A new record's state as this projection stores it.
-    func prepare(created state: RecordState, number: UInt64) -> (any Sendable)? { StoredState.encode(state, number: number) }
+    /// A new record's state as this projection stores it, and its key in the list index.
+    func prepare(created state: RecordState, number: UInt64) -> (any Sendable)? {
+        CreatedEntries(state: StoredState.encode(state, number: number), listKey: Self.listKey(state))
+    }
+
+    /// What a new record puts in this projection's tables, worked out ahead.
+    struct CreatedEntries: Sendable {
+        let state: [UInt8]
+        let listKey: [UInt8]?
+    }
 
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
         let state = try tables(Self.stateTable), byYear = try tables(Self.listTable)
         for record in batch.records {
-            try txn.put(state, Array(record.id.rawValue.utf8), record.derived(by: name, as: [UInt8].self) ?? StoredState.encode(record.after, number: record.number))
+            // Prepared ahead when the batch created the record and changed it no further.
+            if let created = record.derived(by: name, as: CreatedEntries.self) {
+                try txn.put(state, Array(record.id.rawValue.utf8), created.state)
+                if let listKey = created.listKey { try txn.put(byYear, listKey, []) }
+                continue
+            }
+            try txn.put(state, Array(record.id.rawValue.utf8), StoredState.encode(record.after, number: record.number))
+            // The list key follows the record's date alone (its type and id never change).
+            if let before = record.before, before.document[Self.dateField(of: before)] == record.after.document[Self.dateField(of: before)] { continue }
             let oldListKey = record.before.flatMap(Self.listKey), newListKey = Self.listKey(record.after)
             if oldListKey != newListKey {
                 if let oldListKey { try txn.delete(byYear, oldListKey) }
@@ -52,7 +68,9 @@ struct RecordsProjection: Projection {
 
     /// The record's own year: an article's publication year, a diplomacy event's date year.
     static func recordYear(_ state: RecordState) -> Int? {
-        let field = state.id.type == .article ? "publishedAt" : "date"
-        return state.document[field]?.stringValue.flatMap { try? RecordDate($0) }?.year
+        state.document[dateField(of: state)]?.stringValue.flatMap { try? RecordDate($0) }?.year
     }
+
+    /// The field a record's own year is read from.
+    static func dateField(of state: RecordState) -> String { state.id.type == .article ? "publishedAt" : "date" }
 }
