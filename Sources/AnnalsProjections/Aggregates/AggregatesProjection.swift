@@ -61,6 +61,12 @@ struct AggregatesProjection: Projection {
                 // A create, its deltas worked out ahead.
                 now = ahead.cells
                 for (key, delta) in ahead.moves { try move(key, by: delta, into: &entry) }
+            } else if let before = change.before, Contributions.same(before, change.after) {
+                // A change of other fields (a title, a body, a link): only its edit cell moves, and
+                // the record's cells, known or not, stay what they were.
+                try move(Contributions.edit(change.event, kind: change.kind), by: AggregateValue(count: 1, sum: .zero), into: &entry)
+                if !entry.bytes.isEmpty { try txn.put(history, bigEndian(change.event.position), entry.bytes, options: .append) }
+                continue
             } else {
                 let old = contributions[change.number] ?? Contributions.of(change.before)
                 now = ahead?.cells ?? Contributions.of(change.after)

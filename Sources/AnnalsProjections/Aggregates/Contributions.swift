@@ -8,6 +8,15 @@ import Foundation
 enum Contributions {
     static let none = "(none)"
 
+    /// The top-level fields `of` reads: a change that leaves them (and the retraction) alone
+    /// leaves a record's cells alone. A test changes every other field and checks that.
+    static let fields = ["publishedAt", "source", "category", "viewCount", "date", "kind", "counterparts", "quantities"]
+
+    /// Whether two states of one record add the same cells, known without working them out.
+    static func same(_ a: RecordState, _ b: RecordState) -> Bool {
+        a.retracted == b.retracted && fields.allSatisfy { a.document[$0] == b.document[$0] }
+    }
+
     /// Read from the record's document directly (the projection writer runs this twice per event,
     /// and a typed decode with full validation cost most of a rebuild): the document was validated
     /// when its edit was appended.
