@@ -214,8 +214,8 @@ struct RebuildTests {
 
 @Suite("Rebuild with the log read ahead")
 struct ReadAheadTests {
-    @Test("new records' words recorded in runs give the bytes of recording them one by one, on the append path and in a rebuild")
-    func runsMatchOneByOne() throws {
+    @Test("batches of hundreds of edits, appended and rebuilt, give the bytes of applying the edits one at a time")
+    func largeBatchesMatchOneByOne() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let store = try ProjectedStore(path: directory.appending("store"), create: true)
@@ -276,13 +276,13 @@ struct ReadAheadTests {
                     appends.append(StreamAppend(stream: planned.stream, expected: .any, events: planned.events))
                 }
             }
-            // One append of about 400 events: prepared in two halves, each with its run.
+            // One append of about 400 events, prepared in two halves on two cores.
             try store.events.append(appends)
         }
         #expect(kinds["create", default: 0] >= 1_000 && kinds["correct", default: 0] >= 100 && kinds["retract", default: 0] >= 20,
                 "too few edits of a kind landed: \(kinds)")
         #expect(kinds["correct a record created in the same batch", default: 0] >= 10, "\(kinds)")
-        // Against a fresh copy built one event at a time, where no run is prepared.
+        // Against a fresh copy built one event at a time.
         #expect(try store.maintenance.verifyProjections(chunkSize: 1) == [])
         let found = try titles.map { try SearchReader(store).find($0).map(\.id) }
         #expect(found.allSatisfy { $0.count >= 100 }, "\(found.map(\.count))")

@@ -37,72 +37,36 @@ struct PreparedEvent: Sendable {
     }
 
     /// Prepares a batch; a large one (an import's, a catch-up's) on both cores, half each.
-    static func prepare(_ stored: [RecordedEvent], upcaster: Upcaster, registry: ProjectionRegistry) throws -> PreparedChunk {
+    static func prepare(_ stored: [RecordedEvent], upcaster: Upcaster, registry: ProjectionRegistry) throws -> [PreparedEvent] {
         guard stored.count >= 256, ProcessInfo.processInfo.activeProcessorCount > 1 else {
-            return PreparedChunk(events: try stored.map { try prepare($0, upcaster: upcaster, registry: registry) }, registry: registry)
+            return try stored.map { try prepare($0, upcaster: upcaster, registry: registry) }
         }
         let halves = HalfResults()
         DispatchQueue.concurrentPerform(iterations: 2) { half in
             let range = half == 0 ? 0..<stored.count / 2 : stored.count / 2..<stored.count
-            halves.store(half, Result {
-                PreparedChunk(events: try stored[range].map { try prepare($0, upcaster: upcaster, registry: registry) }, registry: registry)
-            })
+            halves.store(half, Result { try stored[range].map { try prepare($0, upcaster: upcaster, registry: registry) } })
         }
         return try halves.joined()
     }
-}
-
-/// Prepared events in log order, with what projections prepared from their creates together
-/// (`RunPreparing`): per projection, one run per part the chunk was prepared in, in order.
-struct PreparedChunk: Sendable {
-    var events: [PreparedEvent]
-    var runs: [ProjectionName: [any Sendable]] = [:]
-
-    /// No events.
-    init() { events = [] }
-
-    /// `events`, with the runs of the projections in `registry` that prepare runs.
-    init(events: [PreparedEvent], registry: ProjectionRegistry) {
-        self.events = events
-        for case let projection as any RunPreparing in registry.all {
-            let created = events.compactMap { event in
-                event.created.flatMap { created in created.derived[projection.name].map { (number: event.event.position, derived: $0) } }
-            }
-            if let run = projection.prepareRun(created) { runs[projection.name] = [run] }
-        }
-    }
-
-    /// The chunk of `first`'s events then `second`'s.
-    init(joining first: PreparedChunk, _ second: PreparedChunk) {
-        events = first.events + second.events
-        runs = first.runs.merging(second.runs) { $0 + $1 }
-    }
-}
-
-/// A projection that also prepares, from a run of new records together, what the writer then
-/// takes in one piece (the search projection: the postings of their words, by word).
-protocol RunPreparing: Projection {
-    /// From each new record of a run, in log order: its number and what `prepare(created:number:)`
-    /// derived from it. Nil: nothing.
-    func prepareRun(_ created: [(number: UInt64, derived: any Sendable)]) -> (any Sendable)?
 }
 
 /// The two halves of a batch prepared on two threads. @unchecked Sendable: each thread writes only
 /// its own slot, under the lock, and the slots are read after `concurrentPerform` has returned.
 private final class HalfResults: @unchecked Sendable {
     private let lock = NSLock()
-    private var halves: [Result<PreparedChunk, any Error>?] = [nil, nil]
+    private var halves: [Result<[PreparedEvent], any Error>?] = [nil, nil]
 
-    func store(_ half: Int, _ result: Result<PreparedChunk, any Error>) {
+    func store(_ half: Int, _ result: Result<[PreparedEvent], any Error>) {
         lock.lock()
         halves[half] = result
         lock.unlock()
     }
 
-    func joined() throws -> PreparedChunk {
+    func joined() throws -> [PreparedEvent] {
         lock.lock()
         defer { lock.unlock() }
-        let parts = try halves.compactMap { try $0?.get() }
-        return parts.dropFirst().reduce(parts.first ?? PreparedChunk()) { PreparedChunk(joining: $0, $1) }
+        var all: [PreparedEvent] = []
+        for half in halves { all += try half?.get() ?? [] }
+        return all
     }
 }

@@ -37,13 +37,10 @@ public struct ProjectionBatch {
     public let changes: [Change]
     /// The records changed, in id order (the order their keys sort in).
     public let records: [TouchedRecord]
-    /// What projections prepared from the batch's creates together (`RunPreparing`), by
-    /// projection: one run per part of the batch, in log order. Empty when not prepared.
-    let runs: [ProjectionName: [any Sendable]]
 
     /// Builds the batch. `stateBefore` reads a record's state and number as the records
     /// projection holds them before the batch (in the generation being written).
-    static func build(_ prepared: [PreparedEvent], runs: [ProjectionName: [any Sendable]] = [:],
+    static func build(_ prepared: [PreparedEvent],
                       stateBefore: (RecordID) throws -> (state: RecordState, number: UInt64)?) throws -> ProjectionBatch {
         /// A touched record as the batch goes: its state before the batch, its state now.
         struct Touched {
@@ -89,7 +86,7 @@ public struct ProjectionBatch {
             let record = touched[slot]
             return record.now.map { TouchedRecord(id: record.id, before: record.before, after: $0, number: record.number, derived: record.derived) }
         }
-        return ProjectionBatch(events: prepared.map(\.event), changes: changes, records: records, runs: runs)
+        return ProjectionBatch(events: prepared.map(\.event), changes: changes, records: records)
     }
 }
 

@@ -71,8 +71,8 @@ struct ProjectionRunner {
     }
 
     /// Applies events prepared ahead (`PreparedEvent`), consecutive and in log order.
-    func apply(prepared chunk: PreparedChunk, in txn: WriteTransaction) throws {
-        var events = chunk.events[...]
+    func apply(prepared: [PreparedEvent], in txn: WriteTransaction) throws {
+        var events = prepared[...]
         if checkpointed {
             let done = try checkpoint(in: txn)
             events = events.drop { $0.event.position <= done }
@@ -83,8 +83,7 @@ struct ProjectionRunner {
         guard let last = events.last?.event, let recordsGeneration = generations[.records] else { return }
         let states = try RecordsProjection.states(catalog, generation: recordsGeneration)
         let documents = CreatedDocuments(source: creates, upcaster: upcaster, txn: txn)
-        // Runs cover the whole chunk: when the checkpoint dropped part of it, the batch goes without.
-        let batch = try ProjectionBatch.build(Array(events), runs: events.count == chunk.events.count ? chunk.runs : [:]) { id in
+        let batch = try ProjectionBatch.build(Array(events)) { id in
             try RecordsProjection.stored(id, in: states, documents: documents)
         }
         for projection in catalog.registry.all {

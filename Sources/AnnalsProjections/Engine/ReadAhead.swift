@@ -13,7 +13,7 @@ final class ReadAhead: @unchecked Sendable {
     // @unchecked: every mutable field below is read and written only under `condition`; the log
     // is used only by the reading thread once `init` has started it (see `SourceLog`).
     private let condition = NSCondition()
-    private var ready: [PreparedChunk] = []
+    private var ready: [[PreparedEvent]] = []
     private var finished = false
     private var stopped = false
     private var failure: (any Error)?
@@ -31,7 +31,7 @@ final class ReadAhead: @unchecked Sendable {
     }
 
     /// The next prepared chunk, waiting for it; nil at the end. Rethrows a failure of the reader.
-    func next() throws -> PreparedChunk? {
+    func next() throws -> [PreparedEvent]? {
         condition.lock()
         defer { condition.unlock() }
         while ready.isEmpty && !finished { condition.wait() }

@@ -42,35 +42,6 @@ struct PostingChanges {
         count += 1
     }
 
-    /// Adds `run`'s changes after this one's, word by word, as if each had been recorded here in
-    /// the same order: a word's first change is written again as a difference from this set's last
-    /// number for the word, and the rest of its bytes are copied. A rebuild's new records are
-    /// recorded into runs on the cores that read ahead; the writer adds a run per word, not per posting.
-    mutating func append(_ run: PostingChanges) {
-        var from = -1  // the run's slot of `word`: words are visited in slot order
-        run.words.forEach { word, hash in
-            from += 1
-            let bytes = run.changes[from]
-            guard !bytes.isEmpty else { return }
-            // The first change: its number, and whether it enters.
-            var value: UInt64 = 0, shift: UInt64 = 0, length = 0
-            for byte in bytes {
-                value |= UInt64(byte & 0x7F) << shift
-                shift += 7
-                length += 1
-                if byte < 0x80 { break }
-            }
-            let zigzag = value >> 1
-            let first = UInt64(bitPattern: Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1))
-            record(word, hash: hash, first, add: value & 1 == 1)
-            let (slot, _) = words.insert(word, hash: hash)
-            changes[slot] += bytes[length...]
-            changeBytes += bytes.count - length
-            previous[slot] = run.previous[from]
-        }
-        count += run.count - run.words.count
-    }
-
     /// A word's changes as number << 1, plus 1 when the number enters.
     private func decoded(_ slot: Int) -> [UInt64] {
         var result: [UInt64] = [], number: UInt64 = 0, value: UInt64 = 0, shift: UInt64 = 0

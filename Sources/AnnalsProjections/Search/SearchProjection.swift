@@ -11,7 +11,7 @@ extension ProjectionName {
 /// range (`PostingBlocks`); `numbers`: record number → id. A record's number is the log position
 /// of its create, so a new record's number is the largest of every set it enters and a batch's
 /// postings land in the last block of each word.
-struct SearchProjection: BulkProjection, RunPreparing {
+struct SearchProjection: BulkProjection {
     let name = ProjectionName.search
     /// 2: postings of record numbers per word, replacing word‖id keys; 3: the numbers in blocks of
     /// varint gaps, replacing a sorted set of 8-byte values.
@@ -24,20 +24,6 @@ struct SearchProjection: BulkProjection, RunPreparing {
 
     /// A new record's folded words.
     func prepare(created state: RecordState, number: UInt64) -> (any Sendable)? { Self.words(state) }
-
-    /// The postings of a run of new records' words, recorded on the core that prepared them:
-    /// the writer then adds the run word by word (`PostingChanges.append`). Few records: nil, and
-    /// the writer records them one by one.
-    func prepareRun(_ created: [(number: UInt64, derived: any Sendable)]) -> (any Sendable)? {
-        guard created.count >= 16 else { return nil }
-        var run = PostingRun()
-        for (number, derived) in created {
-            guard let words = derived as? WordTable else { continue }
-            words.forEach { word, hash in run.postings.record(word, hash: hash, number, add: true) }
-            run.records += 1
-        }
-        return run
-    }
 
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws {
         var postings = PostingChanges()
@@ -56,50 +42,19 @@ struct SearchProjection: BulkProjection, RunPreparing {
         }
     }
 
-    /// Adds to `postings` what the batch changes in the word index. Reads nothing from the store.
+    /// Adds to `postings` what the batch changes in the word index. Reads nothing from the store,
+    /// so a rebuild runs it on a thread of its own (`SearchCollector`).
     static func recordPostings(_ batch: ProjectionBatch, into postings: inout PostingChanges) {
-        let records = batch.records
-        // In number order, so a word's new records arrive ascending, as its blocks hold them.
-        let order = records.indices.sorted(by: { records[$0].number < records[$1].number })
-        let runs = (batch.runs[.search] ?? []).compactMap { $0 as? PostingRun }
-        // The runs hold the words of every record the batch created when every create made its
-        // record with words folded ahead, and the runs count as many records (a create that met
-        // a record already there, which no valid log holds, would not).
-        let creates = batch.changes.filter { $0.kind == .created }
-        guard !runs.isEmpty, runs.reduce(0, { $0 + $1.records }) == creates.count,
-              creates.allSatisfy({ $0.before == nil && $0.derived(by: .search, as: WordTable.self) != nil }) else {
-            recordOneByOne(batch, order: order, into: &postings)
-            return
-        }
-        for run in runs { postings.append(run.postings) }
-        // The states the batch created records in, found when a record changed after its create.
-        var createdStates: [RecordID: RecordState]?
-        for index in order {
-            let record = records[index]
-            guard record.before == nil else {
-                wordChanges(record.number, from: record.before, to: record.after, into: &postings)
-                continue
-            }
-            // Created by the batch: its words as created are in the runs. When its create was its
-            // last change nothing else moved; otherwise, from the words it was created with to its words now.
-            if record.derived(by: .search, as: WordTable.self) != nil { continue }
-            if createdStates == nil {
-                createdStates = Dictionary(creates.map { ($0.id, $0.after) }) { first, _ in first }
-            }
-            wordChanges(record.number, from: createdStates?[record.id], to: record.after, into: &postings)
-        }
-    }
-
-    /// `recordPostings` without runs: each record's words recorded here.
-    private static func recordOneByOne(_ batch: ProjectionBatch, order: [Int], into postings: inout PostingChanges) {
         // The words folded ahead for each record the batch created, with the state they were
         // folded from: they still serve when later events of the batch left the text alone.
         var foldedAhead: [RecordID: (state: RecordState, words: WordTable)] = [:]
         for change in batch.changes where change.before == nil {
             if let words = change.derived(by: .search, as: WordTable.self) { foldedAhead[change.id] = (change.after, words) }
         }
-        for index in order {
-            postingChanges(batch.records[index], foldedAhead: foldedAhead[batch.records[index].id], into: &postings)
+        // In number order, so a word's new records arrive ascending, as its blocks hold them.
+        let records = batch.records
+        for index in records.indices.sorted(by: { records[$0].number < records[$1].number }) {
+            postingChanges(records[index], foldedAhead: foldedAhead[records[index].id], into: &postings)
         }
     }
 
@@ -138,22 +93,16 @@ struct SearchProjection: BulkProjection, RunPreparing {
     /// state it was created in and that state's words, folded on another core.
     private static func postingChanges(_ record: ProjectionBatch.TouchedRecord, foldedAhead: (state: RecordState, words: WordTable)?,
                                        into postings: inout PostingChanges) {
-        let number = record.number, new = record.after
+        let number = record.number, old = record.before, new = record.after
+        // Most edits (links, figures, dates) leave the indexed text alone: nothing to fold then.
+        if let old, sameWords(old, new) { return }
         // The same version of a record is the same state: no fields to compare for a record the
         // batch only created.
-        if record.before == nil, let foldedAhead, foldedAhead.state.version == new.version || sameWords(foldedAhead.state, new) {
+        if old == nil, let foldedAhead, foldedAhead.state.version == new.version || sameWords(foldedAhead.state, new) {
             // A new record whose words were folded ahead: every word enters, none leaves.
             foldedAhead.words.forEach { word, hash in postings.record(word, hash: hash, number, add: true) }
             return
         }
-        wordChanges(number, from: record.before, to: new, into: &postings)
-    }
-
-    /// Adds to `postings` the words record `number` leaves and enters going from `old` (nil: it
-    /// did not exist) to `new`.
-    private static func wordChanges(_ number: UInt64, from old: RecordState?, to new: RecordState, into postings: inout PostingChanges) {
-        // Most edits (links, figures, dates) leave the indexed text alone: nothing to fold then.
-        if let old, sameWords(old, new) { return }
         if let old, old.retracted == new.retracted {
             // A correction of indexed text (a retracted record's words are none, before and after).
             if !new.retracted { textChanges(number, from: old, to: new, into: &postings) }
@@ -200,10 +149,4 @@ struct SearchProjection: BulkProjection, RunPreparing {
     private static func sameWords(_ a: RecordState, _ b: RecordState) -> Bool {
         a.retracted == b.retracted && wordFields.allSatisfy { a.document[$0] == b.document[$0] }
     }
-}
-
-/// The postings of a run of new records' words (`SearchProjection.prepareRun`), and how many records they are.
-struct PostingRun: Sendable {
-    var postings = PostingChanges()
-    var records = 0
 }

@@ -27,9 +27,6 @@ struct WordTable: Sendable {
         hashes.reserveCapacity(expectedWords)
     }
 
-    /// How many words it holds.
-    var count: Int { hashes.count }
-
     /// Roughly the bytes it takes.
     var heldBytes: Int { bytes.count + hashes.count * 16 + buckets.count * 4 }
 
