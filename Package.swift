@@ -183,7 +183,8 @@ let package = Package(
         ),
         .testTarget(
             name: "AnnalsMigrationsTests",
-            dependencies: ["AnnalsLMDBLog", "AnnalsMigrations", "AnnalsProjections", "AnnalsRecords", "AnnalsCore", "AnnalsLMDB", "AnnalsTesting", "annals"],
+            dependencies: ["AnnalsLMDBLog", "AnnalsMigrations", "AnnalsProjections", "AnnalsRecords", "AnnalsCore", "AnnalsLMDB", "AnnalsTesting", "annals",
+                           .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),

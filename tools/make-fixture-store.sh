@@ -2,12 +2,15 @@
 # Writes the fixture store the upgrade test opens (Tests/AnnalsMigrationsTests/Fixtures/store-REV):
 # the project's own example records, a correction, a retraction and a link, written by the annals
 # binary given (built at the commit REV whose store format the test keeps). Only the project's own
-# example files go into it, never third-party text.
+# example files go into it, never third-party text. With --checkpoint (a binary that has
+# `annals checkpoint`), the folder also gets a statement of the head signed with a key made for it
+# (checkpoint.jsonl, its public key in trusted-key) and the SHA-256 of `annals export --since 1`
+# (export.sha256): an upgrade must keep both true.
 #
-#   usage: tools/make-fixture-store.sh PATH-TO-OLD-ANNALS REV
+#   usage: tools/make-fixture-store.sh PATH-TO-OLD-ANNALS REV [--checkpoint]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-annals=$1 rev=$2
+annals=$1 rev=$2 checkpoint=${3:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export ANNALS_STORE="$work/store" ANNALS_ACTOR="fixture"
@@ -21,5 +24,12 @@ export ANNALS_STORE="$work/store" ANNALS_ACTOR="fixture"
 target="Tests/AnnalsMigrationsTests/Fixtures/store-$rev"
 rm -rf "$target"
 "$annals" backup "$target" >/dev/null
-rm -f "$target/lock.mdb"
+rm -f "$target/lock.mdb" "$target/annals-backup.json"
+if [ "$checkpoint" = "--checkpoint" ]; then
+  export ANNALS_KEY="$work/checkpoint.key"
+  "$annals" key init >/dev/null
+  "$annals" checkpoint > "$target/checkpoint.jsonl"
+  "$annals" checkpoint --json | python3 -c 'import json, sys; print(json.load(sys.stdin)["publicKey"])' > "$target/trusted-key"
+  "$annals" export --since 1 | sha256sum | cut -d' ' -f1 > "$target/export.sha256"
+fi
 ls -l "$target"

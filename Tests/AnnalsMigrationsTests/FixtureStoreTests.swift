@@ -1,4 +1,5 @@
 import AnnalsTesting
+import Crypto
 import Foundation
 import Testing
 
@@ -37,5 +38,40 @@ struct FixtureStoreTests {
         #expect(try run(["verify"]).status == 0)
         let history = try run(["history", "event/lang-son-2021-ngo-aid"])
         #expect(history.stdout.contains("sau nâng cấp") && history.stdout.contains("Báo cáo"), "\(history.stdout)")
+    }
+
+    /// A store of today's format (commit 2fb4ca6), with a checkpoint signed when it was made and the
+    /// SHA-256 of its export, from `tools/make-fixture-store.sh PATH 2fb4ca6 --checkpoint`. When a
+    /// later annals changes a format, this test says what an operator's store goes through.
+    @Test("a store of today's format opens with nothing to migrate or rebuild, keeps its signed head and its export, and takes edits")
+    func currentFormatStore() throws {
+        let fixture = RepositoryFiles.path("Tests/AnnalsMigrationsTests/Fixtures/store-2fb4ca6")
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = directory.appending("store")
+        try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: fixture + "/data.mdb", toPath: store + "/data.mdb")
+        func run(_ arguments: [String]) throws -> BuiltProgram.Result {
+            try annals.run(arguments + ["--store", store], environment: ["ANNALS_ACTOR": "tester", "CI": "true"])
+        }
+        func text(_ name: String) throws -> String {
+            try String(contentsOfFile: fixture + "/" + name, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let plan = try run(["migrate", "--plan"])
+        #expect(plan.status == 0 && plan.stdout.contains("no store-format migration pending") && plan.stdout.contains("no projection to rebuild"),
+                "\(plan.stdout)\(plan.stderr)")
+        let export = try run(["export", "--since", "1"])
+        #expect(export.status == 0 && export.stdout.split(separator: "\n").count == 21, "\(export.stderr)")
+        #expect(Array(SHA256.hash(data: Data(export.stdout.utf8))).hexString == (try text("export.sha256")))
+        let verified = try run(["verify", "--against", fixture + "/checkpoint.jsonl", "--trusted-key", try text("trusted-key")])
+        #expect(verified.status == 0 && verified.stdout.contains("all 4 projections agree") && verified.stdout.contains("matches"),
+                "\(verified.stdout)\(verified.stderr)")
+        #expect(try run(["list", "event"]).stdout.contains("4 records"))
+        #expect(try run(["find", "hoi nghi ngoai giao"]).stdout.contains("article/baolangson.vn/476767"))
+        let corrected = try run(["correct", "event/lang-son-2021-ngo-aid", "--set", "place=Lạng Sơn (tỉnh)", "--reason", "sau nâng cấp"])
+        #expect(corrected.status == 0, "\(corrected.stderr)")
+        // The signed head stays in the log after an edit: the checkpoint still matches.
+        let again = try run(["verify", "--against", fixture + "/checkpoint.jsonl", "--trusted-key", try text("trusted-key")])
+        #expect(again.status == 0 && again.stdout.contains("matches"), "\(again.stdout)\(again.stderr)")
     }
 }
