@@ -47,7 +47,9 @@ public struct Timestamp: Comparable, Hashable, Sendable, Codable, CustomStringCo
 
     /// The year in UTC, computed without formatting the moment.
     public var yearUTC: Int64 {
-        let seconds = microsecondsSinceEpoch >= 0 ? microsecondsSinceEpoch / 1_000_000 : (microsecondsSinceEpoch - 999_999) / 1_000_000
+        // Floor division without an intermediate that could overflow near Int64.min.
+        var seconds = microsecondsSinceEpoch / 1_000_000
+        if microsecondsSinceEpoch % 1_000_000 < 0 { seconds -= 1 }
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         return Self.civil(fromDays: days).0
     }

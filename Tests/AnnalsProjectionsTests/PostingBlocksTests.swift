@@ -87,7 +87,7 @@ struct PostingBlocksTests {
             }
             for code in codes {
                 let word = words[code % 4], number = UInt64(code / 4 % 2000) + 1, add = code / 8000 % 2 == 0
-                word.withUnsafeBytes { changes.record($0, hash: WordTable.hash($0), number, add: add) }
+                word.withUnsafeBytes { changes.record($0, hash: WordHash.of($0), number, add: add) }
                 if add { model[word, default: []].insert(number) } else { model[word, default: []].remove(number) }
                 if code / 16_000 == 1, code % 5 == 0 { try write() }
             }

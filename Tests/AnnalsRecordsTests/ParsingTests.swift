@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Field paths and dates as written")
 struct ParsingTests {
-    @Test("field paths read the same on the byte path and the character path, and bad ones are refused", arguments: [
+    @Test("field paths are read into their steps (plain ASCII ones byte by byte, others character by character)", arguments: [
         ("title", [FieldPath.Step.key("title")]),
         ("viewCount.count", [.key("viewCount"), .key("count")]),
         ("quantities[0].value", [.key("quantities"), .index(0), .key("value")]),
@@ -33,5 +33,38 @@ struct ParsingTests {
         for bad in ["202", "2021-2", "2021-13", "2021-02-29", "2021-01-01T24:00", "2021-01-01T08:30+15:00", "20x1", "2021-01-01X"] {
             #expect(throws: RecordError.self) { try RecordDate(bad) }
         }
+    }
+
+    /// The rule `RecordID.init` states, on scalars and characters: a known prefix, then 1 to 200
+    /// characters, every scalar one of a-z, 0-9, `.`, `_`, `-` and `/`, in segments that are
+    /// neither empty, `.` nor `..`.
+    static func validID(_ text: String) -> Bool {
+        guard let prefix = ["article/", "event/"].first(where: { text.hasPrefix($0) }) else { return false }
+        let rest = text.dropFirst(prefix.count)
+        return (1...200).contains(rest.count)
+            && rest.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || "._-/".unicodeScalars.contains($0) }
+            && !rest.split(separator: "/", omittingEmptySubsequences: false).contains { $0.isEmpty || $0 == "." || $0 == ".." }
+    }
+
+    @Test("ids are accepted and refused as the rule says, whatever mix of allowed and other characters they hold")
+    func ids() throws {
+        let pieces = ["a", "z", "0", "9", ".", "..", "_", "-", "/", "A", "é", " ", "ệ", "\u{0301}", "%"]
+        var random: UInt64 = 42, valid = 0, checked = 0
+        func next(_ bound: Int) -> Int {
+            random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((random >> 33) % UInt64(bound))
+        }
+        var samples = ["article/baolangson.vn/476767", "event/x", "article/", "event//a", "article/a/./b", "article/...", "Article/a",
+                       "article/" + String(repeating: "a", count: 200), "article/" + String(repeating: "a", count: 201)]
+        for _ in 0..<4_000 {
+            samples.append(["article/", "event/", "events/", ""][next(4)] + (0..<next(9)).map { _ in pieces[next(pieces.count)] }.joined())
+        }
+        for text in samples {
+            let accepted = (try? RecordID(text)) != nil
+            #expect(accepted == Self.validID(text), "\(text)")
+            if accepted { valid += 1; #expect(try RecordID(text).type == (text.hasPrefix("event/") ? .diplomacyEvent : .article)) }
+            checked += 1
+        }
+        #expect(valid >= 200 && checked - valid >= 300, "\(valid) valid of \(checked)")
     }
 }

@@ -56,7 +56,8 @@ struct AggregatesProjection: Projection {
         for change in batch.changes {
             let ahead = change.derived(by: name, as: CreatedCells.self)
             var entry = ByteWriter()
-            let now: [AggregateKey: AggregateValue]
+            // The record's cells after the change, when worked out (nil: as they were).
+            let now: [AggregateKey: AggregateValue]?
             if let ahead, change.before == nil, contributions[change.number] == nil {
                 // A create, its deltas worked out ahead.
                 now = ahead.cells
@@ -64,13 +65,13 @@ struct AggregatesProjection: Projection {
             } else if let before = change.before, Contributions.same(before, change.after) {
                 // A change of other fields (a title, a body, a link): only its edit cell moves, and
                 // the record's cells, known or not, stay what they were.
+                now = nil
                 try move(Contributions.edit(change.event, kind: change.kind), by: AggregateValue(count: 1, sum: .zero), into: &entry)
-                if !entry.bytes.isEmpty { try txn.put(history, bigEndian(change.event.position), entry.bytes, options: .append) }
-                continue
             } else {
                 let old = contributions[change.number] ?? Contributions.of(change.before)
-                now = ahead?.cells ?? Contributions.of(change.after)
-                var deltas = Contributions.difference(from: old, to: now)
+                let cells = ahead?.cells ?? Contributions.of(change.after)
+                now = cells
+                var deltas = Contributions.difference(from: old, to: cells)
                 deltas[Contributions.edit(change.event, kind: change.kind), default: .zero].count += 1
                 for (key, delta) in deltas.sorted(by: { $0.key < $1.key }) where !delta.isZero { try move(key, by: delta, into: &entry) }
             }
@@ -78,7 +79,7 @@ struct AggregatesProjection: Projection {
                 // Positions only grow, in a rebuild as in an append: the history is appended.
                 try txn.put(history, bigEndian(change.event.position), entry.bytes, options: .append)
             }
-            contributions[change.number] = now
+            if let now { contributions[change.number] = now }
         }
         for (key, cell) in touched.sorted(by: { $0.key < $1.key }) {
             try txn.put(totalsTable, key.bytes, AggregateFormat.encode(cell))

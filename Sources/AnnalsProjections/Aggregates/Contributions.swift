@@ -14,7 +14,19 @@ enum Contributions {
 
     /// Whether two states of one record add the same cells, known without working them out.
     static func same(_ a: RecordState, _ b: RecordState) -> Bool {
-        a.retracted == b.retracted && fields.allSatisfy { a.document[$0] == b.document[$0] }
+        a.retracted == b.retracted && fields.allSatisfy { identical(a.document[$0], b.document[$0]) }
+    }
+
+    /// Whether two values are equal byte for byte. `String`'s `==` equates canonically equivalent
+    /// text (NFC and NFD), which cell keys, compared as bytes, do not; an imported log may hold either.
+    private static func identical(_ a: JSONValue?, _ b: JSONValue?) -> Bool {
+        switch (a, b) {
+        case let (.string(x)?, .string(y)?): return x.utf8.elementsEqual(y.utf8)
+        case let (.array(x)?, .array(y)?): return x.count == y.count && zip(x, y).allSatisfy { identical($0, $1) }
+        case let (.object(x)?, .object(y)?):
+            return x.count == y.count && x.allSatisfy { key, value in y[key].map { identical(value, $0) } ?? false }
+        default: return a == b
+        }
     }
 
     /// Read from the record's document directly (the projection writer runs this twice per event,

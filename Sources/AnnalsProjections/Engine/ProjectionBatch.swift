@@ -57,7 +57,7 @@ public struct ProjectionBatch {
         for item in prepared {
             let event = item.event
             guard let payload = item.payload, let (_, kind) = EditKind.parse(event.type),
-                  let id = try? RecordID(stored: event.stream.rawValue) else { continue }
+                  let id = try? RecordID(event.stream.rawValue) else { continue }
             let slot: Int
             if let known = slots[id] {
                 slot = known

@@ -57,7 +57,10 @@ enum PostingBlocks {
             var numbers: [UInt64] = []
             numbers.reserveCapacity(Int(count))
             for _ in 0..<count {
-                number += try reader.unsigned()
+                // A damaged gap is an error, not an overflow.
+                let (next, overflow) = number.addingReportingOverflow(try reader.unsigned())
+                guard !overflow else { throw ByteReader.Truncated() }
+                number = next
                 numbers.append(number)
             }
             guard reader.isAtEnd else { throw ByteReader.Truncated() }
@@ -127,7 +130,11 @@ enum PostingBlocks {
             count = try reader.unsigned()
             gapsStart = reader.offset
             guard count <= UInt64(entry.value.count) else { throw ByteReader.Truncated() }
-            for _ in 0..<count { last += try reader.unsigned() }
+            for _ in 0..<count {
+                let (next, overflow) = last.addingReportingOverflow(try reader.unsigned())
+                guard !overflow else { throw ByteReader.Truncated() }
+                last = next
+            }
             guard reader.isAtEnd else { throw ByteReader.Truncated() }
         } catch {
             throw damaged(entry)

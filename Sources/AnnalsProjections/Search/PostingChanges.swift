@@ -22,7 +22,7 @@ struct PostingChanges {
     /// Roughly the bytes held: the changes, the words, and per word its lists.
     var heldBytes: Int { changeBytes + words.heldBytes + changes.count * 48 }
 
-    /// Records that `number` enters (`add`) or leaves the set of `word`, whose `WordTable.hash` is `hash`.
+    /// Records that `number` enters (`add`) or leaves the set of `word`, whose `WordHash.of` is `hash`.
     mutating func record(_ word: UnsafeRawBufferPointer, hash: Int, _ number: UInt64, add: Bool) {
         let (slot, inserted) = words.insert(word, hash: hash)
         if inserted {
@@ -96,8 +96,7 @@ struct PostingChanges {
         }
         if ascending { return changes.map { ($0 >> 1, $0 & 1 == 1) } }
         // Otherwise each change with the order it was made in, sorted by number and then by that
-        // order, so the last change of each number ends its run. The changes are mostly in order
-        // already (corrections are few), which the sort's runs make cheap; nothing is hashed.
+        // order, so the last change of each number ends its run; nothing is hashed.
         var ordered = changes.enumerated().map { (change: $0.element, made: $0.offset) }
         ordered.sort { $0.change >> 1 != $1.change >> 1 ? $0.change >> 1 < $1.change >> 1 : $0.made < $1.made }
         var result: [(number: UInt64, add: Bool)] = []

@@ -30,43 +30,7 @@ struct WordTable: Sendable {
     /// Roughly the bytes it takes.
     var heldBytes: Int { bytes.count + hashes.count * 16 + buckets.count * 4 }
 
-    /// The hash a word is kept under: the same in every table of this process. Words are short,
-    /// and every word of every record is hashed once, so this reads eight bytes at a time and mixes
-    /// them with multiplications (Hasher's SipHash took a tenth of a rebuild). Its seed is drawn
-    /// per process, so the table's order cannot be predicted from outside and planned against.
-    static func hash(_ word: UnsafeRawBufferPointer) -> Int {
-        var state = seed ^ (UInt64(word.count) &* 0x9E37_79B9_7F4A_7C15)
-        var offset = 0
-        while offset + 8 <= word.count {
-            state = mix(state ^ word.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            offset += 8
-        }
-        if offset < word.count {
-            var tail: UInt64 = 0
-            for index in offset..<word.count { tail |= UInt64(word[index]) << (8 * UInt64(index - offset)) }
-            state = mix(state ^ tail)
-        }
-        // MurmurHash3's finaliser: every input bit reaches the low bits a bucket is chosen by.
-        state ^= state >> 33
-        state &*= 0xFF51_AFD7_ED55_8CCD
-        state ^= state >> 33
-        state &*= 0xC4CE_B9FE_1A85_EC53
-        state ^= state >> 33
-        return Int(truncatingIfNeeded: state)
-    }
-
-    private static func mix(_ value: UInt64) -> UInt64 {
-        let product = value &* 0x9FB2_1C65_1E98_DF25
-        return product ^ (product >> 29)
-    }
-
-    private static let seed: UInt64 = {
-        var hasher = Hasher()  // seeded at random for each process
-        hasher.combine(0x616E_6E61_6C73)
-        return UInt64(truncatingIfNeeded: hasher.finalize())
-    }()
-
-    /// The slot of `word`, whose `hash(_:)` is `hash`, added when new; `inserted` says which.
+    /// The slot of `word`, whose `WordHash.of` is `hash`, added when new; `inserted` says which.
     @discardableResult
     mutating func insert(_ word: UnsafeRawBufferPointer, hash: Int) -> (slot: Int, inserted: Bool) {
         var bucket = hash & (buckets.count - 1)
@@ -83,10 +47,10 @@ struct WordTable: Sendable {
         return (slot, true)
     }
 
-    /// Whether it holds `word`, whose `hash(_:)` is `hash`.
+    /// Whether it holds `word`, whose `WordHash.of` is `hash`.
     func contains(_ word: UnsafeRawBufferPointer, hash: Int) -> Bool { slot(of: word, hash: hash) != nil }
 
-    /// The slot of `word`, whose `hash(_:)` is `hash`, or nil when it does not hold it. Slots
+    /// The slot of `word`, whose `WordHash.of` is `hash`, or nil when it does not hold it. Slots
     /// count from 0 in the order words were added.
     func slot(of word: UnsafeRawBufferPointer, hash: Int) -> Int? {
         var bucket = hash & (buckets.count - 1)
@@ -135,4 +99,43 @@ struct WordTable: Sendable {
             buckets[bucket] = Int32(slot)
         }
     }
+}
+
+/// The hash `WordTable` keeps a word under.
+enum WordHash {
+    /// The hash a word is kept under: the same in every table of this process. Words are short,
+    /// and every word of every record is hashed once, so this reads eight bytes at a time and mixes
+    /// them with multiplications (Hasher's SipHash took a tenth of a rebuild). Its seed is drawn
+    /// per process, so the table's order cannot be predicted from outside and planned against.
+    static func of(_ word: UnsafeRawBufferPointer) -> Int {
+        var state = seed ^ (UInt64(word.count) &* 0x9E37_79B9_7F4A_7C15)
+        var offset = 0
+        while offset + 8 <= word.count {
+            state = mix(state ^ word.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            offset += 8
+        }
+        if offset < word.count {
+            var tail: UInt64 = 0
+            for index in offset..<word.count { tail |= UInt64(word[index]) << (8 * UInt64(index - offset)) }
+            state = mix(state ^ tail)
+        }
+        // MurmurHash3's finaliser: every input bit reaches the low bits a bucket is chosen by.
+        state ^= state >> 33
+        state &*= 0xFF51_AFD7_ED55_8CCD
+        state ^= state >> 33
+        state &*= 0xC4CE_B9FE_1A85_EC53
+        state ^= state >> 33
+        return Int(truncatingIfNeeded: state)
+    }
+
+    private static func mix(_ value: UInt64) -> UInt64 {
+        let product = value &* 0x9FB2_1C65_1E98_DF25
+        return product ^ (product >> 29)
+    }
+
+    private static let seed: UInt64 = {
+        var hasher = Hasher()  // seeded at random for each process
+        hasher.combine(0x616E_6E61_6C73)
+        return UInt64(truncatingIfNeeded: hasher.finalize())
+    }()
 }

@@ -60,7 +60,7 @@ public struct RecordState: Hashable, Sendable {
                 throw RecordError.invalidState(id: event.stream.rawValue, problem: "has a \(event.type) event before its creation",
                                                fix: "run verify; the stream is damaged")
             }
-            let id = try RecordID(stored: event.stream.rawValue)
+            let id = try RecordID(event.stream.rawValue)
             return RecordState(id: id, document: document, version: event.streamVersion, retracted: false,
                                createdAt: event.recordedAt, createdBy: event.metadata.actor,
                                changedAt: event.recordedAt, changedBy: event.metadata.actor, position: event.position)

@@ -15,7 +15,7 @@ public struct ExactDecimal: Hashable, Sendable, Codable, Comparable, CustomStrin
     }
 
     /// A whole number.
-    public init(integer: Int64) {
+    package init(integer: Int64) {
         value = Decimal(integer)
         self.integer = integer
     }

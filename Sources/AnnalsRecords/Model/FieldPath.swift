@@ -57,7 +57,7 @@ public struct FieldPath: Hashable, Sendable, CustomStringConvertible, Codable {
                 let digits = index
                 var position = 0
                 while index < bytes.count, bytes[index] &- 0x30 < 10 {
-                    guard index - digits < 18 else { return nil }  // longer: the character path refuses it
+                    guard index - digits < 18 else { return nil }  // longer: the character path reads it, or refuses it
                     position = position * 10 + Int(bytes[index] &- 0x30)
                     index += 1
                 }

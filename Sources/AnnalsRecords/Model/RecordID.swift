@@ -32,6 +32,12 @@ public struct RecordID: Hashable, Sendable, Codable, Comparable, CustomStringCon
     /// Validates an id: a known prefix, then 1 to 200 characters of lower-case letters, digits and
     /// `. _ - /` (no empty, `.` or `..` segment: ids appear in paths and URLs).
     public init(_ text: String) throws {
+        // Checked byte by byte first: every event a rebuild reads has its id checked again.
+        if let type = Self.typeOfValid(text) {
+            rawValue = text
+            self.type = type
+            return
+        }
         guard let type = RecordType.allCases.first(where: { text.hasPrefix($0.idPrefix) }) else {
             throw RecordError.invalidField(field: "id", value: text, fix: "ids start with article/ or event/, as in article/baolangson.vn/476767")
         }
@@ -46,22 +52,30 @@ public struct RecordID: Hashable, Sendable, Codable, Comparable, CustomStringCon
         self.type = type
     }
 
-    /// The id of a stream the store wrote: its events were validated when they were appended, so
-    /// only the type is read from the prefix. An id without a known prefix (a damaged store) is
-    /// refused as `init(_:)` refuses it.
-    package init(stored text: String) throws {
-        if text.utf8.starts(with: "article/".utf8) {
-            self.init(checked: text, type: .article)
-        } else if text.utf8.starts(with: "event/".utf8) {
-            self.init(checked: text, type: .diplomacyEvent)
-        } else {
-            try self.init(text)
+    /// The type of `text` when it is a valid id (the rules `init` states, read on its UTF-8 bytes:
+    /// every allowed character is ASCII), else nil, and `init` says what is wrong.
+    private static func typeOfValid(_ text: String) -> RecordType? {
+        var text = text
+        return text.withUTF8 { bytes -> RecordType? in
+            let type: RecordType
+            if bytes.starts(with: "article/".utf8) { type = .article } else if bytes.starts(with: "event/".utf8) { type = .diplomacyEvent } else { return nil }
+            let rest = UnsafeBufferPointer(rebasing: bytes[type.idPrefix.utf8.count...])
+            guard (1...200).contains(rest.count) else { return nil }
+            var segmentStart = 0
+            for index in 0...rest.count {
+                if index == rest.count || rest[index] == UInt8(ascii: "/") {
+                    // A segment may not be empty, `.` or `..`.
+                    let length = index - segmentStart
+                    guard length > 0, length > 2 || rest[segmentStart..<index].contains(where: { $0 != UInt8(ascii: ".") }) else { return nil }
+                    segmentStart = index + 1
+                } else {
+                    let byte = rest[index]
+                    guard byte &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+                            || byte == UInt8(ascii: "-") else { return nil }
+                }
+            }
+            return type
         }
-    }
-
-    private init(checked text: String, type: RecordType) {
-        rawValue = text
-        self.type = type
     }
 
     /// The id of the article at `url`, scoped by its site: `article/<host>/<number>`, where the number

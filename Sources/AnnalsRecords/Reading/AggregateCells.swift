@@ -30,6 +30,7 @@ public struct AggregateKey: Hashable, Sendable, Comparable {
     package let bytes: [UInt8]
 
     static let separator: Character = "\u{1F}"
+    static let separatorByte: UInt8 = 0x1F
 
     package init(family: String, year: Int, _ dimensions: [String]) {
         self.family = family
@@ -39,10 +40,10 @@ public struct AggregateKey: Hashable, Sendable, Comparable {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(family.utf8.count + 5 + dimensions.reduce(0) { $0 + 1 + $1.utf8.count })
         bytes += family.utf8
-        bytes.append(0x1F)
+        bytes.append(Self.separatorByte)
         bytes += fourDigits(year).utf8
         for dimension in dimensions {
-            bytes.append(0x1F)
+            bytes.append(Self.separatorByte)
             bytes += dimension.utf8
         }
         self.bytes = bytes
