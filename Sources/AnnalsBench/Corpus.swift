@@ -1,18 +1,7 @@
 import AnnalsCore
 import AnnalsRecords
+import AnnalsTesting
 import Foundation
-
-/// SplitMix64: a tiny, well-known generator, so the corpus is the same on every run and machine.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// A deterministic corpus of record edits: articles and diplomacy events with Vietnamese titles
 /// and bodies, about three creates in four events (so 25,000 events make about 19,000 records)

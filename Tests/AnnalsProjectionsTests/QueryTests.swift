@@ -47,11 +47,8 @@ struct QueryTests {
             default: return []
             }
         }
-        var random: UInt64 = 0x2026_1206
-        func next(_ bound: Int) -> Int {
-            random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((random >> 33) % UInt64(bound))
-        }
+        var generator = SeededGenerator(state: 0x2026_1206)
+        func next(_ bound: Int) -> Int { Int.random(in: 0..<bound, using: &generator) }
         var corrections = 0, compared = 0
         for round in 0..<12 {
             let w = try ProjectedWorkspace()

@@ -221,11 +221,8 @@ struct ReadAheadTests {
         let store = try ProjectedStore(path: directory.appending("store"), create: true)
         defer { store.close() }
         let titles = ["Hội nghị hợp tác", "Viện trợ vắc xin", "Bão lũ miền Trung", "Lạng Sơn mở cửa khẩu"]
-        var random: UInt64 = 0x5EED
-        func next(_ bound: Int) -> Int {
-            random = random &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((random >> 33) % UInt64(bound))
-        }
+        var generator = SeededGenerator(state: 0x5EED)
+        func next(_ bound: Int) -> Int { Int.random(in: 0..<bound, using: &generator) }
         var states: [RecordID: RecordState] = [:], ids: [RecordID] = []
         var kinds: [String: Int] = [:]
         for batch in 0..<5 {
