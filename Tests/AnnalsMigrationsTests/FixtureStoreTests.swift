@@ -12,15 +12,9 @@ struct FixtureStoreTests {
 
     @Test("opens, needs no store migration, rebuilds what changed, verifies byte for byte against this engine, and takes edits")
     func previousVersionStore() throws {
-        let fixture = RepositoryFiles.path("Tests/AnnalsMigrationsTests/Fixtures/store-3e34d49")
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = directory.appending("store")
-        try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: fixture + "/data.mdb", toPath: store + "/data.mdb")
-        func run(_ arguments: [String]) throws -> BuiltProgram.Result {
-            try annals.run(arguments + ["--store", store], environment: ["ANNALS_ACTOR": "tester", "CI": "true"])
-        }
+        let copy = try FixtureCopy("store-3e34d49", annals: annals)
+        defer { copy.remove() }
+        let run = copy.run
         let plan = try run(["migrate", "--plan"])
         // Issue 13 changed what the records (upcast 0005) and aggregates (views) projections hold: both are rebuilt.
         #expect(plan.status == 0 && plan.stdout.contains("no store-format migration pending") && plan.stdout.contains("projections to rebuild: records, search, aggregates, audit"),
@@ -45,15 +39,9 @@ struct FixtureStoreTests {
     /// later annals changes a format, this test says what an operator's store goes through.
     @Test("a store of today's format opens with nothing to migrate or rebuild, keeps its signed head and its export, and takes edits")
     func currentFormatStore() throws {
-        let fixture = RepositoryFiles.path("Tests/AnnalsMigrationsTests/Fixtures/store-2fb4ca6")
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = directory.appending("store")
-        try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: fixture + "/data.mdb", toPath: store + "/data.mdb")
-        func run(_ arguments: [String]) throws -> BuiltProgram.Result {
-            try annals.run(arguments + ["--store", store], environment: ["ANNALS_ACTOR": "tester", "CI": "true"])
-        }
+        let copy = try FixtureCopy("store-2fb4ca6", annals: annals)
+        defer { copy.remove() }
+        let run = copy.run, fixture = copy.fixture
         func text(_ name: String) throws -> String {
             try String(contentsOfFile: fixture + "/" + name, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         }
@@ -74,4 +62,32 @@ struct FixtureStoreTests {
         let again = try run(["verify", "--against", fixture + "/checkpoint.jsonl", "--trusted-key", try text("trusted-key")])
         #expect(again.status == 0 && again.stdout.contains("matches"), "\(again.stdout)\(again.stderr)")
     }
+}
+
+/// A fixture store's data file copied into a temporary directory, and the annals binary run on the copy.
+private struct FixtureCopy {
+    let fixture: String
+    let directory: TemporaryDirectory
+    let store: String
+    let annals: BuiltProgram
+
+    init(_ name: String, annals: BuiltProgram) throws {
+        fixture = RepositoryFiles.path("Tests/AnnalsMigrationsTests/Fixtures/" + name)
+        directory = try TemporaryDirectory()
+        store = directory.appending("store")
+        self.annals = annals
+        do {
+            try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: fixture + "/data.mdb", toPath: store + "/data.mdb")
+        } catch {
+            directory.remove()
+            throw error
+        }
+    }
+
+    func run(_ arguments: [String]) throws -> BuiltProgram.Result {
+        try annals.run(arguments + ["--store", store], environment: ["ANNALS_ACTOR": "tester", "CI": "true"])
+    }
+
+    func remove() { directory.remove() }
 }
