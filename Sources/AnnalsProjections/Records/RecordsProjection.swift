@@ -41,7 +41,10 @@ struct RecordsProjection: Projection {
             }
             try txn.put(state, Array(record.id.rawValue.utf8), StoredState.encode(record.after, number: record.number))
             // The list key follows the record's date alone (its type and id never change).
-            if let before = record.before, before.document[Self.dateField(of: before)] == record.after.document[Self.dateField(of: before)] { continue }
+            if let before = record.before {
+                let field = Self.dateField(of: before)
+                if before.document[field] == record.after.document[field] { continue }
+            }
             let oldListKey = record.before.flatMap(Self.listKey), newListKey = Self.listKey(record.after)
             if oldListKey != newListKey {
                 if let oldListKey { try txn.delete(byYear, oldListKey) }
