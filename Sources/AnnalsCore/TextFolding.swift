@@ -65,7 +65,7 @@ public enum TextFolding {
     /// `forEachWord(in:_:)` over valid UTF-8 (a String's own bytes). Read a byte at a time: ASCII
     /// directly, precomposed Latin letters by a look-up in one flat table, combining marks of
     /// decomposed input skipped, other letters and digits through `slowFold`.
-    private static func forEachWord(utf8 input: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    package static func forEachWord(utf8 input: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         var word = WordBuffer()
         defer { word.free() }
         let table = latinTable

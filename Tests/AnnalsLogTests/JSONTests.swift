@@ -44,6 +44,83 @@ struct JSONTests {
     }
 }
 
+@Suite("JSON objects read as text")
+struct JSONObjectBytesTests {
+    /// Every string of a tree, as `forEachString` should meet them: list items and member values
+    /// (members in key order, which is text order in canonical JSON), never keys.
+    static func strings(_ value: JSONValue?) -> [String] {
+        switch value {
+        case .string(let text)?: return [text]
+        case .array(let items)?: return items.flatMap { strings($0) }
+        case .object(let members)?: return members.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.flatMap { strings(members[$0]) }
+        default: return []
+        }
+    }
+
+    @Test("each member's text parses to the tree's value under its key, and its strings are the tree's, escapes decoded")
+    func membersAgreeWithTheParser() throws {
+        let texts = [
+            #"{"a":1,"b":"Hội nghị","c":[{"name":"Quảng Tây","role":"x"},"y"],"d":{"k":"v","n":null},"e":"\u1ec7\ud83d\ude00\n\t\"\\\/"}"#,
+            #" { "title" : "Lạng Sơn" , "n" : [ 1 , 2.5 , -3 ] } "#, #"{}"#, #"{"a":"say \"hi\": now","b":"x:y"}"#,
+            JSONValue.object(["paragraphs": .array([.string("Câu \"một\".\nCâu hai: ba."), .string("")]), "t": .string("\u{1}")]).description,
+        ]
+        var members = 0
+        for text in texts {
+            let tree = try JSONValue.parse(Array(text.utf8))
+            let object = try JSONObjectBytes(Array(text.utf8)[...])
+            guard case .object(let expected) = tree else { Issue.record("not an object: \(text)"); continue }
+            for (key, value) in expected {
+                #expect(object.parsedValue(key) == value, "\(key) of \(text)")
+                var found: [String] = []
+                JSONObjectBytes.forEachString(in: try #require(object.value(key))) { found.append(String(decoding: $0, as: UTF8.self)) }
+                #expect(found == Self.strings(value), "\(key) of \(text)")
+                members += 1
+            }
+            #expect(object.value("absent") == nil)
+            #expect(object.tree == tree)
+        }
+        #expect(members == 11)
+    }
+
+    @Test("a member set, added or removed in the text gives the tree's result, and canonical text stays canonical")
+    func replacingAgreesWithTheTree() throws {
+        let objects: [JSONValue] = [
+            .object([:]), .object(["m": .integer(1)]),
+            .object(["b": .string("Hội \"nghị\""), "d": .array([.object(["x": .null])]), "f": .object(["g": .bool(true)])]),
+        ]
+        let values: [JSONValue?] = [nil, .integer(7), .string("Lạng Sơn"), .array([.string("a"), .integer(2)]), .object(["k": .string("v")])]
+        var checked = 0
+        for object in objects {
+            guard case .object(let members) = object else { continue }
+            let text = try JSONObjectBytes(object.canonicalBytes[...])
+            for key in ["a", "b", "c", "d", "e", "f", "m", "z"] {
+                for value in values {
+                    var expected = members
+                    expected[key] = value
+                    let replaced = try #require(text.replacing(key, with: value?.canonicalBytes))
+                    #expect(Array(replaced.text) == JSONValue.object(expected).canonicalBytes, "\(key) = \(String(describing: value)) in \(object)")
+                    #expect(replaced.parsedValue(key) == value)
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked == 120)
+    }
+
+    @Test("a key given twice reads as the parser keeps it: the last")
+    func lastKeyStands() throws {
+        let object = try JSONObjectBytes(Array(#"{"a":1,"a":2}"#.utf8)[...])
+        #expect(object.parsedValue("a") == .integer(2))
+    }
+
+    @Test("text that is not JSON, not an object, or has an escaped key is refused, for the parser to judge", arguments: [
+        #"[1]"#, #""a""#, #"{"a":1"#, #"{"a":1} x"#, #"{"\u0061":1}"#, #"{"a":"\ud800"}"#, "",
+    ])
+    func refused(_ text: String) {
+        #expect(throws: JSONError.self) { _ = try JSONObjectBytes(Array(text.utf8)[...]) }
+    }
+}
+
 @Suite("Text checks on UTF-8")
 struct TextCheckTests {
     /// The definitions the byte-level checks stand for, on scalars.

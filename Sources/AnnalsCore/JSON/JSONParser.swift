@@ -22,16 +22,18 @@ struct JSONParser {
     private var members: [(key: String, value: JSONValue)] = []
 
     static func parse(_ bytes: [UInt8], input: Bool = false) throws -> JSONValue {
-        try bytes.withUnsafeBufferPointer { buffer in
-            var parser = JSONParser(bytes: buffer)
-            parser.refuseNegativeZero = input
-            parser.refuseDuplicateKeys = input
-            parser.skipSpace()
-            let value = try parser.value()
-            parser.skipSpace()
-            guard parser.index == buffer.count else { throw parser.error("unexpected text after the value") }
-            return value
-        }
+        try bytes.withUnsafeBufferPointer { try parse(buffer: $0, input: input) }
+    }
+
+    static func parse(buffer: UnsafeBufferPointer<UInt8>, input: Bool = false) throws -> JSONValue {
+        var parser = JSONParser(bytes: buffer)
+        parser.refuseNegativeZero = input
+        parser.refuseDuplicateKeys = input
+        parser.skipSpace()
+        let value = try parser.value()
+        parser.skipSpace()
+        guard parser.index == buffer.count else { throw parser.error("unexpected text after the value") }
+        return value
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }

@@ -6,16 +6,33 @@ struct JSONValidator {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private var depth = 0
+    /// Where the top-level members of an object lie (`members(of:)`), when asked for.
+    private var members: [JSONObjectBytes.Member]?
 
     /// Throws `JSONError` where `bytes` stop being JSON.
     static func validate(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBufferPointer { buffer in
             var validator = JSONValidator(bytes: buffer)
-            validator.skipSpace()
-            try validator.value()
-            validator.skipSpace()
-            guard validator.index == buffer.count else { throw validator.error("unexpected text after the value") }
+            try validator.whole()
         }
+    }
+
+    /// Validates `bytes` as `validate` does and, when they hold an object, gives where each of its
+    /// members' keys (without the quotes) and values lie, as offsets into `bytes`, in text order;
+    /// nil for any other value.
+    static func members(of bytes: UnsafeBufferPointer<UInt8>) throws -> [JSONObjectBytes.Member]? {
+        var validator = JSONValidator(bytes: bytes)
+        validator.members = []
+        try validator.whole()
+        return validator.members
+    }
+
+    private mutating func whole() throws {
+        skipSpace()
+        if members != nil, index < bytes.count, bytes[index] != UInt8(ascii: "{") { members = nil }
+        try value()
+        skipSpace()
+        guard index == bytes.count else { throw error("unexpected text after the value") }
     }
 
     private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
@@ -59,15 +76,20 @@ struct JSONValidator {
         }
         while true {
             skipSpace()
+            var key = 0..<0
             if keyed {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("an object key must be a string") }
+                let keyStart = index + 1
                 try string()
+                key = keyStart..<index - 1
                 skipSpace()
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("a ':' must follow an object key") }
                 index += 1
                 skipSpace()
             }
+            let valueStart = index
             try value()
+            if keyed, depth == 1, members != nil { members?.append(JSONObjectBytes.Member(key: key, value: valueStart..<index)) }
             skipSpace()
             guard index < bytes.count else { throw error(keyed ? "the object is not closed" : "the list is not closed") }
             if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
@@ -80,6 +102,12 @@ struct JSONValidator {
         index += 1
         while index < bytes.count {
             let byte = bytes[index]
+            // Plain ASCII, most of any text: nothing to check but that it is not a quote, a
+            // backslash or a control character.
+            if byte &- 0x20 < 0x60, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                index += 1
+                continue
+            }
             switch byte {
             case UInt8(ascii: "\""):
                 index += 1
@@ -133,10 +161,9 @@ struct JSONValidator {
         case 0xF4: length = 4; high = 0x8F
         default: throw error("a string is not valid UTF-8")
         }
-        guard index + length <= bytes.count, (low...high).contains(bytes[index + 1]) else { throw error("a string is not valid UTF-8") }
-        for offset in 2..<max(2, length) where !(0x80...0xBF).contains(bytes[index + offset]) {
-            throw error("a string is not valid UTF-8")
-        }
+        guard index + length <= bytes.count, bytes[index + 1] >= low, bytes[index + 1] <= high else { throw error("a string is not valid UTF-8") }
+        if length > 2, bytes[index + 2] & 0xC0 != 0x80 { throw error("a string is not valid UTF-8") }
+        if length > 3, bytes[index + 3] & 0xC0 != 0x80 { throw error("a string is not valid UTF-8") }
         index += length
     }
 

@@ -43,6 +43,11 @@ public enum JSONValue: Hashable, Sendable, Codable, CustomStringConvertible {
         try JSONParser.parse(bytes)
     }
 
+    /// Checks that `bytes` parse (see `JSONParser`), building nothing.
+    package static func validate(_ bytes: [UInt8]) throws {
+        try JSONValidator.validate(bytes)
+    }
+
     /// Parses JSON typed by a person or another program (a record to import, a `--set` value):
     /// as `parse`, and also refuses `-0`, which would be stored as 0.
     public static func parseInput(_ bytes: [UInt8]) throws -> JSONValue {

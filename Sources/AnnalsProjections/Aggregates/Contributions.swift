@@ -14,7 +14,11 @@ enum Contributions {
 
     /// Whether two states of one record add the same cells, known without working them out.
     static func same(_ a: RecordState, _ b: RecordState) -> Bool {
-        a.retracted == b.retracted && fields.allSatisfy { identical(a.document[$0], b.document[$0]) }
+        a.retracted == b.retracted && fields.allSatisfy { field in
+            // The same canonical text is the same value, byte for byte.
+            if let x = a.fieldText(field), let y = b.fieldText(field), x.elementsEqual(y) { return true }
+            return identical(a.field(field), b.field(field))
+        }
     }
 
     /// Whether two values are equal byte for byte. `String`'s `==` equates canonically equivalent
@@ -34,32 +38,32 @@ enum Contributions {
     /// when its edit was appended.
     static func of(_ state: RecordState?) -> [AggregateKey: AggregateValue] {
         guard let state, !state.retracted else { return [:] }
-        let document = state.document
         var cells: [AggregateKey: AggregateValue] = [:]
         func add(_ key: AggregateKey, sum: ExactDecimal = .zero) {
             // Count records, not values: a record with two quantities of one metric counts once.
             let current = cells[key] ?? .zero
             cells[key] = AggregateValue(count: 1, sum: current.sum + sum)
         }
-        func year(_ field: String) -> Int? { document[field]?.stringValue.flatMap { try? RecordDate($0) }?.year }
+        let value = state.field, string = state.stringField
+        func year(_ field: String) -> Int? { string(field).flatMap { try? RecordDate($0) }?.year }
         switch state.id.type {
         case .article:
             guard let year = year("publishedAt") else { return [:] }
-            add(AggregateKey(family: "articles", year: year, [document["source"]?.stringValue ?? none, document["category"]?.stringValue ?? none]))
+            add(AggregateKey(family: "articles", year: year, [string("source") ?? none, string("category") ?? none]))
             // Only records that carry a view count are behind the sum.
-            if case .integer(let views)? = document["viewCount"]?["count"] {
+            if case .integer(let views)? = value("viewCount")?["count"] {
                 add(AggregateKey(family: "views", year: year, []), sum: ExactDecimal(integer: views))
             }
         case .diplomacyEvent:
-            guard let year = year("date"), let kind = document["kind"]?.stringValue else { return [:] }
+            guard let year = year("date"), let kind = string("kind") else { return [:] }
             var names: Set<String> = []
-            if case .array(let counterparts)? = document["counterparts"] { names = Set(counterparts.compactMap { $0["name"]?.stringValue }) }
+            if case .array(let counterparts)? = value("counterparts") { names = Set(counterparts.compactMap { $0["name"]?.stringValue }) }
             for counterpart in names.isEmpty ? [none] : names { add(AggregateKey(family: "events", year: year, [kind, counterpart])) }
-            if case .array(let quantities)? = document["quantities"] {
+            if case .array(let quantities)? = value("quantities") {
                 for quantity in quantities {
                     guard let metric = quantity["metric"]?.stringValue, let unit = quantity["unit"]?.stringValue,
-                          let value = quantity["value"]?.stringValue.flatMap({ try? ExactDecimal($0) }) else { continue }
-                    add(AggregateKey(family: "quantity", year: year, [metric, unit]), sum: value)
+                          let amount = quantity["value"]?.stringValue.flatMap({ try? ExactDecimal($0) }) else { continue }
+                    add(AggregateKey(family: "quantity", year: year, [metric, unit]), sum: amount)
                 }
             }
         }

@@ -17,23 +17,41 @@ struct PreparedEvent: Sendable {
 
     /// The event in the current schema.
     let event: RecordedEvent
-    /// The parsed payload of a record event (nil for events no projection reads the payload of).
+    /// The edit a record event is (nil for events of no record).
+    let kind: EditKind?
+    /// The parsed payload of a record event other than a create read from its text (nil for
+    /// those, and for events of no record).
     let payload: JSONValue?
     let created: Created?
 
     static func prepare(_ stored: RecordedEvent, upcaster: Upcaster, registry: ProjectionRegistry) throws -> PreparedEvent {
         let event = try upcaster.upcast(stored)
-        guard let (_, kind) = EditKind.parse(event.type) else { return PreparedEvent(event: event, payload: nil, created: nil) }
+        guard let (_, kind) = EditKind.parse(event.type) else { return PreparedEvent(event: event, kind: nil, payload: nil, created: nil) }
+        // A create's new state holds the record's text, not a tree (`JSONObjectBytes`); text the
+        // scanner leaves to the parser (or that holds no record) takes the parser's path, which
+        // says what is wrong with it.
+        if kind == .created, let payload = try? JSONObjectBytes(event.payload[...]), let state = try? RecordState.created(event, payload: payload) {
+            return PreparedEvent(event: event, kind: kind, payload: nil, created: created(state, registry: registry))
+        }
         let payload = try JSONValue.parse(event.payload)
         guard kind == .created, let state = try? RecordState.apply(event, payload: payload, to: nil) else {
-            return PreparedEvent(event: event, payload: payload, created: nil)
+            return PreparedEvent(event: event, kind: kind, payload: payload, created: nil)
         }
+        return PreparedEvent(event: event, kind: kind, payload: payload, created: created(state, registry: registry))
+    }
+
+    /// The payload parsed: what `payload` holds, or the event's text parsed now.
+    func parsedPayload() throws -> JSONValue {
+        try payload ?? JSONValue.parse(event.payload)
+    }
+
+    private static func created(_ state: RecordState, registry: ProjectionRegistry) -> Created {
         var derived: [ProjectionName: any Sendable] = [:]
         for projection in registry.all {
             // A record's number is the log position of its create.
-            if let data = projection.prepare(created: state, number: event.position) { derived[projection.name] = data }
+            if let data = projection.prepare(created: state, number: state.position) { derived[projection.name] = data }
         }
-        return PreparedEvent(event: event, payload: payload, created: Created(state: state, derived: derived))
+        return Created(state: state, derived: derived)
     }
 
     /// Prepares a batch; a large one (an import's, a catch-up's) on both cores, half each.

@@ -56,8 +56,7 @@ public struct ProjectionBatch {
         var touched: [Touched] = [], slots: [RecordID: Int] = [:]
         for item in prepared {
             let event = item.event
-            guard let payload = item.payload, let (_, kind) = EditKind.parse(event.type),
-                  let id = try? RecordID(event.stream.rawValue) else { continue }
+            guard let kind = item.kind, let id = try? RecordID(event.stream.rawValue) else { continue }
             let slot: Int
             if let known = slots[id] {
                 slot = known
@@ -72,7 +71,7 @@ public struct ProjectionBatch {
             if record.now == nil, let created = item.created {
                 change = Change(event: event, kind: kind, id: id, before: nil, after: created.state, number: record.number, derived: created.derived)
             } else {
-                guard let after = try RecordState.apply(event, payload: payload, to: record.now) else { continue }
+                guard let after = try RecordState.apply(event, payload: item.parsedPayload(), to: record.now) else { continue }
                 change = Change(event: event, kind: kind, id: id, before: record.now, after: after, number: record.number, derived: nil)
             }
             changes.append(change)

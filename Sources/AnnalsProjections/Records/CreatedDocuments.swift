@@ -35,8 +35,9 @@ struct CreatedDocuments {
     let upcaster: Upcaster
     let txn: Transaction
 
-    /// The document record `id` was created with, at log position `position`.
-    func document(of id: RecordID, createdAt position: UInt64) throws -> JSONValue {
+    /// The document record `id` was created with, at log position `position`: as its text when the
+    /// scanner reads it (no tree).
+    func created(_ id: RecordID, at position: UInt64) throws -> CreatedDocument {
         guard let stored = try source.event(at: position, in: txn), stored.stream.rawValue == id.rawValue else {
             throw missing(id, position, "there is no event of this record at that position")
         }
@@ -44,16 +45,25 @@ struct CreatedDocuments {
         guard let (_, kind) = EditKind.parse(event.type), kind == .created else {
             throw missing(id, position, "the event there is a \(event.type), not a create")
         }
+        if let payload = try? JSONObjectBytes(event.payload[...]), let record = payload.object("record") {
+            return .text(record)
+        }
         guard let document = try JSONValue.parse(event.payload)["record"] else {
             throw missing(id, position, "the create holds no record")
         }
-        return document
+        return .tree(document)
     }
 
     private func missing(_ id: RecordID, _ position: UInt64, _ problem: String) -> RecordError {
         RecordError.invalidField(field: "projection state of \(id)", value: "created at position \(position)",
                                  fix: "\(problem); run annals verify, then annals rebuild --projection records")
     }
+}
+
+/// A create's document: its text, or a tree when the text is left to the parser.
+enum CreatedDocument {
+    case text(JSONObjectBytes)
+    case tree(JSONValue)
 }
 
 extension CreatedDocuments {

@@ -43,7 +43,7 @@ struct RecordsProjection: Projection {
             // The list key follows the record's date alone (its type and id never change).
             if let before = record.before {
                 let field = Self.dateField(of: before)
-                if before.document[field] == record.after.document[field] { continue }
+                if before.sameField(field, as: record.after) { continue }
             }
             let oldListKey = record.before.flatMap(Self.listKey), newListKey = Self.listKey(record.after)
             if oldListKey != newListKey {
@@ -71,7 +71,7 @@ struct RecordsProjection: Projection {
 
     /// The record's own year: an article's publication year, a diplomacy event's date year.
     static func recordYear(_ state: RecordState) -> Int? {
-        state.document[dateField(of: state)]?.stringValue.flatMap { try? RecordDate($0) }?.year
+        state.stringField(dateField(of: state)).flatMap { try? RecordDate($0) }?.year
     }
 
     /// The field a record's own year is read from.

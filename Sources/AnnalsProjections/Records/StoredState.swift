@@ -26,7 +26,7 @@ enum StoredState {
         writer.unsigned(UInt64(state.changedFields.count))
         for name in state.changedFields {
             writer.string(name)
-            writer.string(state.document[name]?.canonicalBytes ?? [])
+            writer.string(state.field(name)?.canonicalBytes ?? [])
         }
         return writer.bytes
     }
@@ -50,7 +50,22 @@ enum StoredState {
         } catch {
             throw damaged(bytes, id: id)
         }
-        var document = try documents.document(of: id, createdAt: header.number)
+        let created = try documents.created(id, at: header.number)
+        if case .text(var record) = created {
+            // The changed fields spliced into the create's text: the state stays text.
+            for field in changed {
+                let value = field.value.isEmpty ? nil : Array(field.value)
+                if let value { do { try JSONValue.validate(value) } catch { throw damaged(bytes, id: id) } }
+                guard let spliced = record.replacing(field.name, with: value) else { throw damaged(bytes, id: id) }
+                record = spliced
+            }
+            let state = RecordState(id: id, record: record, version: header.version, retracted: header.retracted,
+                                    createdAt: Timestamp(microsecondsSinceEpoch: header.createdAt), createdBy: header.createdBy,
+                                    changedAt: Timestamp(microsecondsSinceEpoch: header.changedAt), changedBy: header.changedBy,
+                                    position: header.position, changedFields: changed.map(\.name))
+            return (state, header.number)
+        }
+        guard case .tree(var document) = created else { throw damaged(bytes, id: id) }
         if !changed.isEmpty {
             guard case .object(var members) = document else { throw damaged(bytes, id: id) }
             for field in changed {

@@ -12,20 +12,30 @@ enum RecordWords {
     }
 
     /// Calls `body` with each folded word of `fields`, as the index keys it, and its hash; repeats included.
+    /// A field the state holds as the create's text is folded from that text; the words are the
+    /// same as the tree's, met in text order.
     private static func forEachWord(of state: RecordState, in fields: [String], _ body: (UnsafeRawBufferPointer, Int) -> Void) {
+        func fold(_ text: UnsafeBufferPointer<UInt8>) {
+            TextFolding.forEachWord(utf8: text) { word in
+                let indexed = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: word[..<TextFolding.indexedLength(word)]))
+                body(indexed, WordHash.of(indexed))
+            }
+        }
         func collect(_ value: JSONValue?) {
             switch value {
-            case .string(let text)?:
-                TextFolding.forEachWord(in: text) { word in
-                    let indexed = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: word[..<TextFolding.indexedLength(word)]))
-                    body(indexed, WordHash.of(indexed))
-                }
+            case .string(var text)?: text.withUTF8 { fold($0) }
             case .array(let items)?: items.forEach { collect($0) }
             case .object(let members)?: members.values.forEach { collect($0) }
             default: break
             }
         }
-        for field in fields { collect(state.document[field]) }
+        for field in fields {
+            if let text = state.fieldText(field) {
+                JSONObjectBytes.forEachString(in: text) { fold($0) }
+            } else {
+                collect(state.field(field))
+            }
+        }
     }
 
     /// Adds to `postings` what changes when record `number` goes from `old` to `new`: the words
@@ -62,7 +72,7 @@ enum RecordWords {
     /// field the correction left alone holds them. The unchanged fields (a long body, most often)
     /// are folded once, and only looked up, never collected.
     private static func textChanges(_ number: UInt64, from old: RecordState, to new: RecordState, into postings: inout PostingChanges) {
-        let changed = SearchProjection.wordFields.filter { old.document[$0] != new.document[$0] }
+        let changed = SearchProjection.wordFields.filter { !old.sameField($0, as: new) }
         let before = words(of: old, in: changed), after = words(of: new, in: changed)
         // The words that would leave (false) or enter (true), in the order the full comparison
         // records them: leaving in the old state's order, then entering in the new one's.
@@ -87,6 +97,6 @@ enum RecordWords {
 
     /// Whether two states of a record are found by the same words.
     private static func sameWords(_ a: RecordState, _ b: RecordState) -> Bool {
-        a.retracted == b.retracted && SearchProjection.wordFields.allSatisfy { a.document[$0] == b.document[$0] }
+        a.retracted == b.retracted && SearchProjection.wordFields.allSatisfy { a.sameField($0, as: b) }
     }
 }

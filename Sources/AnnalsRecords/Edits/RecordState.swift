@@ -4,8 +4,16 @@ public import AnnalsCore
 /// the projections, time travel).
 public struct RecordState: Hashable, Sendable {
     public let id: RecordID
-    /// The current document (canonical JSON, NFC).
-    public private(set) var document: JSONValue
+    /// The current document (canonical JSON, NFC). A state made from a create's bytes
+    /// (`created(_:record:)`) builds it on each read: `field(_:)` reads one field without the rest.
+    public var document: JSONValue {
+        switch content {
+        case .tree(let document): return document
+        case .text(let text): return text.tree
+        }
+    }
+    /// The document as a tree, or as the create's text until an edit changes it.
+    private var content: Content
     /// The stream version of the last event applied.
     public private(set) var version: UInt64
     public private(set) var retracted: Bool
@@ -24,7 +32,7 @@ public struct RecordState: Hashable, Sendable {
                 changedAt: Timestamp, changedBy: String, position: UInt64, changedFields: [String] = []) {
         self.id = id
         self.changedFields = changedFields
-        self.document = document
+        self.content = .tree(document)
         self.version = version
         self.retracted = retracted
         self.createdAt = createdAt
@@ -32,6 +40,71 @@ public struct RecordState: Hashable, Sendable {
         self.changedAt = changedAt
         self.changedBy = changedBy
         self.position = position
+    }
+
+    /// A state whose document is `record`'s text: as its create wrote it, with the fields edits
+    /// set since spliced in.
+    package init(id: RecordID, record: JSONObjectBytes, version: UInt64, retracted: Bool, createdAt: Timestamp, createdBy: String,
+                 changedAt: Timestamp, changedBy: String, position: UInt64, changedFields: [String] = []) {
+        self.init(id: id, document: .null, version: version, retracted: retracted, createdAt: createdAt, createdBy: createdBy,
+                  changedAt: changedAt, changedBy: changedBy, position: position, changedFields: changedFields)
+        content = .text(record)
+    }
+
+    /// The state a create makes, its document read from the create's text: what `apply` makes of
+    /// the create, without a tree. Nil when the payload holds no record object (`apply` says why).
+    package static func created(_ event: RecordedEvent, payload: JSONObjectBytes) throws -> RecordState? {
+        guard let (_, kind) = EditKind.parse(event.type), kind == .created, let record = payload.object("record") else { return nil }
+        return RecordState(id: try RecordID(event.stream.rawValue), record: record, version: event.streamVersion, retracted: false,
+                           createdAt: event.recordedAt, createdBy: event.metadata.actor,
+                           changedAt: event.recordedAt, changedBy: event.metadata.actor, position: event.position)
+    }
+
+    /// The document's top-level field `name`, or nil when it has none.
+    public func field(_ name: String) -> JSONValue? {
+        switch content {
+        case .tree(let document): return document[name]
+        case .text(let text): return text.parsedValue(name)
+        }
+    }
+
+    /// The document's top-level field `name` when it is a string, else nil.
+    public func stringField(_ name: String) -> String? {
+        switch content {
+        case .tree(let document): return document[name]?.stringValue
+        case .text(let text): return text.string(name)
+        }
+    }
+
+    /// The canonical JSON of field `name` as the create wrote it, when the document is still the
+    /// create's text; nil otherwise (or when there is no such field).
+    package func fieldText(_ name: String) -> ArraySlice<UInt8>? {
+        guard case .text(let text) = content else { return nil }
+        return text.value(name)
+    }
+
+    /// Whether field `name` is equal (`JSONValue`'s `==`) in both states: known from the text when
+    /// both hold the same bytes there, else by parsing the field.
+    public func sameField(_ name: String, as other: RecordState) -> Bool {
+        if let a = fieldText(name), let b = other.fieldText(name), a.elementsEqual(b) { return true }
+        return field(name) == other.field(name)
+    }
+
+    public static func == (a: RecordState, b: RecordState) -> Bool {
+        guard a.id == b.id, a.version == b.version, a.retracted == b.retracted, a.createdAt == b.createdAt, a.createdBy == b.createdBy,
+              a.changedAt == b.changedAt, a.changedBy == b.changedBy, a.position == b.position, a.changedFields == b.changedFields else {
+            return false
+        }
+        if case .text(let x) = a.content, case .text(let y) = b.content, x.text.elementsEqual(y.text) { return true }
+        return a.document == b.document
+    }
+
+    /// Hashes what `==` compares but the document, whose equal forms (a tree, a text) hash apart.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(id)
+        hasher.combine(version)
+        hasher.combine(position)
+        hasher.combine(retracted)
     }
 
     /// The typed record.
@@ -70,7 +143,7 @@ public struct RecordState: Hashable, Sendable {
             break
         case .corrected:
             for change in try RecordPayload.changes(in: payload) {
-                state.document = try state.document.setting(change.field, to: change.new ?? .null)
+                try state.set(change.field, to: change.new ?? .null)
                 if case .key(let name)? = change.field.steps.first { state.markChanged(name) }
             }
         case .retracted:
@@ -81,13 +154,13 @@ public struct RecordState: Hashable, Sendable {
             let ends = try RecordPayload.linkEnds(in: payload)
             let field = type == .article ? "linkedEvents" : "sourceArticles"
             let other = type == .article ? ends.event : ends.article
-            var links = state.document[field].flatMap { value -> [JSONValue]? in
+            var links = state.field(field).flatMap { value -> [JSONValue]? in
                 if case .array(let items) = value { return items }
                 return nil
             } ?? []
             links.removeAll { $0 == .string(other.rawValue) }
             if kind == .linked { links.append(.string(other.rawValue)) }
-            state.document = try state.document.setting(try FieldPath(field), to: .array(links))
+            try state.set(try FieldPath(field), to: .array(links))
             state.markChanged(field)
         }
         state.version = event.streamVersion
@@ -95,6 +168,20 @@ public struct RecordState: Hashable, Sendable {
         state.changedBy = event.metadata.actor
         state.position = event.position
         return state
+    }
+
+    /// Sets `path` as `JSONValue.setting` does. A document held as text stays text: only the
+    /// top-level field the path starts at is parsed, set and spliced back in.
+    private mutating func set(_ path: FieldPath, to value: JSONValue) throws {
+        if case .text(let text) = content, case .key(let name)? = path.steps.first {
+            // The field alone, set as the whole document would set it.
+            let field = try JSONValue.object(text.parsedValue(name).map { [name: $0] } ?? [:]).setting(path, to: value)
+            if let spliced = text.replacing(name, with: field[name]?.canonicalBytes) {
+                content = .text(spliced)
+                return
+            }
+        }
+        content = .tree(try document.setting(path, to: value))
     }
 
     private mutating func markChanged(_ name: String) {
@@ -106,7 +193,15 @@ public struct RecordState: Hashable, Sendable {
     /// The ids this record is linked to.
     public var links: [RecordID] {
         let field = id.type == .article ? "linkedEvents" : "sourceArticles"
-        guard case .array(let items)? = document[field] else { return [] }
+        guard case .array(let items)? = self.field(field) else { return [] }
         return items.compactMap { $0.stringValue.flatMap { try? RecordID($0) } }
+    }
+}
+
+extension RecordState {
+    /// A document held as a tree, or as the text of the create that made it.
+    private enum Content: Sendable {
+        case tree(JSONValue)
+        case text(JSONObjectBytes)
     }
 }
