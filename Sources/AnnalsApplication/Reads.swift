@@ -32,16 +32,20 @@ public enum TimeAxis: String, Sendable, CaseIterable {
 /// Which aggregate cells a query wants: a year, a family, a metric (which implies `quantity`).
 public struct AggregateSelection: Sendable {
     public let year: Int?
-    public let family: String?
+    public let family: AggregateFamily?
     public let metric: String?
 
     /// Refuses an unknown family, naming the known ones.
     public init(year: Int? = nil, family: String? = nil, metric: String? = nil) throws {
-        if let family, !AggregateKey.families.contains(family) {
-            throw ApplicationError("unknown family \"\(family)\": use \(AggregateKey.families.joined(separator: ", "))")
+        var chosen: AggregateFamily?
+        if let family {
+            guard let known = AggregateFamily(rawValue: family) else {
+                throw ApplicationError("unknown family \"\(family)\": use \(AggregateFamily.names)")
+            }
+            chosen = known
         }
         self.year = year
-        self.family = metric != nil ? "quantity" : family
+        self.family = metric != nil ? .quantity : chosen
         self.metric = metric
     }
 
@@ -49,8 +53,8 @@ public struct AggregateSelection: Sendable {
 
     /// The edits family counts edits by the year they were recorded: it has no effective form.
     func requireRecordedOnly(_ effective: Bool) throws {
-        if effective && family == "edits" {
-            throw ApplicationError("the edits family counts edits by the year they were recorded; it has no effective-time form")
+        if effective, let refusal = family?.effectiveRefusal {
+            throw ApplicationError(refusal)
         }
     }
 }

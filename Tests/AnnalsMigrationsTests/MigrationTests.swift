@@ -68,7 +68,7 @@ struct MigrationTests {
         defer { directory.remove() }
         let store = try restored("0003-units-schema2.jsonl", into: directory)
         defer { store.environment.close() }
-        let quantities = try AggregatesReader(store).cells(family: "quantity").map { "\($0.key.year) \($0.key.dimensions.joined(separator: "/")) \($0.value.sum)" }
+        let quantities = try AggregatesReader(store).cells(family: .quantity).map { "\($0.key.year) \($0.key.dimensions.joined(separator: "/")) \($0.value.sum)" }
         #expect(quantities == ["2021 ngo-aid/USD 1108742", "2021 ngo-aid-pledged/USD 50000"])
     }
 

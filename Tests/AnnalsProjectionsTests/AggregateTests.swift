@@ -10,17 +10,17 @@ struct AggregateTests {
     func seedTotals() throws {
         let w = try ProjectedWorkspace()
         try w.importSeedFacts()
-        #expect(try w.total("quantity", year: 2020, ["ngo-aid", "USD"]) == AggregateValue(count: 1, sum: try usd("115913")))
-        #expect(try w.total("quantity", year: 2021, ["ngo-aid", "USD"]) == AggregateValue(count: 1, sum: try usd("1108742")))
-        #expect(try w.total("quantity", year: 2021, ["vaccine-doses", "doses"])?.sum == (try usd("150000")))
-        #expect(try w.total("quantity", year: 2021, ["hospital-beds", "beds"])?.sum == (try usd("200")))
-        #expect(try w.total("events", year: 2021, ["aid-received", "Quảng Tây (Trung Quốc)"])?.count == 1)
-        #expect(try w.total("events", year: 2022, ["conference", "(none)"])?.count == 1)
-        #expect(try w.total("articles", year: 2022, ["baolangson.vn", "kinh-te"])?.count == 1)
-        #expect(try w.total("views", year: 2022, [])?.sum == (try usd("258")))
+        #expect(try w.total(.quantity, year: 2020, ["ngo-aid", "USD"]) == AggregateValue(count: 1, sum: try usd("115913")))
+        #expect(try w.total(.quantity, year: 2021, ["ngo-aid", "USD"]) == AggregateValue(count: 1, sum: try usd("1108742")))
+        #expect(try w.total(.quantity, year: 2021, ["vaccine-doses", "doses"])?.sum == (try usd("150000")))
+        #expect(try w.total(.quantity, year: 2021, ["hospital-beds", "beds"])?.sum == (try usd("200")))
+        #expect(try w.total(.events, year: 2021, ["aid-received", "Quảng Tây (Trung Quốc)"])?.count == 1)
+        #expect(try w.total(.events, year: 2022, ["conference", "(none)"])?.count == 1)
+        #expect(try w.total(.articles, year: 2022, ["baolangson.vn", "kinh-te"])?.count == 1)
+        #expect(try w.total(.views, year: 2022, [])?.sum == (try usd("258")))
         // The audit view: one edit per create and link, by the importer, in the year recorded.
-        #expect(try w.total("edits", year: 2026, ["importer", "create"])?.count == 6)
-        #expect(try w.total("edits", year: 2026, ["importer", "link"])?.count == 10)
+        #expect(try w.total(.edits, year: 2026, ["importer", "create"])?.count == 6)
+        #expect(try w.total(.edits, year: 2026, ["importer", "link"])?.count == 10)
     }
 
     @Test("as of every position, the aggregates are what the store showed then, read from either end of the history")
@@ -56,11 +56,11 @@ struct AggregateTests {
         w.clock.advance(days: 30)
         try w.editor.correct(RecordID("event/lang-son-2021-ngo-aid"), set: [(FieldPath("quantities[0].value"), .string("1108842.50"))],
                              context: edit("auditor", "Báo cáo cuối năm"))
-        #expect(try w.total("quantity", year: 2021, ["ngo-aid", "USD"])?.sum == (try usd("1108842.50")))
-        #expect(try w.total("quantity", year: 2020, ["ngo-aid", "USD"])?.sum == (try usd("115913")))
-        #expect(try AggregatesReader(w.store).cells(asOf: before, year: 2021, family: "quantity").first { $0.key.dimensions == ["ngo-aid", "USD"] }?.value.sum
+        #expect(try w.total(.quantity, year: 2021, ["ngo-aid", "USD"])?.sum == (try usd("1108842.50")))
+        #expect(try w.total(.quantity, year: 2020, ["ngo-aid", "USD"])?.sum == (try usd("115913")))
+        #expect(try AggregatesReader(w.store).cells(asOf: before, year: 2021, family: .quantity).first { $0.key.dimensions == ["ngo-aid", "USD"] }?.value.sum
                 == (try usd("1108742")))
-        let changes = try AggregatesReader(w.store).changes(from: positionBefore, to: w.store.events.head().position, family: "quantity")
+        let changes = try AggregatesReader(w.store).changes(from: positionBefore, to: w.store.events.head().position, family: .quantity)
         #expect(changes.count == 1)
         #expect(changes.first.map { $0.after.sum - $0.before.sum } == (try usd("100.50")))
         #expect(try RecordTimeline(w.store).record(RecordID("event/lang-son-2021-ngo-aid"), asOf: before)?.document["quantities"]?.description
@@ -73,9 +73,9 @@ struct AggregateTests {
         try w.importSeedFacts()
         try w.editor.correct(RecordID("event/2022-01-21-economic-diplomacy-conference"), set: [(FieldPath("date"), .string("2021-12-21"))],
                              context: edit("editor", "Ngày sai"))
-        #expect(try w.total("events", year: 2022, ["conference", "(none)"]) == nil)
-        #expect(try w.total("events", year: 2021, ["conference", "(none)"])?.count == 1)
-        #expect(try w.total("quantity", year: 2021, ["connection-points", "points"])?.sum == (try usd("94")))
+        #expect(try w.total(.events, year: 2022, ["conference", "(none)"]) == nil)
+        #expect(try w.total(.events, year: 2021, ["conference", "(none)"])?.count == 1)
+        #expect(try w.total(.quantity, year: 2021, ["connection-points", "points"])?.sum == (try usd("94")))
         #expect(try RecordsReader(w.store).list(.diplomacyEvent, filter: RecordFilter(year: 2022)).isEmpty)
         #expect(try RecordsReader(w.store).list(.diplomacyEvent, filter: RecordFilter(year: 2021)).count == 4)
     }
@@ -86,14 +86,14 @@ struct AggregateTests {
         try w.importSeedFacts()
         let id = try RecordID("article/baolangson.vn/476767")
         try w.editor.retract(id, context: edit("editor", "Bài trùng"))
-        #expect(try w.total("articles", year: 2022, ["baolangson.vn", "kinh-te"]) == nil)
-        #expect(try w.total("views", year: 2022, []) == nil)
+        #expect(try w.total(.articles, year: 2022, ["baolangson.vn", "kinh-te"]) == nil)
+        #expect(try w.total(.views, year: 2022, []) == nil)
         #expect(try RecordsReader(w.store).list(.article).isEmpty)
         #expect(try RecordsReader(w.store).list(.article, filter: RecordFilter(retracted: true)).count == 1)
         #expect(try SearchReader(w.store).find("ngoai giao kinh te").allSatisfy { $0.id != id })
         try w.editor.restore(id, context: edit("editor", "Không trùng"))
-        #expect(try w.total("articles", year: 2022, ["baolangson.vn", "kinh-te"])?.count == 1)
-        #expect(try w.total("views", year: 2022, [])?.sum == (try usd("258")))
+        #expect(try w.total(.articles, year: 2022, ["baolangson.vn", "kinh-te"])?.count == 1)
+        #expect(try w.total(.views, year: 2022, [])?.sum == (try usd("258")))
         #expect(try SearchReader(w.store).find("ngoai giao kinh te").contains { $0.id == id })
     }
 

@@ -13,7 +13,7 @@ struct EffectiveAggregateTests {
     func at(_ text: String) throws -> Timestamp { Timestamp(microsecondsSinceEpoch: try RecordDate(text).epochSeconds * 1_000_000) }
 
     func ngoAid(_ w: ProjectedWorkspace, effective: String, asOf position: UInt64 = .max) throws -> String? {
-        try AggregatesReader(w.store).cells(effective: at(effective), asOf: position, year: 2021, family: "quantity")
+        try AggregatesReader(w.store).cells(effective: at(effective), asOf: position, year: 2021, family: .quantity)
             .first { $0.key.dimensions == ["ngo-aid", "USD"] }?.value.sum.description
     }
 
@@ -40,7 +40,7 @@ struct EffectiveAggregateTests {
         #expect(try ngoAid(w, effective: "2022-02-01", asOf: afterFirst) == "1108742")
         #expect(try ngoAid(w, effective: "2022-04-01", asOf: afterFirst) == "1108750")
         // The recorded axis: the last correction recorded is the figure now.
-        #expect(try w.total("quantity", year: 2021, ["ngo-aid", "USD"])?.sum.description == "1108700")
+        #expect(try w.total(.quantity, year: 2021, ["ngo-aid", "USD"])?.sum.description == "1108700")
 
         // Both axes agree wherever no edit was back-dated: every family but edits, as of the import.
         let imported = afterFirst - 1
@@ -60,7 +60,7 @@ struct EffectiveAggregateTests {
         w.clock.advance(days: 1)
         try w.editor.retract(RecordID("event/lang-son-2020-ngo-aid"), context: EditContext(actor: "a", reason: "suy ra", effectiveAt: at("2023-01-01")))
         let year2020 = { (time: String) in
-            try AggregatesReader(w.store).cells(effective: self.at(time), year: 2020, family: "quantity").first?.value.count
+            try AggregatesReader(w.store).cells(effective: self.at(time), year: 2020, family: .quantity).first?.value.count
         }
         #expect(try year2020("2022-12-31") == 1)
         #expect(try year2020("2023-06-01") == nil)
@@ -70,10 +70,10 @@ struct EffectiveAggregateTests {
     func viewsBehindTheSum() throws {
         let w = try ProjectedWorkspace()
         try w.importSeedFacts()
-        #expect(try w.total("views", year: 2022, []) == AggregateValue(count: 1, sum: try usd("258")))
+        #expect(try w.total(.views, year: 2022, []) == AggregateValue(count: 1, sum: try usd("258")))
         _ = try w.editor.create(.article(Article(id: RecordID("article/example.vn/123456"), source: "example.vn", url: "https://example.vn/123456-bai.htm",
                                                  category: nil, title: "Không có lượt xem", publishedAt: RecordDate("2022-05-01"))), context: edit("e", "mới"))
-        #expect(try w.total("articles", year: 2022, ["example.vn", "(none)"])?.count == 1)
-        #expect(try w.total("views", year: 2022, []) == AggregateValue(count: 1, sum: try usd("258")))
+        #expect(try w.total(.articles, year: 2022, ["example.vn", "(none)"])?.count == 1)
+        #expect(try w.total(.views, year: 2022, []) == AggregateValue(count: 1, sum: try usd("258")))
     }
 }

@@ -159,7 +159,7 @@ struct QueryTests {
         try w.editor.correct(id, set: [(FieldPath("quantities[0].value"), .string("210"))], context: edit("e", "Đếm lại"))
         #expect(try RecordsReader(w.store).record(id)?.document["quantities"]?.description.contains("\"210\"") == true)
         try w.reopen()
-        #expect(try w.total("quantity", year: 2021, ["hospital-beds", "beds"])?.sum == (try usd("210")))
+        #expect(try w.total(.quantity, year: 2021, ["hospital-beds", "beds"])?.sum == (try usd("210")))
         for status in try w.store.projections.status() { #expect(status.position == (try w.store.events.head().position)) }
     }
 }

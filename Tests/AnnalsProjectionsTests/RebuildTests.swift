@@ -126,7 +126,7 @@ struct RebuildTests {
         #expect(both?.description.hasSuffix("the search and aggregates projections were built by another version of annals; run: annals rebuild") == true)
         try w.store.maintenance.rebuild()
         #expect(try w.store.projections.stale().isEmpty)
-        #expect(try w.total("quantity", year: 2021, ["ngo-aid", "USD"])?.sum == (try ExactDecimal("1108742")))
+        #expect(try w.total(.quantity, year: 2021, ["ngo-aid", "USD"])?.sum == (try ExactDecimal("1108742")))
         #expect(try w.store.maintenance.verifyProjections() == [])
     }
 
@@ -164,7 +164,7 @@ struct RebuildTests {
         #expect(try RecordsReader(w.store).record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == false)
         try w.reopen()
         #expect(try RecordsReader(w.store).record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == true)
-        #expect(try w.total("quantity", year: 2020, ["ngo-aid", "USD"]) == nil)
+        #expect(try w.total(.quantity, year: 2020, ["ngo-aid", "USD"]) == nil)
         #expect(try w.store.maintenance.verifyProjections() == [])
     }
 
@@ -178,7 +178,7 @@ struct RebuildTests {
         try w.editor.correct(RecordID("event/lang-son-2021-ngo-aid"), set: [(FieldPath("place"), .string("Tỉnh Lạng Sơn"))], context: edit("e", "x"))
         #expect(try w.store.projections.lag() == 0)
         #expect(try RecordsReader(w.store).record(RecordID("event/lang-son-2020-ngo-aid"))?.retracted == true)
-        #expect(try w.total("quantity", year: 2020, ["ngo-aid", "USD"]) == nil)
+        #expect(try w.total(.quantity, year: 2020, ["ngo-aid", "USD"]) == nil)
         #expect(try w.store.maintenance.verifyProjections() == [])
     }
 

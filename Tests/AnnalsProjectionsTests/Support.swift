@@ -46,7 +46,7 @@ final class ProjectedWorkspace {
     }
 
     /// The total of one aggregate cell now or at a position.
-    func total(_ family: String, year: Int, _ dimensions: [String], asOf: UInt64? = nil) throws -> AggregateValue? {
+    func total(_ family: AggregateFamily, year: Int, _ dimensions: [String], asOf: UInt64? = nil) throws -> AggregateValue? {
         try AggregatesReader(store).cells(asOf: asOf, year: year, family: family).first { $0.key.dimensions == dimensions }?.value
     }
 }

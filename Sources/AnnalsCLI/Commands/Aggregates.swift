@@ -39,11 +39,11 @@ struct Aggregates: ParsableCommand {
         if asOf != nil && !diff.isEmpty { throw ValidationError("give --as-of or --diff, not both") }
         if effective != nil && !diff.isEmpty { throw ValidationError("give --effective or --diff, not both (--diff T1 T2 --axis effective compares two effective times)") }
         if axis == .effective && diff.isEmpty { throw ValidationError("--axis applies to --diff; for one effective time give --effective TIME") }
-        if effective != nil || axis == .effective, family == "edits" {
-            throw ValidationError("the edits family counts edits by the year they were recorded; it has no effective-time form")
+        if effective != nil || axis == .effective, let refusal = family.flatMap(AggregateFamily.init(rawValue:))?.effectiveRefusal {
+            throw ValidationError(refusal)
         }
-        if let family, !AggregateKey.families.contains(family) {
-            throw ValidationError("unknown --family \(family): use \(AggregateKey.families.joined(separator: ", "))")
+        if let family, AggregateFamily(rawValue: family) == nil {
+            throw ValidationError("unknown --family \(family): use \(AggregateFamily.names)")
         }
     }
 
@@ -110,7 +110,7 @@ struct Aggregates: ParsableCommand {
 func aggregateTable(_ rows: [AggregateRow]) -> String {
     var table = Table(["family", "year", "of", "records", "sum"])
     for row in rows {
-        let sum = row.key.family == "quantity" || row.key.family == "views" ? row.value.sum.description : ""
+        let sum = AggregateFamily(rawValue: row.key.family)?.sums == true ? row.value.sum.description : ""
         table.add([row.key.family, String(row.key.year), row.key.dimensions.joined(separator: " / "), String(row.value.count), sum])
     }
     return table.render()

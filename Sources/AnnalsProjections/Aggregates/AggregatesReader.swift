@@ -13,7 +13,7 @@ public struct AggregatesReader {
     /// sorted by key. `year` and `family` narrow the result. The past costs a read of the shorter
     /// side of the history: what came before `asOf`, or what came after it taken back from the
     /// totals.
-    public func cells(asOf position: UInt64? = nil, year: Int? = nil, family: String? = nil) throws -> [AggregateRow] {
+    public func cells(asOf position: UInt64? = nil, year: Int? = nil, family: AggregateFamily? = nil) throws -> [AggregateRow] {
         try store.environment.read { txn in
             try store.projections.requireFresh([.aggregates], in: txn)
             let generation = try store.catalog.generation(.aggregates, in: txn)
@@ -57,17 +57,17 @@ public struct AggregatesReader {
     }
 
     /// The aggregates as the store knew them at `time` (recorded-at, inclusive).
-    public func cells(asOf time: Timestamp, year: Int? = nil, family: String? = nil) throws -> [AggregateRow] {
+    public func cells(asOf time: Timestamp, year: Int? = nil, family: AggregateFamily? = nil) throws -> [AggregateRow] {
         try cells(asOf: store.position(at: time), year: year, family: family)
     }
 
     /// Cells that differ between two log positions.
-    public func changes(from first: UInt64, to second: UInt64, year: Int? = nil, family: String? = nil) throws -> [AggregateChange] {
+    public func changes(from first: UInt64, to second: UInt64, year: Int? = nil, family: AggregateFamily? = nil) throws -> [AggregateChange] {
         Self.difference(try cells(asOf: first, year: year, family: family), try cells(asOf: second, year: year, family: family))
     }
 
     /// Cells that differ between two effective times (records as they stood then, as known now).
-    public func changes(effectiveFrom first: Timestamp, to second: Timestamp, year: Int? = nil, family: String? = nil) throws -> [AggregateChange] {
+    public func changes(effectiveFrom first: Timestamp, to second: Timestamp, year: Int? = nil, family: AggregateFamily? = nil) throws -> [AggregateChange] {
         Self.difference(try cells(effective: first, year: year, family: family), try cells(effective: second, year: year, family: family))
     }
 
@@ -80,8 +80,8 @@ public struct AggregatesReader {
         }
     }
 
-    static func wanted(_ key: AggregateKey, _ year: Int?, _ family: String?) -> Bool {
-        (year == nil || key.year == year) && (family == nil || key.family == family)
+    static func wanted(_ key: AggregateKey, _ year: Int?, _ family: AggregateFamily?) -> Bool {
+        (year == nil || key.year == year) && (family == nil || key.family == family?.rawValue)
     }
 
     /// The record families of the per-year aggregates (`articles`, `views`, `events`, `quantity`)
@@ -94,7 +94,7 @@ public struct AggregatesReader {
     /// form and is left out. The cost is a replay of every record's stream (the log up to
     /// `position`), read in one transaction; the recorded axis (`cells(asOf:)`) reads the
     /// stored totals instead.
-    public func cells(effective time: Timestamp, asOf position: UInt64 = .max, year: Int? = nil, family: String? = nil) throws -> [AggregateRow] {
+    public func cells(effective time: Timestamp, asOf position: UInt64 = .max, year: Int? = nil, family: AggregateFamily? = nil) throws -> [AggregateRow] {
         try store.environment.read { txn in
             try store.projections.requireFresh([.records], in: txn)
             let states = try RecordsProjection.states(store.catalog, generation: store.catalog.generation(.records, in: txn))

@@ -49,21 +49,21 @@ enum Contributions {
         switch state.id.type {
         case .article:
             guard let year = year("publishedAt") else { return [:] }
-            add(AggregateKey(family: "articles", year: year, [string("source") ?? none, string("category") ?? none]))
+            add(AggregateKey(family: .articles, year: year, [string("source") ?? none, string("category") ?? none]))
             // Only records that carry a view count are behind the sum.
             if case .integer(let views)? = value("viewCount")?["count"] {
-                add(AggregateKey(family: "views", year: year, []), sum: ExactDecimal(integer: views))
+                add(AggregateKey(family: .views, year: year, []), sum: ExactDecimal(integer: views))
             }
         case .diplomacyEvent:
             guard let year = year("date"), let kind = string("kind") else { return [:] }
             var names: Set<String> = []
             if case .array(let counterparts)? = value("counterparts") { names = Set(counterparts.compactMap { $0["name"]?.stringValue }) }
-            for counterpart in names.isEmpty ? [none] : names { add(AggregateKey(family: "events", year: year, [kind, counterpart])) }
+            for counterpart in names.isEmpty ? [none] : names { add(AggregateKey(family: .events, year: year, [kind, counterpart])) }
             if case .array(let quantities)? = value("quantities") {
                 for quantity in quantities {
                     guard let metric = quantity["metric"]?.stringValue, let unit = quantity["unit"]?.stringValue,
                           let amount = quantity["value"]?.stringValue.flatMap({ try? ExactDecimal($0) }) else { continue }
-                    add(AggregateKey(family: "quantity", year: year, [metric, unit]), sum: amount)
+                    add(AggregateKey(family: .quantity, year: year, [metric, unit]), sum: amount)
                 }
             }
         }
@@ -87,7 +87,7 @@ enum Contributions {
         // time; outside them the cell keeps what the first four characters of its ISO text say.
         let full = recordedAt.yearUTC
         let year = (0...9999).contains(full) ? Int(full) : Int(recordedAt.description.prefix(4)) ?? 0
-        return AggregateKey(family: "edits", year: year, [actor, kind.verb])
+        return AggregateKey(family: .edits, year: year, [actor, kind.verb])
     }
 }
 

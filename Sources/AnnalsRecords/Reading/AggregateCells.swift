@@ -17,10 +17,38 @@ public struct AggregateValue: Hashable, Sendable {
     package static func - (a: AggregateValue, b: AggregateValue) -> AggregateValue { AggregateValue(count: a.count - b.count, sum: a.sum - b.sum) }
 }
 
+/// The families of aggregate cells, each with its dimensions after the year.
+public enum AggregateFamily: String, CaseIterable, Sendable {
+    /// Articles by year of publication, source and category.
+    case articles
+    /// The sum of articles' view counts by year of publication.
+    case views
+    /// Diplomacy events by year, kind and counterpart.
+    case events
+    /// The sum of diplomacy events' quantities by year, metric and unit.
+    case quantity
+    /// Edits by the year they were recorded (UTC), actor and kind of edit.
+    case edits
+
+    /// Whether the cells carry a sum beside their count.
+    public var sums: Bool { self == .views || self == .quantity }
+
+    /// Whether the family answers for an effective time: `edits` counts edits by when they were
+    /// recorded, so it has no effective form.
+    public var hasEffectiveForm: Bool { self != .edits }
+
+    /// Why a query for an effective time cannot be answered in this family; nil when it can.
+    public var effectiveRefusal: String? {
+        hasEffectiveForm ? nil : "the \(rawValue) family counts edits by the year they were recorded; it has no effective-time form"
+    }
+
+    /// The families, as queries name them, for messages: `articles, views, events, quantity, edits`.
+    public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
 /// The key of one aggregate cell: a family and its dimensions, year first.
 public struct AggregateKey: Hashable, Sendable, Comparable {
-    /// `articles` (year, source, category), `views` (year), `events` (year, kind, counterpart),
-    /// `quantity` (year, metric, unit), `edits` (year recorded, actor, kind of edit).
+    /// The family's name (`AggregateFamily`), as the cell's stored key holds it.
     public let family: String
     public let year: Int
     public let dimensions: [String]
@@ -31,6 +59,10 @@ public struct AggregateKey: Hashable, Sendable, Comparable {
 
     static let separator: Character = "\u{1F}"
     static let separatorByte: UInt8 = 0x1F
+
+    package init(family: AggregateFamily, year: Int, _ dimensions: [String]) {
+        self.init(family: family.rawValue, year: year, dimensions)
+    }
 
     package init(family: String, year: Int, _ dimensions: [String]) {
         self.family = family
@@ -59,9 +91,6 @@ public struct AggregateKey: Hashable, Sendable, Comparable {
     }
 
     public static func < (a: AggregateKey, b: AggregateKey) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
-
-    /// Every family, as queries name them.
-    public static let families = ["articles", "views", "events", "quantity", "edits"]
 }
 
 /// One row of the per-year aggregates.
