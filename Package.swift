@@ -195,7 +195,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AnnalsServerTests",
-            dependencies: ["annals", "AnnalsTestHelper", "AnnalsTesting", "AnnalsCore"],
+            dependencies: ["annals", "AnnalsTestHelper", "AnnalsTesting", "AnnalsCore", "AnnalsRecords", "AnnalsServer"],
             swiftSettings: strict
         ),
         .testTarget(
