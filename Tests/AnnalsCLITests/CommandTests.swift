@@ -63,9 +63,13 @@ struct CommandTests {
     func timeTravel() throws {
         let w = try CLIWorkspace()
         try w.seed()
-        Thread.sleep(forTimeInterval: 1.1)
-        let before = ISO8601DateFormatter().string(from: Date())
-        Thread.sleep(forTimeInterval: 1.1)
+        // A time to the millisecond names the millisecond: the seed's events fall before its end,
+        // the correction after it (query times take fractions of a second; no whole second to wait).
+        Thread.sleep(forTimeInterval: 0.005)
+        let milliseconds = ISO8601DateFormatter()
+        milliseconds.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let before = milliseconds.string(from: Date())
+        Thread.sleep(forTimeInterval: 0.005)
         try w.expectOK(["correct", "event/lang-son-2021-ngo-aid", "--set", "quantities[0].value=1108750", "--reason", "Quyết toán", "--actor", "auditor"])
         let now = try w.json(try w.expectOK(["show", "event/lang-son-2021-ngo-aid", "--json"]))
         #expect((now["record"] as? [String: Any]).flatMap { ($0["quantities"] as? [[String: Any]])?.first?["value"] as? String } == "1108750")
