@@ -26,20 +26,26 @@ struct PostgresLogTests {
     func conformance() throws {
         let cluster = try PostgresCluster()
         var passed: [String] = []
+        // One cluster for all checks (starting one costs seconds); every check runs and reports
+        // on its own, a failure of one stopping none of the others.
         for (index, name) in EventLogConformance.names.enumerated() {
-            let address = try cluster.database("conformance_\(index)")
-            let (first, second, valid) = try offTask {
-                let log = PostgresEventLog(try PostgresTarget(address, environment: [:]) ?? { throw ConformanceFailure("not an address") }())
-                defer { log.close() }
-                let first = try log.migrate(), second = try log.migrate()
-                try EventLogConformance.run(name, on: log)
-                return (first, second, try log.verify().isValid)
+            do {
+                let address = try cluster.database("conformance_\(index)")
+                let (first, second, valid) = try offTask {
+                    let log = PostgresEventLog(try PostgresTarget(address, environment: [:]) ?? { throw ConformanceFailure("not an address") }())
+                    defer { log.close() }
+                    let first = try log.migrate(), second = try log.migrate()
+                    try EventLogConformance.run(name, on: log)
+                    return (first, second, try log.verify().isValid)
+                }
+                #expect(first == PostgresSchema.migrations.map(\.id) && first.count >= 2 && second.isEmpty, "\(name): \(first) then \(second)")
+                #expect(valid, "\(name): the log does not verify afterwards")
+                if valid { passed.append(name) }
+            } catch {
+                Issue.record("\(name): \(error)")
             }
-            #expect(first == PostgresSchema.migrations.map(\.id) && first.count >= 2 && second.isEmpty, "\(first) then \(second)")
-            #expect(valid, "\(name): the log does not verify afterwards")
-            passed.append(name)
         }
-        #expect(passed.count == EventLogConformance.names.count && passed.count >= 11)
+        #expect(passed.count == EventLogConformance.names.count && passed.count >= 11, "passed \(passed.count): \(passed)")
     }
 
     @Test("the same appends at the same times give the same positions and hashes as the LMDB log")
