@@ -200,6 +200,15 @@ public struct JSONObjectBytes: Sendable {
         return inner.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Whether two texts are the same bytes, compared with `memcmp` (`elementsEqual` goes a byte
+    /// at a time through iterators; a record's paragraphs are compared on every edit).
+    public static func sameBytes(_ a: ArraySlice<UInt8>, _ b: ArraySlice<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        return a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
+        }
+    }
+
     /// The whole object as a tree.
     public var tree: JSONValue {
         // Validated on the way in, so it parses.

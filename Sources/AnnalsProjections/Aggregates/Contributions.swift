@@ -16,7 +16,7 @@ enum Contributions {
     static func same(_ a: RecordState, _ b: RecordState) -> Bool {
         a.retracted == b.retracted && fields.allSatisfy { field in
             // The same canonical text is the same value, byte for byte.
-            if let x = a.fieldText(field), let y = b.fieldText(field), x.elementsEqual(y) { return true }
+            if let x = a.fieldText(field), let y = b.fieldText(field), JSONObjectBytes.sameBytes(x, y) { return true }
             return identical(a.field(field), b.field(field))
         }
     }

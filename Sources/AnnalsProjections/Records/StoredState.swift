@@ -26,7 +26,8 @@ enum StoredState {
         writer.unsigned(UInt64(state.changedFields.count))
         for name in state.changedFields {
             writer.string(name)
-            writer.string(state.field(name)?.canonicalBytes ?? [])
+            // A changed field held as text was spliced in as canonical JSON: it is written as it is.
+            if let text = state.fieldText(name) { writer.string(text) } else { writer.string(state.field(name)?.canonicalBytes ?? []) }
         }
         return writer.bytes
     }

@@ -86,7 +86,7 @@ public struct RecordState: Hashable, Sendable {
     /// Whether field `name` is equal (`JSONValue`'s `==`) in both states: known from the text when
     /// both hold the same bytes there, else by parsing the field.
     public func sameField(_ name: String, as other: RecordState) -> Bool {
-        if let a = fieldText(name), let b = other.fieldText(name), a.elementsEqual(b) { return true }
+        if let a = fieldText(name), let b = other.fieldText(name), JSONObjectBytes.sameBytes(a, b) { return true }
         return field(name) == other.field(name)
     }
 
@@ -95,7 +95,7 @@ public struct RecordState: Hashable, Sendable {
               a.changedAt == b.changedAt, a.changedBy == b.changedBy, a.position == b.position, a.changedFields == b.changedFields else {
             return false
         }
-        if case .text(let x) = a.content, case .text(let y) = b.content, x.text.elementsEqual(y.text) { return true }
+        if case .text(let x) = a.content, case .text(let y) = b.content, JSONObjectBytes.sameBytes(x.text, y.text) { return true }
         return a.document == b.document
     }
 
