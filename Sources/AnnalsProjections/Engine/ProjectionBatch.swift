@@ -61,7 +61,8 @@ public struct ProjectionBatch {
             if let known = slots[id] {
                 slot = known
             } else {
-                let before = try stateBefore(id)
+                // A stream's first event has no state before it to read (most of a rebuild's records).
+                let before = event.streamVersion == 1 ? nil : try stateBefore(id)
                 slot = touched.count
                 slots[id] = slot
                 touched.append(Touched(id: id, before: before?.state, now: before?.state, number: before?.number ?? event.position, derived: nil))
