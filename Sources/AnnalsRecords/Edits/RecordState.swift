@@ -4,8 +4,9 @@ public import AnnalsCore
 /// the projections, time travel).
 public struct RecordState: Hashable, Sendable {
     public let id: RecordID
-    /// The current document (canonical JSON, NFC). A state made from a create's bytes
-    /// (`created(_:record:)`) builds it on each read: `field(_:)` reads one field without the rest.
+    /// The current document (canonical JSON, NFC). A state that holds its document as text
+    /// (`created(_:payload:)`, and the edits after it) builds it on each read: `field(_:)` reads one
+    /// field without the rest.
     public var document: JSONValue {
         switch content {
         case .tree(let document): return document
@@ -76,8 +77,9 @@ public struct RecordState: Hashable, Sendable {
         }
     }
 
-    /// The canonical JSON of field `name` as the create wrote it, when the document is still the
-    /// create's text; nil otherwise (or when there is no such field).
+    /// The JSON text of field `name` when the state holds its document as text (the create's, with
+    /// the fields edits set since spliced in as canonical JSON); nil otherwise, or when there is no
+    /// such field.
     package func fieldText(_ name: String) -> ArraySlice<UInt8>? {
         guard case .text(let text) = content else { return nil }
         return text.value(name)
