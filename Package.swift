@@ -195,7 +195,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AnnalsServerTests",
-            dependencies: ["annals", "AnnalsTestHelper", "AnnalsTesting", "AnnalsCore", "AnnalsRecords", "AnnalsServer"],
+            dependencies: ["annals", "AnnalsTestHelper", "AnnalsTesting", "AnnalsCore", "AnnalsRecords", "AnnalsServer", "AnnalsApplication",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict
         ),
         .testTarget(

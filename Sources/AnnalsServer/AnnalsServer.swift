@@ -16,25 +16,7 @@ public enum AnnalsServer {
     public static func run(storePath path: String, configuration: ServerConfiguration, logger: Logger,
                            onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
         let gate = try StoreGate(path: path, editsPerCommit: configuration.editsPerCommit)
-        let router = Router(context: APIContext.self)
-        router.addMiddleware {
-            RequestLog(logger: logger)
-            ErrorMiddleware()
-        }
-        BrowserRoutes().register(router)
-        TokenCheck.prepare()
-        let checks = TokenChecks(limit: configuration.tokenCheckThreads, queueLimit: 16 * configuration.tokenCheckThreads)
-        let throttle = LoginThrottle(perMinute: configuration.loginAttemptsPerMinute, maximumDelay: configuration.maxLoginDelayMilliseconds)
-        let authenticated = router.group().add(middleware: AuthMiddleware(gate: gate, proven: ProvenTokens(), throttle: throttle, checks: checks))
-        func group(_ permission: Permission) -> RouterGroup<APIContext> {
-            authenticated.group().add(middleware: RequirePermission(permission: permission))
-        }
-        RecordRoutes(gate: gate, configuration: configuration)
-            .register(readers: group(.read), editors: group(.edit), historians: group(.history))
-        AuditRoutes(gate: gate).register(readers: group(.read), auditors: group(.audit))
-        LogStream(gate: gate).register(auditors: group(.audit))
-        AdminRoutes(gate: gate, configuration: configuration).register(admins: group(.admin))
-
+        let (router, checks) = makeRouter(gate: gate, configuration: configuration, logger: logger)
         let app = Application(
             router: router,
             server: .http1(configuration: .init(idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)))),
@@ -61,5 +43,29 @@ public enum AnnalsServer {
             throw error
         }
         await finish()
+    }
+
+    /// Every route over `gate`, with its middleware: what `run` serves, and what tests drive in
+    /// process. The token checks' pool is returned for shutting down once the server stops.
+    static func makeRouter(gate: StoreGate, configuration: ServerConfiguration, logger: Logger) -> (Router<APIContext>, TokenChecks) {
+        let router = Router(context: APIContext.self)
+        router.addMiddleware {
+            RequestLog(logger: logger)
+            ErrorMiddleware()
+        }
+        BrowserRoutes().register(router)
+        TokenCheck.prepare()
+        let checks = TokenChecks(limit: configuration.tokenCheckThreads, queueLimit: 16 * configuration.tokenCheckThreads)
+        let throttle = LoginThrottle(perMinute: configuration.loginAttemptsPerMinute, maximumDelay: configuration.maxLoginDelayMilliseconds)
+        let authenticated = router.group().add(middleware: AuthMiddleware(gate: gate, proven: ProvenTokens(), throttle: throttle, checks: checks))
+        func group(_ permission: Permission) -> RouterGroup<APIContext> {
+            authenticated.group().add(middleware: RequirePermission(permission: permission))
+        }
+        RecordRoutes(gate: gate, configuration: configuration)
+            .register(readers: group(.read), editors: group(.edit), historians: group(.history))
+        AuditRoutes(gate: gate).register(readers: group(.read), auditors: group(.audit))
+        LogStream(gate: gate).register(auditors: group(.audit))
+        AdminRoutes(gate: gate, configuration: configuration).register(admins: group(.admin))
+        return (router, checks)
     }
 }
