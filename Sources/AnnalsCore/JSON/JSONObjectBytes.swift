@@ -141,7 +141,8 @@ public struct JSONObjectBytes: Sendable {
             var entry = JSONValue.string(key).canonicalBytes
             entry.append(UInt8(ascii: ":"))
             entry += value
-            if let next = members.firstIndex(where: { keyPrecedes(name, text[base + $0.key.lowerBound..<base + $0.key.upperBound]) }) {
+            // The first key after the new one in byte order.
+            if let next = members.firstIndex(where: { name.lexicographicallyPrecedes(text[base + $0.key.lowerBound..<base + $0.key.upperBound]) }) {
                 out += text[..<(base + members[next].key.lowerBound - 1)]
                 out += entry
                 out.append(UInt8(ascii: ","))
@@ -160,9 +161,6 @@ public struct JSONObjectBytes: Sendable {
         // Valid JSON in, valid JSON out: the members are found again without checking the text.
         return JSONObjectBytes(validated: out[...])
     }
-
-    /// Whether `a` sorts before `b` byte by byte.
-    private func keyPrecedes(_ a: [UInt8], _ b: ArraySlice<UInt8>) -> Bool { a.lexicographicallyPrecedes(b) }
 
     /// The text of the value under `key` (the last one, when a key is given twice, as the parser
     /// keeps it), or nil when there is none.
@@ -220,7 +218,6 @@ public struct JSONObjectBytes: Sendable {
     /// member values of objects, never an object's keys.
     public static func forEachString(in value: ArraySlice<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         value.withUnsafeBufferPointer { bytes in
-            var decoded: [UInt8] = []
             var index = 0
             while index < bytes.count {
                 guard bytes[index] == UInt8(ascii: "\"") else { index += 1; continue }
@@ -231,13 +228,12 @@ public struct JSONObjectBytes: Sendable {
                 var next = index
                 while next < bytes.count, bytes[next] == 0x20 || bytes[next] == 0x0A || bytes[next] == 0x0D || bytes[next] == 0x09 { next += 1 }
                 if next < bytes.count, bytes[next] == UInt8(ascii: ":") { continue }
-                let raw = UnsafeBufferPointer(rebasing: bytes[start..<min(end, bytes.count)])
                 if !escaped {
-                    body(raw)
-                } else {
-                    decoded.removeAll(keepingCapacity: true)
-                    unescape(raw, into: &decoded)
-                    decoded.withUnsafeBufferPointer { body($0) }
+                    body(UnsafeBufferPointer(rebasing: bytes[start..<min(end, bytes.count)]))
+                } else if end < bytes.count,
+                          case .string(var text)? = try? JSONParser.parse(buffer: UnsafeBufferPointer(rebasing: bytes[(start - 1)...end])) {
+                    // Escapes are rare in records: the parser decodes them, as it does everywhere else.
+                    text.withUTF8 { body($0) }
                 }
             }
         }
@@ -260,46 +256,5 @@ public struct JSONObjectBytes: Sendable {
             from = quote + 1
         }
         return (bytes.count, escaped)
-    }
-
-    /// The UTF-8 that the escaped string text `raw` (between its quotes, already validated) stands for.
-    private static func unescape(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        var index = 0
-        func hex4() -> UInt32 {
-            var value: UInt32 = 0
-            for _ in 0..<4 where index < raw.count {
-                let byte = raw[index]
-                index += 1
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt32(byte - UInt8(ascii: "0"))
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt32(byte - UInt8(ascii: "a") + 10)
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): value = value << 4 | UInt32(byte - UInt8(ascii: "A") + 10)
-                default: break
-                }
-            }
-            return value
-        }
-        while index < raw.count {
-            let byte = raw[index]
-            index += 1
-            guard byte == UInt8(ascii: "\\"), index < raw.count else { out.append(byte); continue }
-            let escape = raw[index]
-            index += 1
-            switch escape {
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "u"):
-                var scalar = hex4()
-                if (0xD800...0xDBFF).contains(scalar), index + 1 < raw.count, raw[index] == UInt8(ascii: "\\") {
-                    index += 2
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (hex4() &- 0xDC00)
-                }
-                out.append(contentsOf: (Unicode.Scalar(scalar) ?? "\u{FFFD}").utf8)
-            default: out.append(escape)  // \" \\ \/
-            }
-        }
     }
 }
