@@ -51,8 +51,9 @@ enum StoredState {
         } catch {
             throw damaged(bytes, id: id)
         }
-        let created = try documents.created(id, at: header.number)
-        if case .text(var record) = created {
+        let createdAt = Timestamp(microsecondsSinceEpoch: header.createdAt), changedAt = Timestamp(microsecondsSinceEpoch: header.changedAt)
+        switch try documents.created(id, at: header.number) {
+        case .text(var record):
             // The changed fields spliced into the create's text: the state stays text.
             for field in changed {
                 let value = field.value.isEmpty ? nil : Array(field.value)
@@ -60,29 +61,27 @@ enum StoredState {
                 guard let spliced = record.replacing(field.name, with: value) else { throw damaged(bytes, id: id) }
                 record = spliced
             }
-            let state = RecordState(id: id, record: record, version: header.version, retracted: header.retracted,
-                                    createdAt: Timestamp(microsecondsSinceEpoch: header.createdAt), createdBy: header.createdBy,
-                                    changedAt: Timestamp(microsecondsSinceEpoch: header.changedAt), changedBy: header.changedBy,
+            let state = RecordState(id: id, record: record, version: header.version, retracted: header.retracted, createdAt: createdAt,
+                                    createdBy: header.createdBy, changedAt: changedAt, changedBy: header.changedBy,
+                                    position: header.position, changedFields: changed.map(\.name))
+            return (state, header.number)
+        case .tree(var document):
+            if !changed.isEmpty {
+                guard case .object(var members) = document else { throw damaged(bytes, id: id) }
+                for field in changed {
+                    if field.value.isEmpty {
+                        members.removeValue(forKey: field.name)
+                    } else {
+                        do { members[field.name] = try JSONValue.parse(Array(field.value)) } catch { throw damaged(bytes, id: id) }
+                    }
+                }
+                document = .object(members)
+            }
+            let state = RecordState(id: id, document: document, version: header.version, retracted: header.retracted, createdAt: createdAt,
+                                    createdBy: header.createdBy, changedAt: changedAt, changedBy: header.changedBy,
                                     position: header.position, changedFields: changed.map(\.name))
             return (state, header.number)
         }
-        guard case .tree(var document) = created else { throw damaged(bytes, id: id) }
-        if !changed.isEmpty {
-            guard case .object(var members) = document else { throw damaged(bytes, id: id) }
-            for field in changed {
-                if field.value.isEmpty {
-                    members.removeValue(forKey: field.name)
-                } else {
-                    do { members[field.name] = try JSONValue.parse(Array(field.value)) } catch { throw damaged(bytes, id: id) }
-                }
-            }
-            document = .object(members)
-        }
-        let state = RecordState(id: id, document: document, version: header.version, retracted: header.retracted,
-                                createdAt: Timestamp(microsecondsSinceEpoch: header.createdAt), createdBy: header.createdBy,
-                                changedAt: Timestamp(microsecondsSinceEpoch: header.changedAt), changedBy: header.changedBy,
-                                position: header.position, changedFields: changed.map(\.name))
-        return (state, header.number)
     }
 
     private static func damaged(_ bytes: [UInt8], id: RecordID) -> RecordError {
