@@ -30,7 +30,7 @@ struct PreparedEvent: Sendable {
         // A create's new state holds the record's text, not a tree (`JSONObjectBytes`); text the
         // scanner leaves to the parser (or that holds no record) takes the parser's path, which
         // says what is wrong with it.
-        if kind == .created, let payload = try? JSONObjectBytes(event.payload[...]), let state = try? RecordState.created(event, payload: payload) {
+        if kind == .created, let state = try? RecordState.created(event) {
             return PreparedEvent(event: event, kind: kind, payload: nil, created: created(state, registry: registry))
         }
         let payload = try JSONValue.parse(event.payload)

@@ -45,7 +45,7 @@ struct CreatedDocuments {
         guard let (_, kind) = EditKind.parse(event.type), kind == .created else {
             throw missing(id, position, "the event there is a \(event.type), not a create")
         }
-        if let payload = try? JSONObjectBytes(event.payload[...]), let record = payload.object("record") {
+        if let record = RecordPayload.recordText(in: event.payload) {
             return .text(record)
         }
         guard let document = try JSONValue.parse(event.payload)["record"] else {

@@ -96,6 +96,12 @@ public enum RecordPayload {
         }
     }
 
+    /// The record a create's payload holds, as text (`JSONObjectBytes`), without a tree; nil when
+    /// the payload is not JSON the scanner reads or holds no record object (the parser then says why).
+    public static func recordText(in payload: [UInt8]) -> JSONObjectBytes? {
+        (try? JSONObjectBytes(payload[...]))?.object("record")
+    }
+
     /// The article and event ids of a link payload.
     public static func linkEnds(in payload: JSONValue) throws -> (article: RecordID, event: RecordID) {
         guard let article = payload["article"]?.stringValue, let event = payload["event"]?.stringValue else {

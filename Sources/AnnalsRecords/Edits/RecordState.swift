@@ -5,7 +5,7 @@ public import AnnalsCore
 public struct RecordState: Hashable, Sendable {
     public let id: RecordID
     /// The current document (canonical JSON, NFC). A state that holds its document as text
-    /// (`created(_:payload:)`, and the edits after it) builds it on each read: `field(_:)` reads one
+    /// (`created(_:)`, and the edits after it) builds it on each read: `field(_:)` reads one
     /// field without the rest.
     public var document: JSONValue {
         switch content {
@@ -53,9 +53,10 @@ public struct RecordState: Hashable, Sendable {
     }
 
     /// The state a create makes, its document read from the create's text: what `apply` makes of
-    /// the create, without a tree. Nil when the payload holds no record object (`apply` says why).
-    package static func created(_ event: RecordedEvent, payload: JSONObjectBytes) throws -> RecordState? {
-        guard let (_, kind) = EditKind.parse(event.type), kind == .created, let record = payload.object("record") else { return nil }
+    /// the create, without a tree. Nil when the payload holds no record object the scanner reads
+    /// (`apply` says why, if anything is wrong).
+    package static func created(_ event: RecordedEvent) throws -> RecordState? {
+        guard let (_, kind) = EditKind.parse(event.type), kind == .created, let record = RecordPayload.recordText(in: event.payload) else { return nil }
         return RecordState(id: try RecordID(event.stream.rawValue), record: record, version: event.streamVersion, retracted: false,
                            createdAt: event.recordedAt, createdBy: event.metadata.actor,
                            changedAt: event.recordedAt, changedBy: event.metadata.actor, position: event.position)
