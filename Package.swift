@@ -190,7 +190,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AnnalsCLITests",
-            dependencies: ["AnnalsLMDBLog", "annals", "AnnalsTesting", "AnnalsCore", "AnnalsLMDB"],
+            dependencies: ["AnnalsLMDBLog", "annals", "AnnalsCLI", "AnnalsTesting", "AnnalsCore", "AnnalsLMDB"],
             swiftSettings: strict
         ),
         .testTarget(

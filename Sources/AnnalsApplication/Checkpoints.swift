@@ -12,7 +12,8 @@ public enum KeyFiles {
         defaultPath(environment: ProcessInfo.processInfo.environment)
     }
 
-    static func defaultPath(environment: [String: String]) -> String {
+    /// The same, read from `environment` (a caller running commands in its own process passes its own).
+    public static func defaultPath(environment: [String: String]) -> String {
         if let path = environment["ANNALS_KEY"], !path.isEmpty { return path }
         let config = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.config")
         return config + "/annals/checkpoint.key"

@@ -28,27 +28,39 @@ public struct Annals: ParsableCommand {
     /// stderr, `error: …`, naming what was wrong and how to fix it.
     public static func runAndExit(_ arguments: [String]? = nil) -> Never {
         MappedFileGuard.install()
+        terminate(run(arguments ?? Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// Parses `arguments`, runs the command in this process with `console` as its stdout, stderr and
+    /// environment, and returns its exit code (see the discussion above) where `runAndExit` would
+    /// exit. What the command does is what the program would do with the same arguments.
+    public static func run(_ arguments: [String], console: Console) -> Int32 {
+        Console.$current.withValue(console) { run(arguments) }
+    }
+
+    /// Runs `arguments` with `Console.current`, returning the exit code.
+    private static func run(_ arguments: [String]) -> Int32 {
         do {
             var command = try parseAsRoot(arguments)
             try command.run()
-            terminate(ExitCode.ok.rawValue)
+            return ExitCode.ok.rawValue
         } catch {
             if isDomainError(error) {
                 let (message, code) = describe(error)
                 warn("error: \(message)")
-                terminate(code.rawValue)
+                return code.rawValue
             }
             // Parsing, validation, --help and --version, as ArgumentParser words them.
             if exitCode(for: error) == .success {
-                print(fullMessage(for: error))
-                terminate(ExitCode.ok.rawValue)
+                Console.current.line(fullMessage(for: error))
+                return ExitCode.ok.rawValue
             }
             var message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
             if message.hasPrefix("Error: ") { message.removeFirst(7) }
-            let words = (arguments ?? Array(CommandLine.arguments.dropFirst())).prefix { !$0.hasPrefix("-") }
+            let words = arguments.prefix { !$0.hasPrefix("-") }
             let subcommand = words.first.map { configuration.subcommands.map { $0._commandName }.contains($0) ? " \($0)" : "" } ?? ""
             warn("error: \(message) (see: annals\(subcommand) --help)")
-            terminate(ExitCode.usage.rawValue)
+            return ExitCode.usage.rawValue
         }
     }
 }

@@ -35,6 +35,12 @@ public struct BuiltProgram: Sendable {
         public let stdout: String
         public let stderr: String
         public var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+
+        public init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
     }
 
     /// Runs the program to completion.

@@ -6,7 +6,7 @@ import Testing
 struct CommandTests {
     @Test("init, import, show, list, find")
     func importAndRead() throws {
-        let w = try CLIWorkspace()
+        let w = try CLIWorkspace(binary: true)
         let imported = try w.expectOK(["import", RepositoryFiles.path("docs/examples/demo-article.txt"),
                                        RepositoryFiles.path("docs/examples/seed-facts.jsonl"), RepositoryFiles.path("docs/examples/records.jsonl")])
         #expect(imported.contains("created 8, corrected 0, unchanged 0, linked 6, rejected 0"))
@@ -28,7 +28,7 @@ struct CommandTests {
 
     @Test("create, correct, retract, restore, link, unlink, history and blame")
     func edits() throws {
-        let w = try CLIWorkspace()
+        let w = try CLIWorkspace(binary: true)
         try w.seed()
         try w.expectOK(["create", "event", "--set", "id=event/2023-03-14-border-talks", "--set", "kind=meeting",
                         "--set", "title=Hội đàm biên giới", "--set", "date=2023-03-14", "--set", #"counterparts=[{"name":"Lào","countryCode":"LA"}]"#])
@@ -61,7 +61,7 @@ struct CommandTests {
 
     @Test("show as of a time and a position, audit, aggregates now, as of, diff and CSV")
     func timeTravel() throws {
-        let w = try CLIWorkspace()
+        let w = try CLIWorkspace(binary: true)
         try w.seed()
         // A time to the millisecond names the millisecond: the seed's events fall before its end,
         // the correction after it (query times take fractions of a second; no whole second to wait).
@@ -97,7 +97,7 @@ struct CommandTests {
 
     @Test("rebuild, replay, verify, stats")
     func admin() throws {
-        let w = try CLIWorkspace()
+        let w = try CLIWorkspace(binary: true)
         try w.seed()
         let fingerprint = try w.fingerprint()
         #expect(try w.expectOK(["rebuild"]).contains("rebuilt records, search, aggregates, audit from 16 events"))
@@ -113,7 +113,7 @@ struct CommandTests {
 
     @Test("export then import-log gives the same head hash; backup while another process writes verifies")
     func exportAndBackup() throws {
-        let w = try CLIWorkspace()
+        let w = try CLIWorkspace(binary: true)
         try w.seed()
         let export = w.directory.appending("log.jsonl")
         try w.expectOK(["export"]).write(toFile: export, atomically: true, encoding: .utf8)

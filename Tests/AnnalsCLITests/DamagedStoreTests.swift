@@ -33,7 +33,7 @@ struct DamagedStoreTests {
 
     @Test("a truncated data file is refused with one line, for reads, verify and writes alike")
     func truncated() throws {
-        let w = try CLIWorkspace()
+        let w = try CLIWorkspace(binary: true)
         try w.seed()
         for size in [32768, 4096, 100] {
             let copy = w.directory.appending("cut-\(size)")
@@ -49,7 +49,7 @@ struct DamagedStoreTests {
 
     @Test("an empty folder, an empty data file, another program's LMDB and a symlinked data file are not stores, and stay untouched")
     func notStores() throws {
-        let w = try CLIWorkspace()
+        let w = try CLIWorkspace(binary: true)
         let empty = w.directory.appending("empty")
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         try expectRefused(w, ["verify"], store: empty, saying: "not an Annals store")
@@ -79,7 +79,7 @@ struct DamagedStoreTests {
 
     @Test("a read creates nothing, not even LMDB's lock file of a copied store")
     func readCreatesNothing() throws {
-        let w = try CLIWorkspace()
+        let w = try CLIWorkspace(binary: true)
         try w.seed()
         let copy = w.directory.appending("copy")
         try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: true)
@@ -99,7 +99,7 @@ struct DamagedStoreTests {
         case .failure(let reason): print(reason); return
         }
         defer { mount.remove() }
-        let w = try CLIWorkspace()
+        let w = try CLIWorkspace(binary: true)
         try w.seed()
         let store = mount.path + "/store"
         try FileManager.default.copyItem(atPath: w.store, toPath: store)
@@ -119,7 +119,7 @@ struct DamagedStoreTests {
 
     @Test("a killed backup leaves nothing in the way: the next one removes its hidden folder and its leftovers, and succeeds")
     func killedBackup() throws {
-        let w = try CLIWorkspace()
+        let w = try CLIWorkspace(binary: true)
         try w.seed()
         // A process that has ended stands for the killed backup: its staging folder, with a
         // complete data file and no head record, beside the target.
@@ -154,7 +154,7 @@ struct DamagedStoreTests {
             print("SKIPPED: needs root and runuser to act as another user")
             return
         }
-        let w = try CLIWorkspace()
+        let w = try CLIWorkspace(binary: true)
         try w.seed()
         // A world-readable copy of the binary and the store, in a folder nobody can reach.
         let shared = try TemporaryDirectory(prefix: "annals-other-user")
@@ -179,7 +179,7 @@ struct DamagedStoreTests {
         case .failure(let reason): print(reason); return
         }
         defer { mount.remove() }
-        let w = try CLIWorkspace()
+        let w = try CLIWorkspace(binary: true)
         let store = mount.path + "/store"
         #expect(try w.run(["init", "--store", store]).status == 0)
         #expect(try w.run(["import", RepositoryFiles.path("docs/examples/seed-facts.jsonl"), "--store", store]).status != 2)
@@ -206,7 +206,7 @@ struct DamagedStoreTests {
 
     @Test("SIGBUS, which no open-time check can rule out for a file cut while mapped, ends in one line and exit 1")
     func busSignal() throws {
-        let w = try CLIWorkspace()
+        let w = try CLIWorkspace(binary: true)
         try w.seed()
         // Hold the maintenance lock so that rebuild waits, with the store open, for the signal.
         let holder = Process()

@@ -58,6 +58,17 @@ struct ErrorTests {
             #expect(lines.filter { $0.hasPrefix("error: ") }.count == 1, "more than one error line: \(result.stderr)")
             #expect(try w.fingerprint() == before, "annals \(arguments.joined(separator: " ")) changed the store")
         }
+        // The program says the same as the commands run in process, for a case of each exit code
+        // (a usage error among them, which ArgumentParser words) and an import's rejections.
+        var compared = 0
+        for (arguments, code, _) in cases where [0, 2, 7, 16].contains(cases.firstIndex { $0.0 == arguments }) {
+            let inProcess = try w.run(arguments), program = try w.runProgram(arguments)
+            #expect(program.status == code && program.status == inProcess.status && program.stderr == inProcess.stderr,
+                    "annals \(arguments.joined(separator: " ")): the program exited \(program.status) with \(program.stderr), in process \(inProcess.status) with \(inProcess.stderr)")
+            compared += 1
+        }
+        #expect(compared == 4)
+        #expect(try w.fingerprint() == before)
     }
 
     @Test("a missing or unreadable store path is an error, and nothing is created")

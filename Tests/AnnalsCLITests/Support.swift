@@ -1,23 +1,38 @@
+import AnnalsCLI
 import AnnalsTesting
 import Foundation
 import Testing
 
-/// A temporary directory with a store path, and the real `annals` binary to run against it.
+/// A temporary directory with a store path, and the `annals` commands to run against it: in this
+/// process (`Annals.run(_:console:)`, the same parsing, commands and error lines as the program)
+/// or, for a workspace made with `binary`, the real `annals` binary.
 final class CLIWorkspace {
     let directory: TemporaryDirectory
     let annals = BuiltProgram("annals")
+    /// Whether commands run as the built binary rather than in this process.
+    let binary: Bool
     var store: String { directory.appending("store") }
 
-    init(initialized: Bool = true) throws {
+    init(initialized: Bool = true, binary: Bool = false) throws {
         directory = try TemporaryDirectory(prefix: "annals-cli")
+        self.binary = binary
         if initialized { try expectOK(["init"]) }
     }
 
     deinit { directory.remove() }
 
-    /// Runs `annals` with the store and a fixed actor in its environment, in the repository root.
+    /// Runs `annals` with the store and a fixed actor in its environment.
     @discardableResult
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> BuiltProgram.Result {
+        if binary { return try runProgram(arguments, environment: environment) }
+        let variables = ["ANNALS_STORE": store, "ANNALS_ACTOR": "tester", "CI": "true"].merging(environment) { $1 }
+        let console = Console.capturing(environment: ProcessInfo.processInfo.environment.merging(variables) { $1 })
+        let status = Annals.run(arguments, console: console)
+        return BuiltProgram.Result(status: status, stdout: console.output, stderr: console.errors)
+    }
+
+    /// Runs the built `annals` binary, whatever the workspace's mode, with the same environment.
+    func runProgram(_ arguments: [String], environment: [String: String] = [:]) throws -> BuiltProgram.Result {
         try annals.run(arguments, environment: ["ANNALS_STORE": store, "ANNALS_ACTOR": "tester", "CI": "true"].merging(environment) { $1 })
     }
 

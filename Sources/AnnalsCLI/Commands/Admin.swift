@@ -24,7 +24,7 @@ struct Rebuild: ParsableCommand {
         let service = try session.open()
         defer { service.close() }
         let result = try service.rebuild(projection.map { [$0] } ?? [], wait: !noWait, waiting: {
-            FileHandle.standardError.write(Data("annals: another rebuild or migrate holds this store's projections; waiting for it to finish\n".utf8))
+            Console.current.error("annals: another rebuild or migrate holds this store's projections; waiting for it to finish\n")
         }, progress: session.progress("rebuild"))
         if global.json { return try session.emit(result) }
         session.say("rebuilt \(result.projections.joined(separator: ", ")) from \(result.events) events in \(String(format: "%.2f", result.seconds)) s")
@@ -144,11 +144,11 @@ struct Export: ParsableCommand {
     func run() throws {
         if SharedLog.isAddress(global.storePath) {
             if upcast { throw CLIError("--upcast needs a store (the shared log keeps events as stored): export from a follower's store", code: .usage) }
-            return try SharedLog.forEachEntry(global.storePath, from: since) { print(try $0.exportLine()) }
+            return try SharedLog.forEachEntry(global.storePath, from: since) { Console.current.line(try $0.exportLine()) }
         }
         let service = try Session(options: global).open(readOnly: true)
         defer { service.close() }
-        try service.forEachEntry(from: since, upcast: upcast) { print(try $0.exportLine()) }
+        try service.forEachEntry(from: since, upcast: upcast) { Console.current.line(try $0.exportLine()) }
         let hashes = try service.tokenHashCount()
         if hashes > 0 {
             warn("annals: the export holds the log only; the token hashes of \(hashes) user\(hashes == 1 ? "" : "s"), kept outside it, are not in it "

@@ -8,7 +8,7 @@ struct KeyOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The checkpoint key file (default: $ANNALS_KEY, else ~/.config/annals/checkpoint.key).", valueName: "path"))
     var key: String?
 
-    var keyPath: String { key ?? KeyFiles.defaultPath() }
+    var keyPath: String { key ?? KeyFiles.defaultPath(environment: Console.current.environment) }
 }
 
 struct Key: ParsableCommand {
@@ -29,9 +29,9 @@ struct KeyInit: ParsableCommand {
     func run() throws {
         let key = try KeyFiles.create(at: keyOptions.keyPath)
         if json {
-            print(JSONValue.object(["key": .string(keyOptions.keyPath), "publicKey": .string(key.publicKeyText)]).description)
+            Console.current.line(JSONValue.object(["key": .string(keyOptions.keyPath), "publicKey": .string(key.publicKeyText)]).description)
         } else {
-            print("created \(keyOptions.keyPath) (mode 0600); public key \(key.publicKeyText)")
+            Console.current.line("created \(keyOptions.keyPath) (mode 0600); public key \(key.publicKeyText)")
         }
     }
 }
@@ -44,7 +44,7 @@ struct KeyShow: ParsableCommand {
     @OptionGroup var keyOptions: KeyOptions
 
     func run() throws {
-        print(try KeyFiles.load(from: keyOptions.keyPath).publicKeyText)
+        Console.current.line(try KeyFiles.load(from: keyOptions.keyPath).publicKeyText)
     }
 }
 
@@ -63,10 +63,10 @@ struct CheckpointCommand: ParsableCommand {
 
     func run() throws {
         let key = try KeyFiles.load(from: keyOptions.keyPath)
-        if SharedLog.isAddress(global.storePath) { return print(try SharedLog.checkpoint(global.storePath, key: key).line()) }
+        if SharedLog.isAddress(global.storePath) { return Console.current.line(try SharedLog.checkpoint(global.storePath, key: key).line()) }
         let service = try Session(options: global).open(readOnly: true)
         defer { service.close() }
-        print(try service.checkpoint(key: key).line())
+        Console.current.line(try service.checkpoint(key: key).line())
     }
 }
 

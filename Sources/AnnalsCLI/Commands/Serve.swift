@@ -46,7 +46,7 @@ struct Serve: ParsableCommand {
         let noUsers = try service.users().isEmpty
         service.close()
         if noUsers {
-            FileHandle.standardError.write(Data("annals: this store has no users yet, so every API call will be refused; add one with annals user add NAME --role admin\n".utf8))
+            Console.current.error("annals: this store has no users yet, so every API call will be refused; add one with annals user add NAME --role admin\n")
         }
         LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var logger = Logger(label: "annals.serve")
@@ -60,7 +60,7 @@ struct Serve: ParsableCommand {
         Task {
             do {
                 try await AnnalsServer.run(storePath: path, configuration: configuration, logger: logger) { port in
-                    FileHandle.standardOutput.write(Data("annals: serving \(path) on http://\(host):\(port)/\n".utf8))
+                    Console.current.write("annals: serving \(path) on http://\(host):\(port)/\n")
                 }
             } catch {
                 outcome.fail(error)

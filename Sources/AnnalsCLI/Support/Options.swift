@@ -14,7 +14,7 @@ struct GlobalOptions: ParsableArguments {
 
     var storePath: String {
         if let store, !store.isEmpty { return store }
-        if let path = ProcessInfo.processInfo.environment["ANNALS_STORE"], !path.isEmpty { return path }
+        if let path = Console.current.environment["ANNALS_STORE"], !path.isEmpty { return path }
         return "./annals-store"
     }
 
@@ -36,7 +36,7 @@ struct WriteOptions: ParsableArguments {
 
     /// The actor: the option, else $ANNALS_ACTOR, else the login name; never empty.
     func resolvedActor() throws -> String {
-        let candidates = [actor, ProcessInfo.processInfo.environment["ANNALS_ACTOR"], ProcessInfo.processInfo.environment["USER"],
+        let candidates = [actor, Console.current.environment["ANNALS_ACTOR"], Console.current.environment["USER"],
                           ProcessInfo.processInfo.userName]
         if let actor { guard actor.contains(where: { !$0.isWhitespace }) else { throw CLIError("--actor is empty; name who makes the change", code: .usage) }; return actor }
         guard let found = candidates.dropFirst().compactMap({ $0 }).first(where: { $0.contains { !$0.isWhitespace } }) else {

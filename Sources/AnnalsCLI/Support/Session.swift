@@ -3,10 +3,6 @@ import AnnalsCore
 import AnnalsRecords
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// What every command needs: the store, the output mode, the display zone.
 struct Session {
     let options: GlobalOptions
@@ -24,8 +20,8 @@ struct Session {
         }
         // A writable open catches up; a read-only one writes nothing, so it says what it cannot show.
         if readOnly, let behind = try? service.lag(), behind > 0 {
-            FileHandle.standardError.write(Data(("annals: the projections are \(behind) events behind (written by a tool that keeps only the log); "
-                                                 + "they show the store without them until the next edit or annals rebuild\n").utf8))
+            Console.current.error("annals: the projections are \(behind) events behind (written by a tool that keeps only the log); "
+                                  + "they show the store without them until the next edit or annals rebuild\n")
         }
         return service
     }
@@ -43,26 +39,27 @@ struct Session {
     }
 
     /// A line (or lines) on stdout, escaped for a terminal (`terminalText`).
-    func say(_ text: String) { print(terminalText(text)) }
+    func say(_ text: String) { Console.current.line(terminalText(text)) }
 
     /// One JSON document on stdout.
-    func emit(_ value: JSONValue) { print(value.description) }
+    func emit(_ value: JSONValue) { Console.current.line(value.description) }
 
     /// A result of the application layer as one JSON document on stdout (keys sorted, one line).
     func emit(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        Console.current.line(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
     /// A one-line progress bar on stderr, only when stderr is a terminal (never under CI or pipes).
     func progress(_ label: String) -> ((UInt64, UInt64) -> Void)? {
-        guard isatty(2) == 1, ProcessInfo.processInfo.environment["CI"] == nil else { return nil }
+        let console = Console.current
+        guard console.errorsReachTerminal else { return nil }
         return { done, total in
             let fraction = total == 0 ? 1 : Double(done) / Double(total)
             let filled = Int(fraction * 30)
             let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: 30 - filled)
-            FileHandle.standardError.write(Data("\r\(label) \(bar) \(done)/\(total)\(done >= total ? "\n" : "")".utf8))
+            console.error("\r\(label) \(bar) \(done)/\(total)\(done >= total ? "\n" : "")")
         }
     }
 

@@ -83,5 +83,5 @@ func terminalText(_ text: String) -> String {
 
 /// Writes `text` and a line break to stderr, as `terminalText`.
 func warn(_ text: String) {
-    FileHandle.standardError.write(Data((terminalText(text) + "\n").utf8))
+    Console.current.error(terminalText(text) + "\n")
 }
