@@ -107,6 +107,21 @@ struct JSONObjectBytesTests {
         #expect(checked == 120)
     }
 
+    @Test("the objects of a list read from the text are the tree's, and a list the text cannot read is left to the tree")
+    func objectsInListAgreeWithTheParser() throws {
+        let text = #"{"c":[{"name":"Quảng Tây","n":[1,{"x":"]"}]}, "y", 3, {"name":"say \"hi\"","name":"last"}, {}],"e":[],"k":{"a":1},"s":"[x]","#
+            + #""q":[{"\u0061":1}]}"#
+        let object = try JSONObjectBytes(Array(text.utf8)[...])
+        guard case .array(let items)? = object.parsedValue("c") else { Issue.record("no list c"); return }
+        let read = try #require(object.objects(inList: "c"))
+        let expected = items.filter { if case .object = $0 { true } else { false } }
+        #expect(read.map(\.tree) == expected)
+        #expect(read.map { $0.string("name") } == ["Quảng Tây", "last", nil])
+        #expect(object.objects(inList: "e")?.isEmpty == true)
+        for notAList in ["k", "s", "absent"] { #expect(object.objects(inList: notAList) == nil, "\(notAList)") }
+        #expect(object.objects(inList: "q") == nil, "an item with an escaped key is the tree's to read")
+    }
+
     @Test("a key given twice reads as the parser keeps it: the last")
     func lastKeyStands() throws {
         let object = try JSONObjectBytes(Array(#"{"a":1,"a":2}"#.utf8)[...])

@@ -49,17 +49,80 @@ public struct JSONObjectBytes: Sendable {
     /// The members of the object `bytes` holds, which `JSONValidator` accepted as part of larger
     /// text; nil when it is not an object or a key holds an escape.
     private static func members(ofValidated bytes: UnsafeBufferPointer<UInt8>) -> [Member]? {
+        var scan = ValidatedScan(bytes: bytes)
+        scan.skipSpace()
+        guard scan.index < bytes.count, bytes[scan.index] == UInt8(ascii: "{") else { return nil }
+        scan.index += 1
+        var members: [Member] = []
+        members.reserveCapacity(16)
+        while true {
+            scan.skipSpace()
+            guard scan.index < bytes.count else { return nil }
+            if bytes[scan.index] == UInt8(ascii: "}") { return members }
+            if bytes[scan.index] == UInt8(ascii: ",") { scan.index += 1; continue }
+            guard bytes[scan.index] == UInt8(ascii: "\"") else { return nil }
+            let keyStart = scan.index + 1
+            if scan.skipString() { return nil }
+            let key = keyStart..<scan.index - 1
+            scan.skipSpace()
+            guard scan.index < bytes.count, bytes[scan.index] == UInt8(ascii: ":") else { return nil }
+            scan.index += 1
+            scan.skipSpace()
+            let valueStart = scan.index
+            scan.skipValue()
+            guard scan.index <= bytes.count, scan.index > valueStart else { return nil }
+            members.append(Member(key: key, value: valueStart..<scan.index))
+        }
+    }
+
+    /// The objects in the list under `key`, each read as `object(_:)` reads one; nil when there is
+    /// no list there, or when an item is an object with a key holding an escape (read the tree
+    /// then). Items that are not objects are left out, as a tree's lookups in them find nothing.
+    public func objects(inList key: String) -> [JSONObjectBytes]? {
+        guard let list = value(key), list.first == UInt8(ascii: "[") else { return nil }
+        let items: [Range<Int>]? = list.withUnsafeBufferPointer { bytes in
+            var scan = ValidatedScan(bytes: bytes), items: [Range<Int>] = []
+            scan.index = 1
+            while true {
+                scan.skipSpace()
+                guard scan.index < bytes.count else { return nil }
+                if bytes[scan.index] == UInt8(ascii: "]") { return items }
+                if bytes[scan.index] == UInt8(ascii: ",") { scan.index += 1; continue }
+                let start = scan.index
+                scan.skipValue()
+                guard scan.index > start else { return nil }
+                items.append(start..<scan.index)
+            }
+        }
+        guard let items else { return nil }
+        var objects: [JSONObjectBytes] = []
+        objects.reserveCapacity(items.count)
+        for item in items {
+            let text = list[list.startIndex + item.lowerBound..<list.startIndex + item.upperBound]
+            guard text.first == UInt8(ascii: "{") else { continue }
+            guard let object = JSONObjectBytes(validated: text) else { return nil }
+            objects.append(object)
+        }
+        return objects
+    }
+
+    /// Steps over text `JSONValidator` accepted, checking nothing: a value, a string, white space.
+    private struct ValidatedScan {
+        let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
-        func skipSpace() {
+
+        mutating func skipSpace() {
             while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x0A || bytes[index] == 0x0D || bytes[index] == 0x09 { index += 1 }
         }
+
         /// Past the string starting at `index`; whether it held an escape.
-        func skipString() -> Bool {
-            let (end, escaped) = stringEnd(bytes, from: index + 1)
+        mutating func skipString() -> Bool {
+            let (end, escaped) = JSONObjectBytes.stringEnd(bytes, from: index + 1)
             index = end + 1
             return escaped
         }
-        func skipValue() {
+
+        mutating func skipValue() {
             guard index < bytes.count else { return }
             switch bytes[index] {
             case UInt8(ascii: "\""): _ = skipString()
@@ -80,29 +143,6 @@ public struct JSONObjectBytes: Sendable {
                 while index < bytes.count, bytes[index] > 0x20, bytes[index] != UInt8(ascii: ","), bytes[index] != UInt8(ascii: "}"),
                       bytes[index] != UInt8(ascii: "]") { index += 1 }
             }
-        }
-        skipSpace()
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "{") else { return nil }
-        index += 1
-        var members: [Member] = []
-        members.reserveCapacity(16)
-        while true {
-            skipSpace()
-            guard index < bytes.count else { return nil }
-            if bytes[index] == UInt8(ascii: "}") { return members }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            guard bytes[index] == UInt8(ascii: "\"") else { return nil }
-            let keyStart = index + 1
-            if skipString() { return nil }
-            let key = keyStart..<index - 1
-            skipSpace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { return nil }
-            index += 1
-            skipSpace()
-            let valueStart = index
-            skipValue()
-            guard index <= bytes.count, index > valueStart else { return nil }
-            members.append(Member(key: key, value: valueStart..<index))
         }
     }
 
@@ -242,7 +282,7 @@ public struct JSONObjectBytes: Sendable {
     /// Where the string whose text starts at `start` (just past its opening quote) ends: the
     /// offset of its closing quote (the end of `bytes` when there is none), and whether it holds an
     /// escape. Found with `memchr`, not a byte at a time: strings are most of a record's text.
-    private static func stringEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, escaped: Bool) {
+    fileprivate static func stringEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, escaped: Bool) {
         guard let base = bytes.baseAddress, start < bytes.count else { return (bytes.count, false) }
         var from = start, escaped = false
         while from < bytes.count {

@@ -44,30 +44,36 @@ enum Contributions {
             let current = cells[key] ?? .zero
             cells[key] = AggregateValue(count: 1, sum: current.sum + sum)
         }
-        let value = state.field, string = state.stringField
+        let string = state.stringField
         func year(_ field: String) -> Int? { string(field).flatMap { try? RecordDate($0) }?.year }
         switch state.id.type {
         case .article:
             guard let year = year("publishedAt") else { return [:] }
             add(AggregateKey(family: .articles, year: year, [string("source") ?? none, string("category") ?? none]))
             // Only records that carry a view count are behind the sum.
-            if case .integer(let views)? = value("viewCount")?["count"] {
+            let views = state.fieldObject("viewCount").map { $0.parsedValue("count") } ?? state.field("viewCount")?["count"]
+            if case .integer(let views)? = views {
                 add(AggregateKey(family: .views, year: year, []), sum: ExactDecimal(integer: views))
             }
         case .diplomacyEvent:
             guard let year = year("date"), let kind = string("kind") else { return [:] }
-            var names: Set<String> = []
-            if case .array(let counterparts)? = value("counterparts") { names = Set(counterparts.compactMap { $0["name"]?.stringValue }) }
+            // Read from the record's text where it has it, else from its tree: the same strings.
+            let names = Set(members(of: state, list: "counterparts", ["name"]).compactMap { $0[0] })
             for counterpart in names.isEmpty ? [none] : names { add(AggregateKey(family: .events, year: year, [kind, counterpart])) }
-            if case .array(let quantities)? = value("quantities") {
-                for quantity in quantities {
-                    guard let metric = quantity["metric"]?.stringValue, let unit = quantity["unit"]?.stringValue,
-                          let amount = quantity["value"]?.stringValue.flatMap({ try? ExactDecimal($0) }) else { continue }
-                    add(AggregateKey(family: .quantity, year: year, [metric, unit]), sum: amount)
-                }
+            for quantity in members(of: state, list: "quantities", ["metric", "unit", "value"]) {
+                guard let metric = quantity[0], let unit = quantity[1], let amount = quantity[2].flatMap({ try? ExactDecimal($0) }) else { continue }
+                add(AggregateKey(family: .quantity, year: year, [metric, unit]), sum: amount)
             }
         }
         return cells
+    }
+
+    /// For each item of list field `list` (none when it is not a list), its string members `keys`
+    /// (nil where an item has no such string, or is not an object).
+    private static func members(of state: RecordState, list: String, _ keys: [String]) -> [[String?]] {
+        if let objects = state.fieldObjects(list) { return objects.map { object in keys.map { object.string($0) } } }
+        guard case .array(let items)? = state.field(list) else { return [] }
+        return items.map { item in keys.map { item[$0]?.stringValue } }
     }
 
     /// What changes when a record's cells go from `old` to `new` (zero changes included).

@@ -1,5 +1,4 @@
 public import AnnalsCore
-import AnnalsLMDB
 public import AnnalsRecords
 
 /// A batch of events as every projection sees it, computed once and shared: the events in
@@ -81,7 +80,9 @@ public struct ProjectionBatch {
         }
         // Sorting the slots, not the records: a state is large to move, an index is not.
         let ids = touched.map(\.id.rawValue)
-        let order = ids.indices.sorted { utf8Precedes(ids[$0], ids[$1]) }
+        // An id is ASCII (`RecordID`'s rule), and `String` orders ASCII text by its bytes, with
+        // `memcmp`: the order LMDB keeps the records' keys in.
+        let order = ids.indices.sorted { ids[$0] < ids[$1] }
         let records = order.compactMap { slot in
             let record = touched[slot]
             return record.now.map { TouchedRecord(id: record.id, before: record.before, after: $0, number: record.number, derived: record.derived) }
@@ -100,13 +101,4 @@ public protocol DerivedAhead {
 extension DerivedAhead {
     /// What `projection` derived ahead, when it did and as the type it derived.
     public func derived<T>(by projection: ProjectionName, as: T.Type) -> T? { derived?[projection] as? T }
-}
-
-/// Whether `a` sorts before `b` as LMDB orders keys (`keyPrecedes`): by their UTF-8 bytes, compared
-/// in place where the strings hold them contiguously (native strings do), not one code unit at a time.
-private func utf8Precedes(_ a: String, _ b: String) -> Bool {
-    let inPlace = a.utf8.withContiguousStorageIfAvailable { x in
-        b.utf8.withContiguousStorageIfAvailable { y in keyPrecedes(x, y) }
-    }
-    return (inPlace ?? nil) ?? a.utf8.lexicographicallyPrecedes(b.utf8)
 }

@@ -86,6 +86,20 @@ public struct RecordState: Hashable, Sendable {
         return text.value(name)
     }
 
+    /// Field `name` read as an object from the state's text, when it holds its document as text
+    /// and the field is an object `JSONObjectBytes` reads; nil otherwise (read `field` then).
+    package func fieldObject(_ name: String) -> JSONObjectBytes? {
+        guard case .text(let text) = content else { return nil }
+        return text.object(name)
+    }
+
+    /// The objects in list field `name` read from the state's text (`JSONObjectBytes.objects(inList:)`),
+    /// when it holds its document as text; nil otherwise (read `field` then).
+    package func fieldObjects(_ name: String) -> [JSONObjectBytes]? {
+        guard case .text(let text) = content else { return nil }
+        return text.objects(inList: name)
+    }
+
     /// Whether field `name` is equal (`JSONValue`'s `==`) in both states: known from the text when
     /// both hold the same bytes there, else by parsing the field.
     public func sameField(_ name: String, as other: RecordState) -> Bool {
