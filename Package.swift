@@ -197,6 +197,7 @@ let package = Package(
             name: "AnnalsServerTests",
             dependencies: ["annals", "AnnalsTestHelper", "AnnalsTesting", "AnnalsCore", "AnnalsRecords", "AnnalsServer", "AnnalsApplication",
                            .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict

@@ -38,6 +38,12 @@ public struct HTTPProbe: Sendable {
         public var json: [String: Any] { ((try? JSONSerialization.jsonObject(with: body)) as? [String: Any]) ?? [:] }
         /// `error.code` of an error body.
         public var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+
+        public init(status: Int, headers: [String: String], body: Data) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+        }
     }
 
     public func request(_ method: String, _ path: String, token: String? = nil, headers: [String: String] = [:],
