@@ -15,8 +15,13 @@ enum Contributions {
     /// Whether two states of one record add the same cells, known without working them out.
     static func same(_ a: RecordState, _ b: RecordState) -> Bool {
         a.retracted == b.retracted && fields.allSatisfy { field in
-            // The same canonical text is the same value, byte for byte.
-            if let x = a.fieldText(field), let y = b.fieldText(field), JSONObjectBytes.sameBytes(x, y) { return true }
+            // The same canonical text is the same value, byte for byte; a field neither text holds
+            // is absent from both (most fields of the other record type).
+            switch (a.fieldText(field), b.fieldText(field)) {
+            case let (x?, y?): if JSONObjectBytes.sameBytes(x, y) { return true }
+            case (nil, nil): if a.holdsText && b.holdsText { return true }
+            default: break
+            }
             return identical(a.field(field), b.field(field))
         }
     }

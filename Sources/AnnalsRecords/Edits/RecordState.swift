@@ -86,6 +86,13 @@ public struct RecordState: Hashable, Sendable {
         return text.value(name)
     }
 
+    /// Whether the state holds its document as text, so that `fieldText` is nil only for a field
+    /// the document does not have.
+    package var holdsText: Bool {
+        if case .text = content { return true }
+        return false
+    }
+
     /// Field `name` read as an object from the state's text, when it holds its document as text
     /// and the field is an object `JSONObjectBytes` reads; nil otherwise (read `field` then).
     package func fieldObject(_ name: String) -> JSONObjectBytes? {
@@ -101,9 +108,13 @@ public struct RecordState: Hashable, Sendable {
     }
 
     /// Whether field `name` is equal (`JSONValue`'s `==`) in both states: known from the text when
-    /// both hold the same bytes there, else by parsing the field.
+    /// both hold the same bytes there or both lack the field, else by parsing the field.
     public func sameField(_ name: String, as other: RecordState) -> Bool {
-        if let a = fieldText(name), let b = other.fieldText(name), JSONObjectBytes.sameBytes(a, b) { return true }
+        switch (fieldText(name), other.fieldText(name)) {
+        case let (a?, b?): if JSONObjectBytes.sameBytes(a, b) { return true }
+        case (nil, nil): if holdsText && other.holdsText { return true }  // absent from both
+        default: break
+        }
         return field(name) == other.field(name)
     }
 
