@@ -17,7 +17,7 @@ public final class AnnalsService {
     /// Where edits go: the store itself, or, on a follower's store, the shared log it follows.
     let writer: any EventLog
     /// On a follower's store opened for writing: what keeps it up with the shared log.
-    let follower: LogFollower?
+    let follower: SharedLogReplica?
 
     /// True for a follower's store opened for writing: its edits go to the shared log.
     public var isFollower: Bool { follower != nil }
@@ -27,7 +27,7 @@ public final class AnnalsService {
     init(opened store: ProjectedStore) throws {
         self.store = store
         if !store.environment.options.readOnly, let address = try store.replica.source() {
-            let follower = LogFollower(store: store, source: try SharedLog.connect(address), address: address)
+            let follower = SharedLogReplica(store: store, source: try SharedLog.connect(address), address: address)
             let shared = SharedLogWriter(follower: follower)
             self.follower = follower
             writer = shared

@@ -198,7 +198,7 @@ extension AnnalsService {
     /// verifies: a failed or killed restore never leaves a half-made store at `path`, so the same
     /// command can simply be run again (a killed one leaves a hidden `.annals-partial-…` beside it,
     /// which the next restore to the same path removes).
-    public static func restore(into path: String, feed: ((RecordedEvent) throws -> Void) throws -> Void) throws -> CopyResult {
+    public static func restoreLog(into path: String, feed: ((RecordedEvent) throws -> Void) throws -> Void) throws -> CopyResult {
         if storeExists(at: path) { throw ApplicationError("\(path) already holds a store; give a new directory") }
         var isFolder: ObjCBool = false
         let existed = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
@@ -211,7 +211,7 @@ extension AnnalsService {
         defer { folder.remove() }
         let report: VerificationReport
         do {
-            let store = try StoreDirectory.restore(into: staging, events: feed)
+            let store = try StoreDirectory.restoreLog(into: staging, events: feed)
             defer { store.close() }
             report = try store.events.verify()
         }
@@ -229,7 +229,7 @@ extension AnnalsService {
     /// Replays the log up to `position` into a new store at `path` (the live store is untouched)
     /// and opens it.
     public func replay(until position: UInt64, into path: String) throws -> AnnalsService {
-        let replayed = try StoreDirectory.restore(into: path) { sink in
+        let replayed = try StoreDirectory.restoreLog(into: path) { sink in
             try store.log.forEachEvent { event in
                 guard event.position <= position else { return false }
                 try sink(event)

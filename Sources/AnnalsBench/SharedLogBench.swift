@@ -54,7 +54,7 @@ struct SharedLogBench {
         log_("a follower catches up")
         let store = try ProjectedStore(path: scratch.appending("follower"), create: true)
         defer { store.close() }
-        let follower = LogFollower(store: store, source: log, address: log.target.description)
+        let follower = SharedLogReplica(store: store, source: log, address: log.target.description)
         try follower.adopt()
         var catchUp = Figure(name: "follower catch-up into LMDB with projections", unit: "events/s")
         let total = try log.head().position
@@ -74,7 +74,7 @@ struct SharedLogBench {
     /// One appender commits single events at `rate` per second for `seconds`, noting when each
     /// append returned; the follower (polling every 20 ms, as `annals follow` does) notes when each
     /// position was applied. Returns the milliseconds between the two for every event.
-    func lag(_ follower: LogFollower, seconds: Double, rate: Int) throws -> [Double] {
+    func lag(_ follower: SharedLogReplica, seconds: Double, rate: Int) throws -> [Double] {
         let times = LagTimes()
         let appender = try PostgresEventLog(PostgresTarget(log.target.description) ?? { throw BenchError("no address") }())
         defer { appender.close() }

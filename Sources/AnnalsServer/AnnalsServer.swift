@@ -23,7 +23,7 @@ public enum AnnalsServer {
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "annals"),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? configuration.port) },
             logger: logger)
-        let following = gate.isFollower ? Task { await SharedLogFollowing.run(gate: gate, logger: logger) } : nil
+        let following = gate.isFollower ? Task { await SharedLogPolling.run(gate: gate, logger: logger) } : nil
         func finish() async {
             following?.cancel()
             await following?.value

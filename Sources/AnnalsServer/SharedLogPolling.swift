@@ -5,7 +5,7 @@ import Logging
 /// requests (a thousand at a time, so requests wait at most one batch), looking every `interval`
 /// when there are none. While the shared log cannot be reached it logs that once, serves what it
 /// holds, and tries again every second.
-enum SharedLogFollowing {
+enum SharedLogPolling {
     static func run(gate: StoreGate, logger: Logger, interval: Duration = .milliseconds(50)) async {
         var failing: String?
         while !Task.isCancelled {

@@ -12,7 +12,7 @@ struct SharedLogRetryTests {
     /// A follower's writer over an in-memory source, with a short patience.
     func writer(_ directory: TemporaryDirectory, patience: Duration) throws -> (SharedLogWriter, ProjectedStore) {
         let store = try ProjectedStore(path: directory.appending("follower"), create: true)
-        let follower = LogFollower(store: store, source: InMemoryEventLog(), address: "memory://shared")
+        let follower = SharedLogReplica(store: store, source: InMemoryEventLog(), address: "memory://shared")
         return (SharedLogWriter(follower: follower, patience: patience), store)
     }
 

@@ -19,7 +19,7 @@ struct SharedLogWriterConformanceTests {
         defer { store.close() }
         let shared = InMemoryEventLog()
         // As `annals follow` starts one: the store records which shared log it follows.
-        let follower = LogFollower(store: store, source: shared, address: "memory://shared")
+        let follower = SharedLogReplica(store: store, source: shared, address: "memory://shared")
         try follower.adopt()
         let writer = SharedLogWriter(follower: follower, patience: .seconds(2))
         try EventLogConformance.run(name, on: writer)

@@ -30,7 +30,7 @@ struct LayeringTests {
     @Test("the CLI and the server import no module below the application layer and name no store type or table")
     func frontsUseTheApplicationLayer() throws {
         let below: Set<String> = ["AnnalsProjections", "AnnalsLMDBLog", "AnnalsLMDB", "AnnalsPostgres", "AnnalsMigrations", "CLMDB"]
-        let storeNames = ["ProjectedStore", "LMDBEventLog", "PostgresEventLog", "LogFollower", "ProjectionName", "Environment(", "\"proj/"]
+        let storeNames = ["ProjectedStore", "LMDBEventLog", "PostgresEventLog", "SharedLogReplica", "ProjectionName", "Environment(", "\"proj/"]
         var files = 0
         for folder in ["Sources/AnnalsCLI", "Sources/AnnalsServer"] {
             for (path, text) in try Self.sources(folder) {

@@ -11,7 +11,7 @@ let fixtures = RepositoryFiles.path("Tests/AnnalsMigrationsTests/Fixtures")
 
 /// A new store holding exactly the events of an exported fixture.
 func restored(_ fixture: String, into directory: TemporaryDirectory) throws -> ProjectedStore {
-    try StoreDirectory.restore(into: directory.appending("store")) { sink in
+    try StoreDirectory.restoreLog(into: directory.appending("store")) { sink in
         for line in LineReader(path: "\(fixtures)/\(fixture)") where !line.isEmpty { try sink(RecordedEvent(exportLine: line)) }
     }
 }

@@ -39,7 +39,7 @@ struct ConformanceTests {
     static func exportRestores(_ log: any EventLog, into path: String, upTo limit: Int = 2_000) throws {
         let events = try log.readLog(from: 1, limit: limit)
         let lines = try events.map { try $0.exportLine() }
-        let store = try StoreDirectory.restore(into: path) { sink in
+        let store = try StoreDirectory.restoreLog(into: path) { sink in
             for line in lines { try sink(try RecordedEvent(exportLine: line)) }
         }
         defer { store.close() }

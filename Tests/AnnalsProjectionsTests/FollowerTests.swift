@@ -47,7 +47,7 @@ struct FollowerTests {
 
         let environment = try Environment(path: directory.appending("follower"))
         defer { environment.close() }
-        let follower = try ProjectionFollower(source: source, environment: environment, upcaster: try Upcaster.embedded())
+        let follower = try ProjectionCatchUp(source: source, environment: environment, upcaster: try Upcaster.embedded())
         #expect(try follower.lag() == 302)
         #expect(try follower.catchUp(batchSize: 64) == 302)
         #expect(try follower.lag() == 0 && follower.position() == 302)
@@ -60,7 +60,7 @@ struct FollowerTests {
         #expect(try !follower.wait(until: 304, timeout: .milliseconds(60)))
 
         // The same events restored into a local store: every table equal, byte for byte.
-        let local = try StoreDirectory.restore(into: directory.appending("local")) { sink in
+        let local = try StoreDirectory.restoreLog(into: directory.appending("local")) { sink in
             try source.forEachEvent { try sink($0); return true }
         }
         defer { local.close() }

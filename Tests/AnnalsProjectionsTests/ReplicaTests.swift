@@ -29,7 +29,7 @@ struct ReplicaTests {
         let shared = try Self.sharedLog(120)
         let store = try ProjectedStore(path: directory.appending("follower"), create: true)
         defer { store.close() }
-        let follower = LogFollower(store: store, source: shared, address: "memory://shared")
+        let follower = SharedLogReplica(store: store, source: shared, address: "memory://shared")
         try follower.adopt()
         #expect(try store.replica.source() == "memory://shared")
         var batches = 0
@@ -44,7 +44,7 @@ struct ReplicaTests {
         try store.log.forEachEvent { local.append($0); return true }
         try shared.forEachEvent { source.append($0); return true }
         #expect(local == source && local.count == 121)
-        let built = try StoreDirectory.restore(into: directory.appending("built")) { sink in try shared.forEachEvent { try sink($0); return true } }
+        let built = try StoreDirectory.restoreLog(into: directory.appending("built")) { sink in try shared.forEachEvent { try sink($0); return true } }
         defer { built.close() }
         #expect(try FollowerTests.liveTables(store.environment) == FollowerTests.liveTables(built.environment))
         // Edits go to the shared log, never into the replica's copy.
@@ -60,15 +60,15 @@ struct ReplicaTests {
         defer { directory.remove() }
         let store = try ProjectedStore(path: directory.appending("follower"), create: true)
         defer { store.close() }
-        let follower = LogFollower(store: store, source: try Self.sharedLog(30), address: "memory://shared")
+        let follower = SharedLogReplica(store: store, source: try Self.sharedLog(30), address: "memory://shared")
         try follower.adopt()
         try follower.catchUp()
         // Another log with other events at the same positions: rewritten history.
-        let other = LogFollower(store: store, source: try Self.sharedLog(40, prefix: "other"), address: "memory://other")
+        let other = SharedLogReplica(store: store, source: try Self.sharedLog(40, prefix: "other"), address: "memory://other")
         #expect(throws: ProjectionError.self) { try other.adopt() }
         #expect(throws: ProjectionError.self) { try other.catchUp() }
         // A shorter one: cut short.
-        let shorter = LogFollower(store: store, source: try Self.sharedLog(10), address: "memory://shorter")
+        let shorter = SharedLogReplica(store: store, source: try Self.sharedLog(10), address: "memory://shorter")
         #expect(throws: ProjectionError.self) { try shorter.checkHistory() }
         #expect(try store.events.head().position == 30 && store.replica.source() == "memory://shared")
 
@@ -76,7 +76,7 @@ struct ReplicaTests {
         defer { own.close() }
         try own.editor.create(.diplomacyEvent(DiplomacyEvent(id: RecordID("event/own"), kind: EventKind("meeting"), title: "Của riêng", date: RecordDate("2020"))),
                               context: EditContext(actor: "biên tập"))
-        #expect(throws: EventLogError.self) { try LogFollower(store: own, source: try Self.sharedLog(3), address: "memory://shared").adopt() }
+        #expect(throws: EventLogError.self) { try SharedLogReplica(store: own, source: try Self.sharedLog(3), address: "memory://shared").adopt() }
         #expect(try own.replica.source() == nil)
     }
 
@@ -87,16 +87,16 @@ struct ReplicaTests {
         let shared = try Self.sharedLog(50)
         let store = try ProjectedStore(path: directory.appending("follower"), create: true)
         defer { store.close() }
-        let follower = LogFollower(store: store, source: shared, address: "memory://shared")
+        let follower = SharedLogReplica(store: store, source: shared, address: "memory://shared")
         try follower.adopt()
         try follower.catchUp()
         #expect(try follower.verifyHistory() == nil)
-        let tampered = LogFollower(store: store, source: TamperedLog(shared, at: 17), address: "memory://shared")
+        let tampered = SharedLogReplica(store: store, source: TamperedLog(shared, at: 17), address: "memory://shared")
         try tampered.checkHistory()  // the head alone still agrees
         let problem = try tampered.verifyHistory()
         #expect(problem?.position == 17 && problem?.kind == .hashMismatch, "\(String(describing: problem))")
         // A shared log cut short is found at the first missing position.
-        let cut = LogFollower(store: store, source: try Self.sharedLog(20), address: "memory://shared")
+        let cut = SharedLogReplica(store: store, source: try Self.sharedLog(20), address: "memory://shared")
         #expect(try cut.verifyHistory()?.position == 1, "another log with other events differs from the first")
     }
 
@@ -107,20 +107,20 @@ struct ReplicaTests {
         let shared = try Self.sharedLog(30)
         let store = try ProjectedStore(path: directory.appending("follower"), create: true)
         defer { store.close() }
-        let follower = LogFollower(store: store, source: shared, address: "memory://primary")
+        let follower = SharedLogReplica(store: store, source: shared, address: "memory://primary")
         try follower.adopt()
         try follower.catchUp()
         // A clone holding this history plus one other edit: refused without the switch.
         // (The same log under another address stands for the clone here.)
         try RecordEditor(log: shared).retract(RecordID("event/replica-2"), context: EditContext(actor: "biên tập", reason: "bản sao"))
-        let moved = LogFollower(store: store, source: shared, address: "memory://clone")
+        let moved = SharedLogReplica(store: store, source: shared, address: "memory://clone")
         #expect(throws: ProjectionError.replicaSourceChanged(recorded: "memory://primary", given: "memory://clone")) { try moved.adopt() }
         #expect(try store.replica.source() == "memory://primary" && store.replica.switches().isEmpty)
         // The same database under another spelling is not a switch.
-        try LogFollower(store: store, source: shared, address: "memory://primary?tls").adopt(sameLog: { $0 == "memory://primary" })
+        try SharedLogReplica(store: store, source: shared, address: "memory://primary?tls").adopt(sameLog: { $0 == "memory://primary" })
         #expect(try store.replica.switches().isEmpty)
         // A switch to a log with another history is refused, naming the position.
-        let other = LogFollower(store: store, source: TamperedLog(shared, at: 9), address: "memory://other")
+        let other = SharedLogReplica(store: store, source: TamperedLog(shared, at: 9), address: "memory://other")
         #expect(throws: ProjectionError.self) { try other.adopt(switching: true) }
         #expect(try store.replica.source() == "memory://primary?tls")
         // Asked for, to a log that holds the history: done and recorded.

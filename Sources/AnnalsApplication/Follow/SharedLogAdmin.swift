@@ -68,7 +68,7 @@ extension SharedLog {
     /// and hashes, each checked), 4,096 a transaction, then verifies the whole log. The shared log
     /// must be empty, or hold exactly the export's first events (an interrupted import-log, which
     /// this continues: the export's event at the shared head must carry the shared head's hash).
-    public static func restore(into address: String, feed: ((RecordedEvent) throws -> Void) throws -> Void) throws -> CopyResult {
+    public static func restoreLog(into address: String, feed: ((RecordedEvent) throws -> Void) throws -> Void) throws -> CopyResult {
         let log = try opened(address)
         defer { log.close() }
         let start = try log.head()
@@ -150,7 +150,7 @@ extension AnnalsService {
         guard let address = try store.replica.source() else { return nil }
         let log = try SharedLog.connect(address)
         defer { log.close() }
-        let follower = LogFollower(store: store, source: log, address: address)
+        let follower = SharedLogReplica(store: store, source: log, address: address)
         if let problem = try follower.verifyHistory() {
             throw ApplicationError("verification failed at position \(problem.position): \(problem.detail)", kind: .verificationFailed)
         }

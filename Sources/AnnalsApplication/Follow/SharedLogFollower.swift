@@ -4,7 +4,7 @@ import AnnalsProjections
 import Foundation
 
 /// `annals follow`: a store kept up with the shared log, its projections local.
-public final class Following {
+public final class SharedLogFollower {
     /// What happened, for the caller to report.
     public enum Event: Sendable {
         /// A batch was applied: the follower's head, and the shared head it is heading for.
@@ -16,11 +16,11 @@ public final class Following {
         case unavailable(String)
     }
 
-    let follower: LogFollower
+    let follower: SharedLogReplica
     private let store: ProjectedStore
     private let log: PostgresEventLog
 
-    private init(follower: LogFollower, store: ProjectedStore, log: PostgresEventLog) {
+    private init(follower: SharedLogReplica, store: ProjectedStore, log: PostgresEventLog) {
         self.follower = follower
         self.store = store
         self.log = log
@@ -31,7 +31,7 @@ public final class Following {
     /// already copied. A store with a log of its own is refused; nothing is created on failure.
     /// A store that follows another database is refused unless `switching`, which first checks
     /// that `address` holds its whole history (every event re-hashed) and records the switch.
-    public static func start(from address: String, store path: String, switching: Bool = false) throws -> Following {
+    public static func start(from address: String, store path: String, switching: Bool = false) throws -> SharedLogFollower {
         let log = try SharedLog.opened(address)
         let existed = AnnalsService.storeExists(at: path)
         let directoryExisted = FileManager.default.fileExists(atPath: path)
@@ -40,7 +40,7 @@ public final class Following {
             log.close()
             throw error
         }
-        let follower = LogFollower(store: store, source: log, address: log.target.description)
+        let follower = SharedLogReplica(store: store, source: log, address: log.target.description)
         do {
             try follower.adopt(switching: switching) { SharedLog.sameDatabase($0, log.target.description) }
         } catch {
@@ -49,7 +49,7 @@ public final class Following {
             if !existed { StoreDirectory.removeCreated(at: path, directoryExisted: directoryExisted) }
             throw error
         }
-        return Following(follower: follower, store: store, log: log)
+        return SharedLogFollower(follower: follower, store: store, log: log)
     }
 
     /// The shared log's address, without secrets.

@@ -13,11 +13,11 @@ import Foundation
 /// commit whose answer was lost is returned as stored, never doubled) for `patience`, then refused
 /// with what happened.
 final class SharedLogWriter: EventLog, RecordStateSource {
-    let follower: LogFollower
+    let follower: SharedLogReplica
     let patience: Duration
     private var synced = false
 
-    init(follower: LogFollower, patience: Duration = .seconds(15)) {
+    init(follower: SharedLogReplica, patience: Duration = .seconds(15)) {
         self.follower = follower
         self.patience = patience
     }

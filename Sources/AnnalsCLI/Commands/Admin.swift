@@ -195,8 +195,8 @@ struct ImportLog: ParsableCommand {
 
     func run() throws {
         let session = Session(options: global)
-        let result = SharedLog.isAddress(into) ? try SharedLog.restore(into: into) { sink in try readExport(file, sink) }
-            : try AnnalsService.restore(into: into) { sink in try readExport(file, sink) }
+        let result = SharedLog.isAddress(into) ? try SharedLog.restoreLog(into: into) { sink in try readExport(file, sink) }
+            : try AnnalsService.restoreLog(into: into) { sink in try readExport(file, sink) }
         if global.json { return try session.emit(result) }
         session.say("restored \(result.events) events into \(result.store); head \(result.head) verified")
     }

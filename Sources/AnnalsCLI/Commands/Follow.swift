@@ -40,11 +40,11 @@ struct Follow: ParsableCommand {
         if !once { StopSignal.install() }
         // A follower started while the shared log is down (a machine booting before its database)
         // waits for it; --once, and any other failure, ends with the error.
-        var started: Following?
+        var started: SharedLogFollower?
         var waiting = false
         while started == nil {
             do {
-                started = try Following.start(from: from, store: global.storePath, switching: switchSource)
+                started = try SharedLogFollower.start(from: from, store: global.storePath, switching: switchSource)
             } catch where !once && Failure(error)?.kind == .unavailable {
                 if !waiting { Self.sayUnreachable(describe(error).0) }
                 waiting = true
@@ -55,7 +55,7 @@ struct Follow: ParsableCommand {
         guard let following = started else { return }
         defer { following.close() }
         let address = following.address
-        let report: (Following.Event) -> Void = { event in
+        let report: (SharedLogFollower.Event) -> Void = { event in
             switch event {
             case let .applied(position, target):
                 if global.json { session.emit(.object(["applied": .integer(Int64(position)), "target": .integer(Int64(target))])) }

@@ -4,14 +4,14 @@ public import AnnalsMigrations
 import Foundation
 
 /// Keeps the projections in an LMDB environment up with a log kept anywhere (`any EventLog`): the
-/// projections' following mode.
+/// projections' catch-up mode.
 ///
 /// It reads the log from the projections' checkpoint in batches and commits each batch's tables
 /// and checkpoint in one transaction, so a crash between batches loses nothing and applies nothing
 /// twice. The environment may be the log's own (a local store catching up with events a log-only
 /// writer appended), a scratch one (`annals verify` builds its fresh copy this way, writing nothing
 /// to the store).
-public final class ProjectionFollower {
+public final class ProjectionCatchUp {
     let source: any EventLog
     let environment: Environment
     let catalog: ProjectionCatalog

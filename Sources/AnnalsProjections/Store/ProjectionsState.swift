@@ -79,10 +79,10 @@ public struct ProjectionsState {
         return try catalog.namedTables(of: projection, generation: catalog.generation(projection, in: txn))
     }
 
-    /// The projections in following mode over this store's own log: what catches them up with
-    /// events appended by a log-only writer.
-    public func follower() throws -> ProjectionFollower {
-        try ProjectionFollower(source: log, environment: log.environment, upcaster: upcaster, registry: catalog.registry)
+    /// The projections caught up with this store's own log: what brings them up to events a
+    /// log-only writer appended.
+    public func catchUpWithLog() throws -> ProjectionCatchUp {
+        try ProjectionCatchUp(source: log, environment: log.environment, upcaster: upcaster, registry: catalog.registry)
     }
 
     /// How many events the projections have not applied (0 but after a log-only writer).
@@ -97,6 +97,6 @@ public struct ProjectionsState {
     /// Applies events the projections have not seen (appended by a log-only writer), in batches.
     func catchUp() throws {
         guard try lag() > 0 else { return }
-        try follower().catchUp(batchSize: 2000)
+        try catchUpWithLog().catchUp(batchSize: 2000)
     }
 }

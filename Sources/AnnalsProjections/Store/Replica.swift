@@ -54,7 +54,7 @@ extension ProjectedStore {
 /// replica's log and projections together (`ProjectedStore.replicate`): a follower killed at any
 /// moment resumes from its last commit with no gap and no event applied twice. Several processes
 /// may follow into the same store at once; each batch is applied once, by whichever commits first.
-public final class LogFollower {
+public final class SharedLogReplica {
     public let store: ProjectedStore
     public let source: any EventLog
     public let address: String

@@ -9,7 +9,7 @@ extension StoreDirectory {
     /// of events passes through bounded memory. Returns the new store, open. When it fails, what it
     /// created is removed (the directory, or the store files in a directory that was there), so the
     /// same command can be run again.
-    public static func restore(into path: String, chunkSize: Int = 4096,
+    public static func restoreLog(into path: String, chunkSize: Int = 4096,
                                events: ((RecordedEvent) throws -> Void) throws -> Void) throws -> ProjectedStore {
         let directoryExisted = FileManager.default.fileExists(atPath: path)
         let store = try ProjectedStore(path: path, create: true)

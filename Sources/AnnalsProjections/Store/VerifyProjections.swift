@@ -17,7 +17,7 @@ extension StoreMaintenance {
         options.unsafeNoSync = true  // thrown away after the comparison
         let scratch = try Environment(path: scratchPath, options: options)
         defer { scratch.close() }
-        let fresh = try ProjectionFollower(source: store.log, environment: scratch, upcaster: store.upcaster, registry: store.registry)
+        let fresh = try ProjectionCatchUp(source: store.log, environment: scratch, upcaster: store.upcaster, registry: store.registry)
         // Writers may move the live projections on while the fresh ones are built: follow until
         // both reflect the same position, then compare within one snapshot of each.
         while true {
