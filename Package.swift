@@ -195,7 +195,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AnnalsServerTests",
-            dependencies: ["annals", "AnnalsTestHelper", "AnnalsTesting", "AnnalsCore", "AnnalsRecords", "AnnalsServer", "AnnalsApplication",
+            dependencies: ["annals", "AnnalsCLI", "AnnalsTestHelper", "AnnalsTesting", "AnnalsCore", "AnnalsRecords", "AnnalsServer", "AnnalsApplication",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "HummingbirdTesting", package: "hummingbird"),

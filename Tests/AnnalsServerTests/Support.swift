@@ -1,9 +1,10 @@
+import AnnalsCLI
 import AnnalsTesting
 import Foundation
 import Testing
 
-/// A store in a temporary directory, its users, and the real `annals serve` over it on a free
-/// loopback port.
+/// A store in a temporary directory, its users (added with the CLI's commands, in process), and the
+/// real `annals serve` over it on a free loopback port.
 final class ServerWorkspace {
     let directory: TemporaryDirectory
     let annals = BuiltProgram("annals")
@@ -34,12 +35,14 @@ final class ServerWorkspace {
         directory.remove()
     }
 
-    /// Runs the CLI on the store; requires exit 0 and returns stdout.
+    /// Runs a CLI command on the store, in this process (`Annals.run`: the binary's commands without
+    /// a process each); requires exit 0 and returns stdout. The server itself runs as the binary.
     @discardableResult
     func cli(_ arguments: [String], actor: String = "cli-admin") throws -> String {
-        let result = try annals.run(arguments + ["--store", store], environment: ["ANNALS_ACTOR": actor, "CI": "true"])
-        guard result.status == 0 else { throw ConformanceFailure("annals \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)") }
-        return result.stdout
+        let console = Console.capturing(environment: ProcessInfo.processInfo.environment.merging(["ANNALS_ACTOR": actor, "CI": "true"]) { $1 })
+        let status = Annals.run(arguments + ["--store", store], console: console)
+        guard status == 0 else { throw ConformanceFailure("annals \(arguments.joined(separator: " ")) exited \(status): \(console.errors)") }
+        return console.output
     }
 
     /// Adds a user through the CLI and returns its token.
