@@ -81,8 +81,7 @@ public struct JSONObjectBytes: Sendable {
     public func objects(inList key: String) -> [JSONObjectBytes]? {
         guard let list = value(key), list.first == UInt8(ascii: "[") else { return nil }
         let items: [Range<Int>]? = list.withUnsafeBufferPointer { bytes in
-            var scan = ValidatedScan(bytes: bytes), items: [Range<Int>] = []
-            scan.index = 1
+            var scan = ValidatedScan(bytes: bytes, index: 1), items: [Range<Int>] = []
             while true {
                 scan.skipSpace()
                 guard scan.index < bytes.count else { return nil }
@@ -265,9 +264,9 @@ public struct JSONObjectBytes: Sendable {
                 let (end, escaped) = stringEnd(bytes, from: start)
                 index = min(end + 1, bytes.count)
                 // A string followed by ':' is an object's key.
-                var next = index
-                while next < bytes.count, bytes[next] == 0x20 || bytes[next] == 0x0A || bytes[next] == 0x0D || bytes[next] == 0x09 { next += 1 }
-                if next < bytes.count, bytes[next] == UInt8(ascii: ":") { continue }
+                var after = ValidatedScan(bytes: bytes, index: index)
+                after.skipSpace()
+                if after.index < bytes.count, bytes[after.index] == UInt8(ascii: ":") { continue }
                 if !escaped {
                     body(UnsafeBufferPointer(rebasing: bytes[start..<min(end, bytes.count)]))
                 } else if end < bytes.count,

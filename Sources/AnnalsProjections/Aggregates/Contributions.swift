@@ -17,12 +17,7 @@ enum Contributions {
         a.retracted == b.retracted && fields.allSatisfy { field in
             // The same canonical text is the same value, byte for byte; a field neither text holds
             // is absent from both (most fields of the other record type).
-            switch (a.fieldText(field), b.fieldText(field)) {
-            case let (x?, y?): if JSONObjectBytes.sameBytes(x, y) { return true }
-            case (nil, nil): if a.holdsText && b.holdsText { return true }
-            default: break
-            }
-            return identical(a.field(field), b.field(field))
+            a.sameFieldText(field, as: b) || identical(a.field(field), b.field(field))
         }
     }
 
@@ -56,7 +51,7 @@ enum Contributions {
             guard let year = year("publishedAt") else { return [:] }
             add(AggregateKey(family: .articles, year: year, [string("source") ?? none, string("category") ?? none]))
             // Only records that carry a view count are behind the sum.
-            let views = state.fieldObject("viewCount").map { $0.parsedValue("count") } ?? state.field("viewCount")?["count"]
+            let views = state.documentText?.object("viewCount").map { $0.parsedValue("count") } ?? state.field("viewCount")?["count"]
             if case .integer(let views)? = views {
                 add(AggregateKey(family: .views, year: year, []), sum: ExactDecimal(integer: views))
             }
@@ -76,7 +71,7 @@ enum Contributions {
     /// For each item of list field `list` (none when it is not a list), its string members `keys`
     /// (nil where an item has no such string, or is not an object).
     private static func members(of state: RecordState, list: String, _ keys: [String]) -> [[String?]] {
-        if let objects = state.fieldObjects(list) { return objects.map { object in keys.map { object.string($0) } } }
+        if let objects = state.documentText?.objects(inList: list) { return objects.map { object in keys.map { object.string($0) } } }
         guard case .array(let items)? = state.field(list) else { return [] }
         return items.map { item in keys.map { item[$0]?.stringValue } }
     }

@@ -86,36 +86,29 @@ public struct RecordState: Hashable, Sendable {
         return text.value(name)
     }
 
-    /// Whether the state holds its document as text, so that `fieldText` is nil only for a field
-    /// the document does not have.
-    package var holdsText: Bool {
-        if case .text = content { return true }
-        return false
+    /// The document as text, when the state holds it so (the create's, with the fields edits set
+    /// since spliced in): read a field as an object or a list of objects without a tree. Nil for a
+    /// state that holds a tree.
+    package var documentText: JSONObjectBytes? {
+        guard case .text(let text) = content else { return nil }
+        return text
     }
 
-    /// Field `name` read as an object from the state's text, when it holds its document as text
-    /// and the field is an object `JSONObjectBytes` reads; nil otherwise (read `field` then).
-    package func fieldObject(_ name: String) -> JSONObjectBytes? {
-        guard case .text(let text) = content else { return nil }
-        return text.object(name)
-    }
-
-    /// The objects in list field `name` read from the state's text (`JSONObjectBytes.objects(inList:)`),
-    /// when it holds its document as text; nil otherwise (read `field` then).
-    package func fieldObjects(_ name: String) -> [JSONObjectBytes]? {
-        guard case .text(let text) = content else { return nil }
-        return text.objects(inList: name)
+    /// Whether field `name` is known to be the same in both states from their texts alone: the
+    /// same bytes, or absent from both. False only says the texts cannot tell.
+    package func sameFieldText(_ name: String, as other: RecordState) -> Bool {
+        guard let a = documentText, let b = other.documentText else { return false }
+        switch (a.value(name), b.value(name)) {
+        case let (x?, y?): return JSONObjectBytes.sameBytes(x, y)
+        case (nil, nil): return true
+        default: return false
+        }
     }
 
     /// Whether field `name` is equal (`JSONValue`'s `==`) in both states: known from the text when
     /// both hold the same bytes there or both lack the field, else by parsing the field.
     public func sameField(_ name: String, as other: RecordState) -> Bool {
-        switch (fieldText(name), other.fieldText(name)) {
-        case let (a?, b?): if JSONObjectBytes.sameBytes(a, b) { return true }
-        case (nil, nil): if holdsText && other.holdsText { return true }  // absent from both
-        default: break
-        }
-        return field(name) == other.field(name)
+        sameFieldText(name, as: other) || field(name) == other.field(name)
     }
 
     public static func == (a: RecordState, b: RecordState) -> Bool {
