@@ -25,15 +25,19 @@ final class CLIWorkspace {
     @discardableResult
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> BuiltProgram.Result {
         if binary { return try runProgram(arguments, environment: environment) }
-        let variables = ["ANNALS_STORE": store, "ANNALS_ACTOR": "tester", "CI": "true"].merging(environment) { $1 }
-        let console = Console.capturing(environment: ProcessInfo.processInfo.environment.merging(variables) { $1 })
+        let console = Console.capturing(environment: ProcessInfo.processInfo.environment.merging(variables(environment)) { $1 })
         let status = Annals.run(arguments, console: console)
         return BuiltProgram.Result(status: status, stdout: console.output, stderr: console.errors)
     }
 
     /// Runs the built `annals` binary, whatever the workspace's mode, with the same environment.
     func runProgram(_ arguments: [String], environment: [String: String] = [:]) throws -> BuiltProgram.Result {
-        try annals.run(arguments, environment: ["ANNALS_STORE": store, "ANNALS_ACTOR": "tester", "CI": "true"].merging(environment) { $1 })
+        try annals.run(arguments, environment: variables(environment))
+    }
+
+    /// The store, a fixed actor and no terminal progress, with `extra` on top.
+    private func variables(_ extra: [String: String]) -> [String: String] {
+        ["ANNALS_STORE": store, "ANNALS_ACTOR": "tester", "CI": "true"].merging(extra) { $1 }
     }
 
     /// Runs and requires exit 0, returning stdout.

@@ -62,10 +62,7 @@ final class InProcessAPI: @unchecked Sendable {
             let description = try await client.executeRequest(uri: "/openapi.json", method: .get, headers: [:], body: nil)
             validator = try OpenAPIValidator(json: Data(description.body.readableBytesView))
         }
-        for problem in validator?.problems(method: method, path: path, status: result.status, contentType: result.headers["content-type"],
-                                           body: result.body) ?? [] {
-            Issue.record("not as docs/openapi.yaml says: \(problem)", sourceLocation: sourceLocation)
-        }
+        validator?.check(method: method, path: path, result, sourceLocation: sourceLocation)
         validated += 1
         return result
     }

@@ -1,4 +1,6 @@
+import AnnalsTesting
 import Foundation
+import Testing
 
 /// Checks responses against `docs/openapi.yaml` (as the server serves it, `/openapi.json`): the
 /// route and status must be described, and a JSON body must match the described schema. It reads
@@ -10,6 +12,13 @@ struct OpenAPIValidator {
     init(json: Data) throws {
         guard let spec = try JSONSerialization.jsonObject(with: json) as? [String: Any] else { throw ValidationProblem("the spec is not an object") }
         self.spec = spec
+    }
+
+    /// Records an issue at `sourceLocation` for each problem with `response` to `method` `path`.
+    func check(method: String, path: String, _ response: HTTPProbe.Response, sourceLocation: SourceLocation) {
+        for problem in problems(method: method, path: path, status: response.status, contentType: response.headers["content-type"], body: response.body) {
+            Issue.record("not as docs/openapi.yaml says: \(problem)", sourceLocation: sourceLocation)
+        }
     }
 
     /// Problems with one response; empty when it matches.

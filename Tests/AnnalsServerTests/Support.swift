@@ -95,10 +95,7 @@ final class ServerWorkspace {
                  json: Any? = nil, body: Data? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> HTTPProbe.Response {
         let response = try probe.request(method, path, token: token, headers: headers, json: json, body: body)
         if validator == nil { validator = try OpenAPIValidator(json: try probe.request("GET", "/openapi.json").body) }
-        for problem in validator?.problems(method: method, path: path, status: response.status, contentType: response.headers["content-type"],
-                                           body: response.body) ?? [] {
-            Issue.record("not as docs/openapi.yaml says: \(problem)", sourceLocation: sourceLocation)
-        }
+        validator?.check(method: method, path: path, response, sourceLocation: sourceLocation)
         validated += 1
         return response
     }
