@@ -22,6 +22,10 @@ final class StoreGate: Sendable {
     /// The most edits one commit carries.
     private let editsPerCommit: Int
 
+    /// Announces every commit that stored an edit, and every batch of the shared log applied
+    /// here: the live log's subscribers wait on it (`LogPacing`).
+    let news = NewEvents()
+
     /// Opens the store at `path` for reading and writing; at most `editsPerCommit` edits share a
     /// commit (1: each edit commits alone).
     init(path: String, editsPerCommit: Int = ServerConfiguration.defaultEditsPerCommit) throws {
@@ -85,6 +89,7 @@ final class StoreGate: Sendable {
             }
             if case .active = state {
                 let results = service.value.commitTogether(edits.map { edit in { service in try edit.perform(service) } })
+                if results.contains(where: { if case .success = $0 { true } else { false } }) { news.announce() }
                 for (edit, result) in zip(edits, results) {
                     switch result {
                     case .success(let answer): answer()

@@ -56,6 +56,30 @@ struct RouterTests {
 
     static let event = #"{"type":"event","reason":"nhập tay","record":{"id":"event/router-test","kind":"meeting","title":"Hội đàm","date":"2021-03-14","place":"Lạng Sơn"}}"#
 
+    @Test("an edit's commit is announced to the live log's waiters at once; a refused edit announces nothing", .timeLimit(.minutes(1)))
+    func editsAnnounce() async throws {
+        let w = try Workspace()
+        let gate = try StoreGate(path: w.path)
+        let news = gate.news
+        let seen = news.announced
+        // A subscriber caught up, with an hour before it would look again: only the announcement wakes it.
+        let subscriber = Task { await news.wait(after: seen, atMost: .seconds(3600)) }
+        let context = EditContext(actor: "bien-tap", reason: "tin mới")
+        let record = Record.diplomacyEvent(DiplomacyEvent(id: try RecordID("event/announced"), kind: try EventKind("meeting"),
+                                                          title: "Hội đàm", date: try RecordDate("2021")))
+        do {
+            try await gate.edit { service in _ = try service.create(record, context: context) }
+            await subscriber.value
+            #expect(news.announced == seen + 1)
+            await #expect(throws: (any Error).self) { try await gate.edit { service in _ = try service.create(record, context: context) } }
+            #expect(news.announced == seen + 1)
+        } catch {
+            await gate.close()
+            throw error
+        }
+        await gate.close()
+    }
+
     @Test("an unknown route is 404 and a known one asked with another method 405 with Allow, both as JSON errors")
     func unknownRoutes() async throws {
         let w = try Workspace()

@@ -65,32 +65,26 @@ public final class SharedLogFollower {
         return done
     }
 
-    /// Follows until `stop` returns true: applies new events as they commit, looking every
-    /// `interval` when there are none. While the shared log cannot be reached it reports that
-    /// once and keeps trying, every second; anything else (a damaged replica, a rewritten shared
-    /// history) ends it with the error.
-    public func run(interval: Duration, stop: () -> Bool, _ report: (Event) -> Void) throws {
+    /// Follows until `stop` returns true: applies new events as they commit, looking again after
+    /// `pacing.idle` when there are none. While the shared log cannot be reached it reports that
+    /// once and keeps trying, every `pacing.retry`; anything else (a damaged replica, a rewritten
+    /// shared history) ends it with the error.
+    public func run(pacing: LogPacing, stop: () -> Bool, _ report: (Event) -> Void) async throws {
         var unavailable = false
         var reported: UInt64?
-        while !stop() {
-            do {
-                let before = try follower.position()
-                let done = try follower.catchUp { position, target in report(.applied(position: position, target: target)) }
-                // Said once caught up at the start and again after an outage, not after every batch.
-                if unavailable || reported == nil { report(.caughtUp(position: done)) }
-                unavailable = false
-                reported = done
-                if done == before { sleep(interval) }
-            } catch let error as PostgresLogError where error.isUnavailable {
-                if !unavailable { report(.unavailable(error.description)) }
-                unavailable = true
-                sleep(.seconds(1))
-            }
+        try await pacing.run(stop: stop) {
+            let before = try follower.position()
+            let done = try follower.catchUp { position, target in report(.applied(position: position, target: target)) }
+            // Said once caught up at the start and again after an outage, not after every batch.
+            if unavailable || reported == nil { report(.caughtUp(position: done)) }
+            unavailable = false
+            reported = done
+            return done == before
+        } failed: { error in
+            guard let error = error as? PostgresLogError, error.isUnavailable else { throw error }
+            if !unavailable { report(.unavailable(error.description)) }
+            unavailable = true
         }
-    }
-
-    private func sleep(_ duration: Duration) {
-        Thread.sleep(forTimeInterval: Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
     }
 
     /// Closes the store and the connection.

@@ -71,7 +71,8 @@ struct Follow: ParsableCommand {
             _ = try following.catchUp(report)
             return
         }
-        try following.run(interval: .milliseconds(interval), stop: { StopSignal.requested }, report)
+        let pacing = LogPacing(idle: .milliseconds(interval))
+        try waitingFor { try await following.run(pacing: pacing, stop: { StopSignal.requested }, report) }
         if !global.json { session.say("annals: stopped at position \(try following.position())") }
     }
 

@@ -54,38 +54,11 @@ struct Serve: ParsableCommand {
         let configuration = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBody, requestTimeoutSeconds: requestTimeout,
                                                 maxLoginDelayMilliseconds: loginDelayMax, loginAttemptsPerMinute: loginAttemptsPerMinute,
                                                 tokenCheckThreads: tokenChecks, editsPerCommit: editsPerCommit)
-        let outcome = ServeOutcome()
-        let done = DispatchSemaphore(value: 0)
         let host = self.host
-        Task {
-            do {
-                try await AnnalsServer.run(storePath: path, configuration: configuration, logger: logger) { port in
-                    Console.current.write("annals: serving \(path) on http://\(host):\(port)/\n")
-                }
-            } catch {
-                outcome.fail(error)
+        try waitingFor {
+            try await AnnalsServer.run(storePath: path, configuration: configuration, logger: logger) { port in
+                Console.current.write("annals: serving \(path) on http://\(host):\(port)/\n")
             }
-            done.signal()
         }
-        done.wait()
-        if let error = outcome.error { throw error }
-    }
-}
-
-/// How the server task ended, handed to the waiting command.
-private final class ServeOutcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var failure: (any Error)?
-
-    func fail(_ error: any Error) {
-        lock.lock()
-        failure = error
-        lock.unlock()
-    }
-
-    var error: (any Error)? {
-        lock.lock()
-        defer { lock.unlock() }
-        return failure
     }
 }

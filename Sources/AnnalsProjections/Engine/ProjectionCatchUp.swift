@@ -1,7 +1,6 @@
 public import AnnalsCore
 public import AnnalsLMDB
 public import AnnalsMigrations
-import Foundation
 
 /// Keeps the projections in an LMDB environment up with a log kept anywhere (`any EventLog`): the
 /// projections' catch-up mode.
@@ -67,16 +66,5 @@ public final class ProjectionCatchUp {
             progress?(done, target)
         }
         return done
-    }
-
-    /// Catches up until the projections reflect `position`, polling the log every `interval`, for
-    /// at most `timeout`. Returns whether they got there.
-    public func wait(until position: UInt64, timeout: Duration, interval: Duration = .milliseconds(20)) throws -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while true {
-            if try catchUp(until: position) >= position { return true }
-            guard ContinuousClock.now < deadline else { return false }
-            Thread.sleep(forTimeInterval: Double(interval.components.attoseconds) / 1e18 + Double(interval.components.seconds))
-        }
     }
 }

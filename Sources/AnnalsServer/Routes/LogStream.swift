@@ -13,6 +13,9 @@ import ServiceLifecycle
 /// (backpressure): a slow reader is never dropped and holds at most one batch in memory.
 struct LogStream {
     let gate: StoreGate
+    /// How late a subscriber sees an event another process appended; the server's own edits are
+    /// announced and sent at once.
+    var idle: Duration = .milliseconds(100)
     static let batch = 100
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
 
@@ -33,13 +36,14 @@ struct LogStream {
         } else {
             start = max(1, UInt64(from ?? 1))
         }
-        let gate = self.gate
+        let gate = self.gate, idle = self.idle
         let body = ResponseBody { writer in
-            var next = start, idle = 0
+            var next = start, idleTurns = 0
             // Tell the client how long to wait before reconnecting.
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
-            // Ends when the client goes (a write fails), or the server shuts down.
-            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            // Ends when the client goes (a write fails), or the server shuts down. A failed write
+            // ends it with its error.
+            try await LogPacing(idle: idle, news: gate.news).run(stop: { Task.isShuttingDownGracefully }) {
                 let from = next
                 let lines = try await gate.run { service in
                     try service.storedEvents(from: from, limit: LogStream.batch).map { ($0.position, try $0.exportLine()) }
@@ -48,15 +52,15 @@ struct LogStream {
                     try await writer.write(ByteBuffer(string: "id: \(position)\ndata: \(line)\n\n"))
                     next = position + 1
                 }
-                if lines.count < LogStream.batch {
-                    idle += 1
-                    // A comment now and then finds a client that went away.
-                    if idle % 20 == 0 { try await writer.write(ByteBuffer(string: ": waiting at \(next)\n\n")) }
-                    try await Task.sleep(for: .milliseconds(100))
-                } else {
-                    idle = 0
+                guard lines.count < LogStream.batch else {
+                    idleTurns = 0
+                    return false
                 }
-            }
+                idleTurns += 1
+                // A comment now and then finds a client that went away.
+                if idleTurns % 20 == 0 { try await writer.write(ByteBuffer(string: ": waiting at \(next)\n\n")) }
+                return true
+            } failed: { error in throw error }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"], body: body)

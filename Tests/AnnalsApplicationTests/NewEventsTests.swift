@@ -1,0 +1,75 @@
+import Synchronization
+import Testing
+@testable import AnnalsApplication
+
+/// The one way readers wait for a log to grow: an announcement wakes them at once, a timeout
+/// finds what nobody announced, and the loop rides out the failures its caller chooses.
+@Suite("Waiting for new events", .timeLimit(.minutes(1)))
+struct NewEventsTests {
+    @Test("an announcement wakes a waiter that would wait an hour; one made between a look and the wait is not missed; a wait times out or is cancelled")
+    func announcements() async throws {
+        let news = NewEvents()
+        let seen = news.announced
+        let waiter = Task { await news.wait(after: seen, atMost: .seconds(3600)) }
+        try await Task.sleep(for: .milliseconds(20))
+        news.announce()
+        await waiter.value
+        #expect(news.announced == seen + 1)
+
+        // Announced after the count was read and before the wait began: the wait returns at once.
+        let before = news.announced
+        news.announce()
+        await news.wait(after: before, atMost: .seconds(3600))
+
+        // Nothing announced: the wait ends at its timeout, and the count stays.
+        let quiet = news.announced
+        let clock = ContinuousClock()
+        let waited = await clock.measure { await news.wait(after: quiet, atMost: .milliseconds(30)) }
+        #expect(waited >= .milliseconds(30) && news.announced == quiet)
+
+        // A cancelled waiter returns without an announcement; later announcements find no one.
+        let cancelled = Task { await news.wait(after: quiet, atMost: .seconds(3600)) }
+        try await Task.sleep(for: .milliseconds(20))
+        cancelled.cancel()
+        await cancelled.value
+        #expect(news.announced == quiet)
+        news.announce()
+    }
+
+    @Test("the loop waits for news after a step that caught up, pauses after a failure it rides out, ends on the failure it rethrows or when told to stop")
+    func pacing() async throws {
+        struct Unreachable: Error {}
+        struct Damaged: Error {}
+        let news = NewEvents()
+        // An hour to wait when caught up: only an announcement moves the loop on.
+        let pacing = LogPacing(idle: .seconds(3600), retry: .milliseconds(1), news: news)
+        let steps = Atomic<Int>(0)
+        let announcer = Task {
+            while steps.load(ordering: .relaxed) < 2 { try? await Task.sleep(for: .milliseconds(5)) }
+            news.announce()
+        }
+        var ridden = 0
+        await #expect(throws: Damaged.self) {
+            try await pacing.run {
+                switch steps.add(1, ordering: .relaxed).newValue {
+                case 1: throw Unreachable()  // ridden out: the step runs again after `retry`
+                case 2: return true  // caught up: waits for the announcement
+                default: throw Damaged()  // rethrown: the loop ends with it
+                }
+            } failed: { error in
+                guard error is Unreachable else { throw error }
+                ridden += 1
+            }
+        }
+        await announcer.value
+        #expect(steps.load(ordering: .relaxed) == 3 && ridden == 1)
+
+        // A loop told to stop runs no step.
+        var ran = false
+        try await pacing.run(stop: { true }) {
+            ran = true
+            return true
+        } failed: { throw $0 }
+        #expect(!ran)
+    }
+}
