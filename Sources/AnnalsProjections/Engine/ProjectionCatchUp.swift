@@ -51,20 +51,15 @@ public final class ProjectionCatchUp {
     @discardableResult
     public func catchUp(until: UInt64? = nil, batchSize: Int = 1024, progress: ((UInt64, UInt64) -> Void)? = nil) throws -> UInt64 {
         let target = try until ?? source.head().position
-        var done = try position()
+        let done = try position()
         guard done < target else { return done }
-        // Events are read and prepared on another core while this one writes the previous batch.
-        let ahead = ReadAhead(source: source, from: done + 1, until: target, chunkSize: batchSize, fullChunksOnly: false, upcaster: upcaster,
-                              registry: catalog.registry)
-        defer { ahead.stop() }
-        while let batch = try ahead.next() {
-            done = try environment.write { txn in
+        let consumer = LogConsumer(source: source, upcaster: upcaster, registry: catalog.registry, chunkSize: batchSize)
+        return try consumer.run(after: done, through: target, progress: { progress?($0, $1) }) { chunk in
+            try environment.write { txn in
                 let runner = try ProjectionRunner.live(catalog, upcaster: upcaster, creates: .of(source, for: environment), in: txn)
-                try runner.apply(prepared: batch, in: txn)
+                try runner.apply(prepared: chunk.prepared, in: txn)
                 return try runner.checkpoint(in: txn)
             }
-            progress?(done, target)
         }
-        return done
     }
 }

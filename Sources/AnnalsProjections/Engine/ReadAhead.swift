@@ -13,7 +13,7 @@ final class ReadAhead: @unchecked Sendable {
     // @unchecked: every mutable field below is read and written only under `condition`; the log
     // is used only by the reading thread once `init` has started it (see `SourceLog`).
     private let condition = NSCondition()
-    private var ready: [[PreparedEvent]] = []
+    private var ready: [ReadChunk] = []
     private var finished = false
     private var stopped = false
     private var failure: (any Error)?
@@ -30,8 +30,8 @@ final class ReadAhead: @unchecked Sendable {
         thread.start()
     }
 
-    /// The next prepared chunk, waiting for it; nil at the end. Rethrows a failure of the reader.
-    func next() throws -> [PreparedEvent]? {
+    /// The next chunk, waiting for it; nil at the end. Rethrows a failure of the reader.
+    func next() throws -> ReadChunk? {
         condition.lock()
         defer { condition.unlock() }
         while ready.isEmpty && !finished { condition.wait() }
@@ -62,11 +62,11 @@ final class ReadAhead: @unchecked Sendable {
                 let limit = until.map { min(UInt64(chunkSize), $0 - next + 1) }.map(Int.init) ?? chunkSize
                 let stored = try log.readLog(from: next, limit: limit)
                 guard let last = stored.last, !(fullChunksOnly && stored.count < chunkSize) else { break }
-                let prepared = try PreparedEvent.prepare(stored, upcaster: upcaster, registry: registry)
+                let chunk = ReadChunk(stored: stored, prepared: try PreparedEvent.prepare(stored, upcaster: upcaster, registry: registry))
                 condition.lock()
                 while ready.count >= depth && !stopped { condition.wait() }
                 let stop = stopped
-                if !stop { ready.append(prepared) }
+                if !stop { ready.append(chunk) }
                 condition.broadcast()
                 condition.unlock()
                 if stop || stored.count < limit { break }
@@ -84,9 +84,19 @@ final class ReadAhead: @unchecked Sendable {
     }
 }
 
+/// Consecutive events read from a log: as stored, and prepared for the projections.
+struct ReadChunk: Sendable {
+    let stored: [RecordedEvent]
+    let prepared: [PreparedEvent]
+
+    /// The position of its last event (0 for none).
+    var lastPosition: UInt64 { stored.last?.position ?? 0 }
+}
+
 /// Carries a log to the read-ahead thread. The LMDB log may be read from any thread: its
 /// environment is opened with MDB_NOTLS, each read is its own short read transaction, and a read
-/// touches no mutable state of the log object; the in-memory log is `Sendable` already.
+/// touches no mutable state of the log object; the in-memory and PostgreSQL logs are `Sendable`
+/// already (the PostgreSQL one is made to be called from threads that block).
 private struct SourceLog: @unchecked Sendable {
     let log: any EventLog
 }

@@ -113,9 +113,9 @@ public struct StoreMaintenance {
                     // A map growth runs this closure again from the start: the chunks it had taken
                     // from the read-ahead (`done`, set as each is taken) are read back from the log.
                     try applyLog(after: committed, through: done, runner: runner, chunkSize: chunkSize, in: txn)
-                    while let chunk = try ahead.next(), let last = chunk.last {
-                        done = last.event.position
-                        try runner.apply(prepared: chunk, in: txn)
+                    while let chunk = try ahead.next(), !chunk.stored.isEmpty {
+                        done = chunk.lastPosition
+                        try runner.apply(prepared: chunk.prepared, in: txn)
                         progress?(done, try store.log.head().position)
                         if txn.bytesPut >= commitBytes || runner.collectedBytes >= collectedBytes { more = true; break }
                     }

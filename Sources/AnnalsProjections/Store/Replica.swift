@@ -20,7 +20,13 @@ public struct ReplicaLog {
     /// next read (another process applied past it meanwhile). Returns the replica's head position.
     @discardableResult
     public func replicate(_ events: [RecordedEvent]) throws -> UInt64 {
-        try store.environment.write { txn in
+        try replicate(ReadChunk(stored: events, prepared: try PreparedEvent.prepare(events, upcaster: store.upcaster, registry: store.catalog.registry)))
+    }
+
+    /// `replicate(_:)` of a chunk read (and prepared) ahead.
+    func replicate(_ chunk: ReadChunk) throws -> UInt64 {
+        let events = chunk.stored
+        return try store.environment.write { txn in
             guard let source = try store.log.replicaSource(in: txn) else {
                 throw EventLogError.invalidInput(field: "store", value: store.path, fix: "it is not a follower's store; run annals follow --from ADDRESS --store DIR on a new directory")
             }
@@ -35,7 +41,8 @@ public struct ReplicaLog {
                 throw ProjectionError.replicaDiverged(source: source, detail: "its event at position \(first.position) does not chain to this follower's head \(head.hashHex.prefix(16))…")
             }
             try store.log.restore(fresh, in: txn)
-            try ProjectionRunner.live(store.catalog, upcaster: store.upcaster, creates: .sameEnvironment(store.log), in: txn).apply(fresh, in: txn)
+            try ProjectionRunner.live(store.catalog, upcaster: store.upcaster, creates: .sameEnvironment(store.log), in: txn)
+                .apply(prepared: Array(chunk.prepared.dropFirst(held.count)), in: txn)
             return fresh.last?.position ?? head.position
         }
     }
@@ -153,14 +160,10 @@ public final class SharedLogReplica {
     @discardableResult
     public func catchUp(until: UInt64? = nil, batchSize: Int = 1000, progress: (UInt64, UInt64) -> Void = { _, _ in }) throws -> UInt64 {
         let target = try until ?? source.head().position
-        var done = try position()
-        while done < target {
-            let batch = try source.readLog(from: done + 1, limit: min(batchSize, Int(clamping: target - done)))
-            guard !batch.isEmpty else {
-                throw ProjectionError.replicaDiverged(source: address, detail: "it says its head is at \(target) but holds no event at \(done + 1)")
-            }
-            done = try store.replica.replicate(batch)
-            progress(done, target)
+        let consumer = LogConsumer(source: source, upcaster: store.upcaster, registry: store.catalog.registry, chunkSize: batchSize)
+        let done = try consumer.run(after: try position(), through: target, progress: progress) { chunk in try store.replica.replicate(chunk) }
+        guard done >= target else {
+            throw ProjectionError.replicaDiverged(source: address, detail: "it says its head is at \(target) but holds no event at \(done + 1)")
         }
         return done
     }
