@@ -1,5 +1,6 @@
 import AnnalsTesting
 import Foundation
+import Synchronization
 
 /// A private PostgreSQL cluster for the tests: Debian's server binaries, `initdb` into a temporary
 /// directory, `pg_ctl` on a free loopback port, trust authentication for the user `annals`. As
@@ -29,6 +30,25 @@ final class PostgresCluster: @unchecked Sendable {
         if asPostgres { try run("/bin/chown", ["-R", "postgres:postgres", directory], asPostgres: false) }
         try run("\(bin)/initdb", ["-D", "\(directory)/data", "-A", "trust", "-U", "annals", "--no-sync", "-E", "UTF8"])
         try start()
+    }
+
+    /// One cluster the parameterised cases share, started by the first that asks and stopped when
+    /// the test process exits. Cases that stop, restart or reconfigure a server start their own.
+    static func shared() throws -> PostgresCluster {
+        try sharedCluster.withLock { shared in
+            if let shared { return try shared.get() }
+            let started = Result { try PostgresCluster() }
+            shared = started
+            atexit { PostgresCluster.stopShared() }
+            return try started.get()
+        }
+    }
+
+    private static let sharedCluster = Mutex<Result<PostgresCluster, any Error>?>(nil)
+
+    /// Lets go of the shared cluster: its last reference goes, which stops it.
+    private static func stopShared() {
+        sharedCluster.withLock { $0 = nil }
     }
 
     /// Starts the server (again), listening on `listen` (loopback unless given).
