@@ -108,7 +108,8 @@ final class PostgresCluster: @unchecked Sendable {
     }
 
     /// Runs a tool to completion with posix_spawn and waitpid (Foundation's Process loses the
-    /// exit of a tool whose children, here the server pg_ctl starts, live on), its output in a file.
+    /// exit of a tool whose children, here the server pg_ctl starts, live on), its output in a file
+    /// and no other descriptor of the test process.
     /// As postgres, a tool starts in "/": in a folder that user cannot enter (a private temporary
     /// clone) it would warn on stderr, and the warning would join its answer.
     @discardableResult
@@ -122,6 +123,10 @@ final class PostgresCluster: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else the test process has open goes to the tool, or to the server pg_ctl leaves
+        // running: a pipe another test is reading would otherwise stay open, and that read would
+        // wait for the server to stop.
+        Self.closeFrom?(&actions, 3)
         let argv = command.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
@@ -136,6 +141,13 @@ final class PostgresCluster: @unchecked Sendable {
         }
         return text
     }
+
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc
+    /// module leaves out: found at run time, nil where the C library has none.
+    static let closeFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
 
     /// A port nothing listens on now.
     private static func freePort() -> Int {

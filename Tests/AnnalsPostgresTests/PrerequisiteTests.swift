@@ -8,5 +8,7 @@ struct PrerequisiteTests {
     func prerequisites() {
         #expect(Prerequisites.failure(PostgresCluster.missing, for: "the PostgreSQL tests") == nil)
         #expect(Prerequisites.failure(NetworkNamespace.unavailable, for: "the cut-link follower test") == nil)
+        // The servers the tests start keep none of the test process's pipes open (see `PostgresCluster.run`).
+        #expect(PostgresCluster.closeFrom != nil, "this C library has no posix_spawn_file_actions_addclosefrom_np")
     }
 }

@@ -56,7 +56,7 @@ struct RouterTests {
 
     static let event = #"{"type":"event","reason":"nhập tay","record":{"id":"event/router-test","kind":"meeting","title":"Hội đàm","date":"2021-03-14","place":"Lạng Sơn"}}"#
 
-    @Test("an edit's commit is announced to the live log's waiters at once; a refused edit announces nothing", .timeLimit(.minutes(1)))
+    @Test("an edit's commit is announced to the live log's waiters at once; a refused edit announces nothing", .timeLimit(.minutes(10)))
     func editsAnnounce() async throws {
         let w = try Workspace()
         let gate = try StoreGate(path: w.path)
