@@ -119,9 +119,8 @@ public struct ArticleURL: Sendable {
         let last = segments.last.map { $0.split(separator: ".").first.map(String.init) ?? $0 } ?? ""
         // Sites put the number first (baolangson: 476767-slug-2022) or last (dantri:
         // slug-20201001163534963): it is the longest run of digits, the first of equals.
-        let digitRuns = last.split(whereSeparator: { !$0.isASCII || !$0.isNumber })
-        if let run = digitRuns.max(by: { $0.count < $1.count || ($0.count == $1.count && $0.startIndex > $1.startIndex) }), run.count >= 3 {
-            self.number = String(run)
+        if let run = Self.longestDigitRun(last), run.count >= 3 {
+            self.number = run
         } else {
             self.number = "u" + String(Self.stableHash(text), radix: 16)
         }
@@ -131,6 +130,29 @@ public struct ArticleURL: Sendable {
         } else {
             self.category = nil
         }
+    }
+
+    /// The longest run of ASCII digits in `segment` (the first of equally long ones), nil for none.
+    /// An ASCII segment (a URL's path, percent-encoded, nearly always is) is read byte by byte,
+    /// where each byte is one character; any other by characters, so that a digit a combining mark
+    /// joins into one character does not count (the rule people read the page's address by).
+    static func longestDigitRun(_ segment: String) -> String? {
+        guard segment.utf8.allSatisfy({ $0 < 0x80 }) else {
+            let runs = segment.split(whereSeparator: { !$0.isASCII || !$0.isNumber })
+            return runs.max(by: { $0.count < $1.count || ($0.count == $1.count && $0.startIndex > $1.startIndex) }).map(String.init)
+        }
+        var best: Range<Int>?, start: Int?
+        let bytes = Array(segment.utf8)
+        for index in 0...bytes.count {
+            let isDigit = index < bytes.count && bytes[index] &- 0x30 < 10
+            if isDigit {
+                if start == nil { start = index }
+            } else if let first = start {
+                if index - first > (best?.count ?? 0) { best = first..<index }
+                start = nil
+            }
+        }
+        return best.map { String(decoding: bytes[$0], as: UTF8.self) }
     }
 
     /// FNV-1a over the URL's bytes: stable across runs and machines.
