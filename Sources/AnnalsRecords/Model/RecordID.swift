@@ -115,8 +115,8 @@ public struct ArticleURL: Sendable {
         }
         self.url = url
         self.source = host.hasPrefix("www.") ? String(host.dropFirst(4)) : host
-        let segments = url.path.split(separator: "/").map(String.init)
-        let last = segments.last.map { $0.split(separator: ".").first.map(String.init) ?? $0 } ?? ""
+        let segments = Self.pieces(url.path, "/")
+        let last = segments.last.map { Self.pieces($0, ".").first ?? $0 } ?? ""
         // Sites put the number first (baolangson: 476767-slug-2022) or last (dantri:
         // slug-20201001163534963): it is the longest run of digits, the first of equals.
         if let run = Self.longestDigitRun(last), run.count >= 3 {
@@ -130,6 +130,13 @@ public struct ArticleURL: Sendable {
         } else {
             self.category = nil
         }
+    }
+
+    /// `text` split at `separator`, empty pieces left out, as `split(separator:)` gives them: ASCII
+    /// text byte by byte (each byte is a character), other text by characters.
+    static func pieces(_ text: String, _ separator: Character) -> [String] {
+        guard let byte = separator.asciiValue, text.utf8.allSatisfy({ $0 < 0x80 }) else { return text.split(separator: separator).map(String.init) }
+        return text.utf8.split(separator: byte).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// The longest run of ASCII digits in `segment` (the first of equally long ones), nil for none.
