@@ -46,7 +46,8 @@ extension AnnalsService {
         let readers = try paths.map { try Self.reader(for: $0, codebook: codebook) }
         let summary = try asOneWrite {
             let runner = ImportRunner(editor: editor, actor: actor, batchSize: batchSize)
-            for read in readers { try read(runner) }
+            // The inputs are read and their records prepared on another core while this one writes.
+            try ImportPipeline.run(readers, planner: runner.planner) { try runner.add($0) }
             return try runner.finish()
         }
         return ImportResult(files: paths.count, created: summary.created, corrected: summary.corrected, unchanged: summary.unchanged,
@@ -57,7 +58,7 @@ extension AnnalsService {
 
     /// What reads one input into a runner, after checking (before any write) that it can: the file
     /// is readable, its format known, its codebook found. Standard input is read here, once.
-    private static func reader(for path: String, codebook: String?) throws -> (ImportRunner) throws -> Void {
+    private static func reader(for path: String, codebook: String?) throws -> ImportPipeline.Reader {
         let name = path == "-" ? "stdin" : PathText.lastComponent(path)
         if path == "-" {
             var lines: [String] = []
@@ -66,7 +67,7 @@ extension AnnalsService {
                 try UTF8Check.require(ArraySlice(bytes), line: index + 1, file: name)
                 lines.append(String(decoding: bytes.last == 0x0d ? bytes.dropLast() : bytes[...], as: UTF8.self))
             }
-            return { runner in try RecordInput.readJSONL(lines: lines, file: name) { try runner.add($0) } }
+            return { add in try RecordInput.readJSONL(lines: lines, file: name, add) }
         }
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw ApplicationError("cannot read \(path): check its permissions; nothing was imported")
@@ -74,30 +75,30 @@ extension AnnalsService {
         try UTF8Check.require(path: path, file: name)
         switch PathText.fileExtension(path).lowercased() {
         case "txt":
-            return { runner in
+            return { add in
                 guard let data = FileManager.default.contents(atPath: path) else { throw ApplicationError("cannot read \(path); nothing was imported") }
                 guard let text = String(validating: data, as: UTF8.self) else {
                     throw ApplicationError("\(path) is not UTF-8 text; save it as UTF-8 and import again; nothing was imported")
                 }
-                try runner.add(SeedTextParser.parse(text, file: name))
+                try add(SeedTextParser.parse(text, file: name))
             }
         case "json":
-            return { runner in
+            return { add in
                 guard let data = FileManager.default.contents(atPath: path) else { throw ApplicationError("cannot read \(path); nothing was imported") }
-                for item in RecordInput.readJSON(data, file: name) { try runner.add(item) }
+                for item in RecordInput.readJSON(data, file: name) { try add(item) }
             }
         case "jsonl":
             let first = LineReader(path: path).first { !$0.isEmpty } ?? ""
             if first.contains("\"recordType\"") {
-                return { runner in try RecordInput.readJSONL(lines: LineReader(path: path), file: name) { try runner.add($0) } }
+                return { add in try RecordInput.readJSONL(lines: LineReader(path: path), file: name, add) }
             }
-            return { runner in try Corpora.read(path: path, codebook: nil) { try runner.add($0) } }
+            return { add in try Corpora.read(path: path, codebook: nil, add) }
         case "csv", "tsv":
             guard Corpora.kind(of: path) != nil else {
                 throw ApplicationError("\(path): not a CSV Annals reads (the 2026 crawl, GDELT 1.0 events, ICEWS); convert it to JSONL records; nothing was imported")
             }
             let codebook = try codebookFor(path, given: codebook)
-            return { runner in try Corpora.read(path: path, codebook: codebook) { try runner.add($0) } }
+            return { add in try Corpora.read(path: path, codebook: codebook, add) }
         default:
             throw ApplicationError("\(path): unknown format; give .txt, .json, .jsonl, .csv or .tsv; nothing was imported")
         }

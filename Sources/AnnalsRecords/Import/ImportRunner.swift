@@ -56,8 +56,17 @@ public final class ImportRunner {
         self.batchSize = max(1, batchSize)
     }
 
+    /// What the part of an import that needs no store uses: this runner's actor and correlation id.
+    public var planner: ImportPlanner { ImportPlanner(actor: actor, correlationID: correlationID) }
+
     /// Takes one item; writes a batch when it is full.
     public func add(_ item: ImportItem) throws {
+        try add(planner.prepare(item))
+    }
+
+    /// Takes one item prepared by `planner` (on any thread); writes a batch when it is full.
+    public func add(_ prepared: PreparedImportItem) throws {
+        let item = prepared.item
         let record: Record
         switch item.result {
         case .failure(let error):
@@ -67,8 +76,6 @@ public final class ImportRunner {
             record = value
         }
         if pendingIDs.contains(record.id) || pendingLinks.contains(where: { $0.1 == record.id || $0.2 == record.id }) { try flush() }
-        let context = item.edit.map { EditContext(actor: $0.actor, reason: $0.reason, correlationID: correlationID, effectiveAt: $0.effectiveAt) }
-            ?? EditContext(actor: actor, reason: "import of \(item.location.file)", correlationID: correlationID)
         do {
             if let current = try editor.state(of: record.id) {
                 if let sequence = item.edit?.sequence, let stored = current.document["revision"]?.stringValue.flatMap(UInt64.init), stored >= sequence {
@@ -78,17 +85,13 @@ public final class ImportRunner {
                         throw RecordError.invalidState(id: record.id.rawValue, problem: "is retracted", fix: "restore it before importing a changed version")
                     }
                     summary.unchanged += 1
-                } else if let (append, _) = try RecordEditor.planUpdate(current, to: record, context: context) {
+                } else if let (append, _) = try RecordEditor.planUpdate(current, to: record, context: prepared.context) {
                     enqueue(Pending(location: item.location, append: append, isCreate: false), record.id)
                 } else {
                     summary.unchanged += 1
                 }
-            } else {
-                // A record comes into the world when its source says: an article when published,
-                // a diplomacy event on its date. (A re-import's correction has no such date.)
-                var created = context
-                created.effectiveAt = item.edit?.effectiveAt ?? record.sourceDate
-                enqueue(Pending(location: item.location, append: try RecordEditor.planCreate(record, current: nil, context: created), isCreate: true), record.id)
+            } else if let create = prepared.create {
+                enqueue(Pending(location: item.location, append: try create.get(), isCreate: true), record.id)
             }
         } catch let error as RecordError {
             summary.rejected.append(Rejection(location: item.location, message: error.description))
