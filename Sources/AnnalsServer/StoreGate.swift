@@ -22,8 +22,8 @@ final class StoreGate: Sendable {
     /// The most edits one commit carries.
     private let editsPerCommit: Int
 
-    /// Announces every commit that stored an edit, and every batch of the shared log applied
-    /// here: the live log's subscribers wait on it (`LogPacing`).
+    /// Announces every commit this server makes (edits, `write`s) and every batch of the shared
+    /// log it applies: the live log's subscribers wait on it (`LogPacing`).
     let news = NewEvents()
 
     /// Opens the store at `path` for reading and writing; at most `editsPerCommit` edits share a
@@ -40,6 +40,14 @@ final class StoreGate: Sendable {
     /// Runs `body` against the store on the store's thread.
     func run<T: Sendable>(_ body: @escaping @Sendable (AnnalsService) throws -> T) async throws -> T {
         try await thread.runIfActive { [service] in try body(service.value) }
+    }
+
+    /// Runs `body`, which appends to the log outside the group commit (the user administration),
+    /// on the store's thread, and announces its commit to `news` when it succeeds.
+    func write<T: Sendable>(_ body: @escaping @Sendable (AnnalsService) throws -> T) async throws -> T {
+        let value = try await run(body)
+        news.announce()
+        return value
     }
 
     /// Runs the edit `body` on the store's thread in the next group commit, and answers once that

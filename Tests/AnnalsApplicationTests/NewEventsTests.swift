@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 @testable import AnnalsApplication
@@ -8,34 +9,58 @@ import Testing
 /// threads for minutes before these tasks get one.
 @Suite("Waiting for new events", .timeLimit(.minutes(10)))
 struct NewEventsTests {
-    @Test("an announcement wakes a waiter that would wait an hour; one made between a look and the wait is not missed; a wait times out or is cancelled")
+    /// Waits (briefly, repeatedly) until `count` waits are registered with `news`.
+    static func registered(_ count: Int, _ news: NewEvents) async throws {
+        while news.waiting != count { try await Task.sleep(for: .milliseconds(1)) }
+    }
+
+    @Test("an announcement wakes a registered waiter that would wait an hour; one made between a look and the wait is not missed; a wait times out or is cancelled and leaves no waiter behind")
     func announcements() async throws {
         let news = NewEvents()
         let seen = news.announced
         let waiter = Task { await news.wait(after: seen, atMost: .seconds(3600)) }
-        try await Task.sleep(for: .milliseconds(20))
+        try await Self.registered(1, news)
         news.announce()
-        await waiter.value
-        #expect(news.announced == seen + 1)
+        #expect(await waiter.value)
+        #expect(news.announced == seen + 1 && news.waiting == 0)
 
         // Announced after the count was read and before the wait began: the wait returns at once.
         let before = news.announced
         news.announce()
-        await news.wait(after: before, atMost: .seconds(3600))
+        #expect(await news.wait(after: before, atMost: .seconds(3600)))
 
         // Nothing announced: the wait ends at its timeout, and the count stays.
         let quiet = news.announced
         let clock = ContinuousClock()
-        let waited = await clock.measure { await news.wait(after: quiet, atMost: .milliseconds(30)) }
-        #expect(waited >= .milliseconds(30) && news.announced == quiet)
+        var woken = true
+        let waited = await clock.measure { woken = await news.wait(after: quiet, atMost: .milliseconds(30)) }
+        #expect(!woken && waited >= .milliseconds(30) && news.announced == quiet && news.waiting == 0)
 
-        // A cancelled waiter returns without an announcement; later announcements find no one.
+        // A registered waiter, cancelled, returns without an announcement and is taken out.
         let cancelled = Task { await news.wait(after: quiet, atMost: .seconds(3600)) }
-        try await Task.sleep(for: .milliseconds(20))
+        try await Self.registered(1, news)
         cancelled.cancel()
-        await cancelled.value
-        #expect(news.announced == quiet)
+        #expect(await !cancelled.value)
+        #expect(news.announced == quiet && news.waiting == 0)
+    }
+
+    @Test("a blocked thread is woken by an announcement, times out, and leaves no waiter behind")
+    func blockingWaits() async throws {
+        let news = NewEvents()
+        let seen = news.announced
+        let done = DispatchSemaphore(value: 0)
+        let woken = Mutex(false)
+        Thread {
+            let result = news.waitBlocking(after: seen, atMost: .seconds(3600))
+            woken.withLock { $0 = result }
+            done.signal()
+        }.start()
+        try await Self.registered(1, news)
         news.announce()
+        done.wait()
+        #expect(woken.withLock { $0 } && news.waiting == 0)
+        #expect(news.waitBlocking(after: seen, atMost: .seconds(3600)))  // announced since: at once
+        #expect(!news.waitBlocking(after: news.announced, atMost: .milliseconds(20)) && news.waiting == 0)
     }
 
     @Test("the loop waits for news after a step that caught up, pauses after a failure it rides out, ends on the failure it rethrows or when told to stop")
@@ -73,5 +98,32 @@ struct NewEventsTests {
             return true
         } failed: { throw $0 }
         #expect(!ran)
+    }
+
+    @Test("the blocking loop takes the same turns: a failure ridden out, a wait for news after catching up, the failure it rethrows ends it")
+    func blockingPacing() throws {
+        struct Unreachable: Error {}
+        struct Damaged: Error {}
+        let news = NewEvents()
+        let pacing = LogPacing(idle: .seconds(3600), retry: .milliseconds(1), news: news)
+        let steps = Atomic<Int>(0)
+        Thread {
+            while steps.load(ordering: .relaxed) < 2 || news.waiting < 1 { Thread.sleep(forTimeInterval: 0.001) }
+            news.announce()
+        }.start()
+        var ridden = 0
+        #expect(throws: Damaged.self) {
+            try pacing.runBlocking {
+                switch steps.add(1, ordering: .relaxed).newValue {
+                case 1: throw Unreachable()
+                case 2: return true
+                default: throw Damaged()
+                }
+            } failed: { error in
+                guard error is Unreachable else { throw error }
+                ridden += 1
+            }
+        }
+        #expect(steps.load(ordering: .relaxed) == 3 && ridden == 1)
     }
 }

@@ -69,10 +69,11 @@ public final class SharedLogFollower {
     /// `pacing.idle` when there are none. While the shared log cannot be reached it reports that
     /// once and keeps trying, every `pacing.retry`; anything else (a damaged replica, a rewritten
     /// shared history) ends it with the error.
-    public func run(pacing: LogPacing, stop: () -> Bool, _ report: (Event) -> Void) async throws {
+    /// It runs on the caller's thread, which it blocks (calls to the shared log block).
+    public func run(pacing: LogPacing, stop: () -> Bool, _ report: (Event) -> Void) throws {
         var unavailable = false
         var reported: UInt64?
-        try await pacing.run(stop: stop) {
+        try pacing.runBlocking(stop: stop) {
             let before = try follower.position()
             let done = try follower.catchUp { position, target in report(.applied(position: position, target: target)) }
             // Said once caught up at the start and again after an outage, not after every batch.

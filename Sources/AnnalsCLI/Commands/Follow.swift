@@ -72,7 +72,7 @@ struct Follow: ParsableCommand {
             return
         }
         let pacing = LogPacing(idle: .milliseconds(interval))
-        try waitingFor { try await following.run(pacing: pacing, stop: { StopSignal.requested }, report) }
+        try following.run(pacing: pacing, stop: { StopSignal.requested }, report)
         if !global.json { session.say("annals: stopped at position \(try following.position())") }
     }
 

@@ -1,8 +1,9 @@
 import Foundation
 
-/// Runs asynchronous work for a synchronous command: `body` runs in a task of its own while the
-/// command's thread waits for it, and its value or error is the command's. The task inherits the
-/// command's console.
+/// Runs asynchronous work for a synchronous command (`annals serve`'s server): `body` runs in a
+/// task of its own while the command's thread waits for it, and its value or error is the
+/// command's. The task inherits the command's console. Not for work that blocks: that stays on
+/// the command's thread.
 ///
 /// What `body` captures is used by that task alone: the command's thread does nothing but wait.
 func waitingFor<T>(_ body: @escaping () async throws -> T) throws -> T {

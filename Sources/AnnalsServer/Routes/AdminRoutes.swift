@@ -31,7 +31,7 @@ struct AdminRoutes {
         let edit = try context.editContext(body)
         guard let name = body["name"]?.stringValue else { throw APIError.badRequest("give the user's \"name\"") }
         let role = try Self.role(body)
-        let (account, token) = try await gate.run { try $0.addUser(name, role: role, context: edit) }
+        let (account, token) = try await gate.write { try $0.addUser(name, role: role, context: edit) }
         return try JSONResponse.make(NewToken(user: UserView(account), token: token), status: .created)
     }
 
@@ -50,13 +50,13 @@ struct AdminRoutes {
         switch action {
         case "role":
             let role = try Self.role(body)
-            return try JSONResponse.make(UserView(try await gate.run { try $0.setRole(of: name, to: role, context: edit) }))
+            return try JSONResponse.make(UserView(try await gate.write { try $0.setRole(of: name, to: role, context: edit) }))
         case "reset-token":
-            let (account, token) = try await gate.run { try $0.resetToken(of: name, context: edit) }
+            let (account, token) = try await gate.write { try $0.resetToken(of: name, context: edit) }
             return try JSONResponse.make(NewToken(user: UserView(account), token: token))
         default:
             let disable = action == "disable"
-            return try JSONResponse.make(UserView(try await gate.run { try $0.setDisabled(name, disable, context: edit) }))
+            return try JSONResponse.make(UserView(try await gate.write { try $0.setDisabled(name, disable, context: edit) }))
         }
     }
 

@@ -13,9 +13,13 @@ import ServiceLifecycle
 /// (backpressure): a slow reader is never dropped and holds at most one batch in memory.
 struct LogStream {
     let gate: StoreGate
-    /// How late a subscriber sees an event another process appended; the server's own edits are
+    /// How late a subscriber sees an event another process appended; the server's own commits are
     /// announced and sent at once.
     var idle: Duration = .milliseconds(100)
+    /// After an announcement, how long a subscriber lets further commits gather before it reads:
+    /// under a stream of commits each subscriber reads the store at most every `settle`, not once
+    /// per commit, so subscribers cannot crowd the edits out of the store's one thread.
+    var settle: Duration = .milliseconds(10)
     static let batch = 100
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
 
@@ -36,14 +40,14 @@ struct LogStream {
         } else {
             start = max(1, UInt64(from ?? 1))
         }
-        let gate = self.gate, idle = self.idle
+        let gate = self.gate, idle = self.idle, settle = self.settle
         let body = ResponseBody { writer in
             var next = start, idleTurns = 0
             // Tell the client how long to wait before reconnecting.
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
             // Ends when the client goes (a write fails), or the server shuts down. A failed write
             // ends it with its error.
-            try await LogPacing(idle: idle, news: gate.news).run(stop: { Task.isShuttingDownGracefully }) {
+            try await LogPacing(idle: idle, settle: settle, news: gate.news).run(stop: { Task.isShuttingDownGracefully }) {
                 let from = next
                 let lines = try await gate.run { service in
                     try service.storedEvents(from: from, limit: LogStream.batch).map { ($0.position, try $0.exportLine()) }
