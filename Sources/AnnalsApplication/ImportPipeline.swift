@@ -1,3 +1,4 @@
+import AnnalsCore
 import AnnalsRecords
 import Foundation
 
@@ -57,66 +58,5 @@ enum ImportPipeline {
     /// The readers, on their way to the thread that alone runs them.
     private struct HandedReaders: @unchecked Sendable {
         let readers: [Reader]
-    }
-}
-
-/// A bounded queue from one thread to another. The putter ends it with `finish`; the taker takes
-/// what is there, in order, and may `stop`, after which puts throw.
-final class HandOff<Item: Sendable>: @unchecked Sendable {
-    // @unchecked: every mutable field below is read and written only under `condition`.
-    private let condition = NSCondition()
-    private var items: [Item] = []
-    private var finished = false
-    private var stopped = false
-    private var failure: (any Error)?
-    private let depth: Int
-
-    /// What a put throws once the taker has stopped.
-    struct Stopped: Error {}
-
-    init(depth: Int) { self.depth = max(1, depth) }
-
-    /// Adds `item`, waiting while `depth` items wait; throws `Stopped` once the taker has stopped.
-    func put(_ item: Item) throws {
-        condition.lock()
-        defer { condition.unlock() }
-        while items.count >= depth && !stopped { condition.wait() }
-        guard !stopped else { throw Stopped() }
-        items.append(item)
-        condition.broadcast()
-    }
-
-    /// No more items come; `failure`, if any, is thrown to the taker after the items before it.
-    func finish(_ failure: (any Error)?) {
-        condition.lock()
-        self.failure = failure
-        finished = true
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    /// Every item put since the last take, waiting for one; nil once finished and taken. Throws
-    /// the putter's failure once the items before it are taken.
-    func take() throws -> [Item]? {
-        condition.lock()
-        defer { condition.unlock() }
-        while items.isEmpty && !finished { condition.wait() }
-        if !items.isEmpty {
-            let taken = items
-            items.removeAll(keepingCapacity: true)
-            condition.broadcast()
-            return taken
-        }
-        if let failure { throw failure }
-        return nil
-    }
-
-    /// The taker stops: the putter's next put throws `Stopped`. Returns once the putter finished.
-    func stop() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        while !finished { condition.wait() }
-        condition.unlock()
     }
 }

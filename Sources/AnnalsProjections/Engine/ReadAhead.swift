@@ -9,22 +9,22 @@ import Foundation
 ///
 /// Only full chunks of `chunkSize` events are handed out when `fullChunksOnly` (a rebuild applies
 /// the remainder itself, inside its final transaction); otherwise it reads up to `until`.
-final class ReadAhead: @unchecked Sendable {
-    // @unchecked: every mutable field below is read and written only under `condition`; the log
-    // is used only by the reading thread once `init` has started it (see `SourceLog`).
-    private let condition = NSCondition()
-    private var ready: [ReadChunk] = []
-    private var finished = false
-    private var stopped = false
-    private var failure: (any Error)?
-    private let depth: Int
+final class ReadAhead: Sendable {
+    private let handOff: HandOff<ReadChunk>
 
     init(source: any EventLog, from position: UInt64, until: UInt64?, chunkSize: Int, fullChunksOnly: Bool,
          upcaster: Upcaster, registry: ProjectionRegistry, depth: Int = 2) {
-        self.depth = depth
+        let handOff = HandOff<ReadChunk>(depth: depth)
+        self.handOff = handOff
         let log = SourceLog(log: source)
-        let thread = Thread { [self] in
-            self.read(log.log, from: position, until: until, chunkSize: chunkSize, fullChunksOnly: fullChunksOnly, upcaster: upcaster, registry: registry)
+        let thread = Thread {
+            do {
+                try Self.read(log.log, from: position, until: until, chunkSize: chunkSize, fullChunksOnly: fullChunksOnly,
+                              upcaster: upcaster, registry: registry, into: handOff)
+                handOff.finish(nil)
+            } catch {
+                handOff.finish(error is HandOff<ReadChunk>.Stopped ? nil : error)
+            }
         }
         thread.name = "annals read-ahead"
         thread.start()
@@ -32,55 +32,27 @@ final class ReadAhead: @unchecked Sendable {
 
     /// The next chunk, waiting for it; nil at the end. Rethrows a failure of the reader.
     func next() throws -> ReadChunk? {
-        condition.lock()
-        defer { condition.unlock() }
-        while ready.isEmpty && !finished { condition.wait() }
-        if !ready.isEmpty {
-            let chunk = ready.removeFirst()
-            condition.broadcast()
-            return chunk
-        }
-        if let failure { throw failure }
-        return nil
+        try handOff.take(upTo: 1)?.first
     }
 
     /// Stops the reader and waits until it has ended (after its current read, if any), so the log
     /// may be closed once this returns. Called when the writer is done, early or not.
     func stop() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        while !finished { condition.wait() }
-        condition.unlock()
+        handOff.stop()
     }
 
-    private func read(_ log: any EventLog, from position: UInt64, until: UInt64?, chunkSize: Int, fullChunksOnly: Bool, upcaster: Upcaster, registry: ProjectionRegistry) {
+    private static func read(_ log: any EventLog, from position: UInt64, until: UInt64?, chunkSize: Int, fullChunksOnly: Bool,
+                             upcaster: Upcaster, registry: ProjectionRegistry, into handOff: HandOff<ReadChunk>) throws {
         var next = max(position, 1)
-        do {
-            while true {
-                if let until, next > until { break }
-                let limit = until.map { min(UInt64(chunkSize), $0 - next + 1) }.map(Int.init) ?? chunkSize
-                let stored = try log.readLog(from: next, limit: limit)
-                guard let last = stored.last, !(fullChunksOnly && stored.count < chunkSize) else { break }
-                let chunk = ReadChunk(stored: stored, prepared: try PreparedEvent.prepare(stored, upcaster: upcaster, registry: registry))
-                condition.lock()
-                while ready.count >= depth && !stopped { condition.wait() }
-                let stop = stopped
-                if !stop { ready.append(chunk) }
-                condition.broadcast()
-                condition.unlock()
-                if stop || stored.count < limit { break }
-                next = last.position + 1
-            }
-        } catch {
-            condition.lock()
-            failure = error
-            condition.unlock()
+        while true {
+            if let until, next > until { return }
+            let limit = until.map { min(UInt64(chunkSize), $0 - next + 1) }.map(Int.init) ?? chunkSize
+            let stored = try log.readLog(from: next, limit: limit)
+            guard let last = stored.last, !(fullChunksOnly && stored.count < chunkSize) else { return }
+            try handOff.put(ReadChunk(stored: stored, prepared: try PreparedEvent.prepare(stored, upcaster: upcaster, registry: registry)))
+            if stored.count < limit { return }
+            next = last.position + 1
         }
-        condition.lock()
-        finished = true
-        condition.broadcast()
-        condition.unlock()
     }
 }
 
