@@ -29,7 +29,7 @@ struct LogConsumer {
             if target - done <= UInt64(chunkSize) {
                 let stored = try source.readLog(from: done + 1, limit: Int(target - done))
                 guard !stored.isEmpty else { break }
-                done = try commit(ReadChunk(stored: stored, prepared: try PreparedEvent.prepare(stored, upcaster: upcaster, registry: registry)))
+                done = try commit(ReadChunk(stored: stored, upcaster: upcaster, registry: registry))
                 progress(done, target)
             } else {
                 let ahead = ReadAhead(source: source, from: done + 1, until: target, chunkSize: chunkSize, fullChunksOnly: false,

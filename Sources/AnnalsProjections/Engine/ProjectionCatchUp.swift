@@ -57,7 +57,7 @@ public final class ProjectionCatchUp {
         return try consumer.run(after: done, through: target, progress: { progress?($0, $1) }) { chunk in
             try environment.write { txn in
                 let runner = try ProjectionRunner.live(catalog, upcaster: upcaster, creates: .of(source, for: environment), in: txn)
-                try runner.apply(prepared: chunk.prepared, in: txn)
+                try runner.apply(prepared: try chunk.prepared(), in: txn)
                 return try runner.checkpoint(in: txn)
             }
         }

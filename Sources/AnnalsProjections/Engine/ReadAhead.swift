@@ -49,7 +49,7 @@ final class ReadAhead: Sendable {
             let limit = until.map { min(UInt64(chunkSize), $0 - next + 1) }.map(Int.init) ?? chunkSize
             let stored = try log.readLog(from: next, limit: limit)
             guard let last = stored.last, !(fullChunksOnly && stored.count < chunkSize) else { return }
-            try handOff.put(ReadChunk(stored: stored, prepared: try PreparedEvent.prepare(stored, upcaster: upcaster, registry: registry)))
+            try handOff.put(ReadChunk(stored: stored, upcaster: upcaster, registry: registry))
             if stored.count < limit { return }
             next = last.position + 1
         }
@@ -59,7 +59,18 @@ final class ReadAhead: Sendable {
 /// Consecutive events read from a log: as stored, and prepared for the projections.
 struct ReadChunk: Sendable {
     let stored: [RecordedEvent]
-    let prepared: [PreparedEvent]
+    /// The events prepared, or why they could not be: thrown by `prepared()` where the chunk is
+    /// applied, after the checks that come first there (a follower's divergence checks).
+    private let preparation: Result<[PreparedEvent], any Error>
+
+    /// `stored`, prepared for the projections of `registry`.
+    init(stored: [RecordedEvent], upcaster: Upcaster, registry: ProjectionRegistry) {
+        self.stored = stored
+        preparation = Result { try PreparedEvent.prepare(stored, upcaster: upcaster, registry: registry) }
+    }
+
+    /// The events prepared for the projections; throws what preparing them threw.
+    func prepared() throws -> [PreparedEvent] { try preparation.get() }
 
     /// The position of its last event (0 for none).
     var lastPosition: UInt64 { stored.last?.position ?? 0 }

@@ -115,7 +115,7 @@ public struct StoreMaintenance {
                     try applyLog(after: committed, through: done, runner: runner, chunkSize: chunkSize, in: txn)
                     while let chunk = try ahead.next(), !chunk.stored.isEmpty {
                         done = chunk.lastPosition
-                        try runner.apply(prepared: chunk.prepared, in: txn)
+                        try runner.apply(prepared: try chunk.prepared(), in: txn)
                         progress?(done, try store.log.head().position)
                         if txn.bytesPut >= commitBytes || runner.collectedBytes >= collectedBytes { more = true; break }
                     }

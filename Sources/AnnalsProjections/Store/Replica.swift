@@ -20,7 +20,7 @@ public struct ReplicaLog {
     /// next read (another process applied past it meanwhile). Returns the replica's head position.
     @discardableResult
     public func replicate(_ events: [RecordedEvent]) throws -> UInt64 {
-        try replicate(ReadChunk(stored: events, prepared: try PreparedEvent.prepare(events, upcaster: store.upcaster, registry: store.catalog.registry)))
+        try replicate(ReadChunk(stored: events, upcaster: store.upcaster, registry: store.catalog.registry))
     }
 
     /// `replicate(_:)` of a chunk read (and prepared) ahead.
@@ -42,7 +42,7 @@ public struct ReplicaLog {
             }
             try store.log.restore(fresh, in: txn)
             try ProjectionRunner.live(store.catalog, upcaster: store.upcaster, creates: .sameEnvironment(store.log), in: txn)
-                .apply(prepared: Array(chunk.prepared.dropFirst(held.count)), in: txn)
+                .apply(prepared: Array(try chunk.prepared().dropFirst(held.count)), in: txn)
             return fresh.last?.position ?? head.position
         }
     }
