@@ -1,6 +1,5 @@
 import AnnalsCore
 import AnnalsRecords
-import Foundation
 
 /// An import on every core: one thread reads the inputs, a second does the work each record needs
 /// without the store (checking it, planning its create: `ImportPlanner`), and the calling thread,
@@ -20,23 +19,14 @@ enum ImportPipeline {
                     consume: (PreparedImportItem) throws -> Void) throws {
         let read = HandOff<ImportItem>(depth: depth), planned = HandOff<PreparedImportItem>(depth: depth)
         let handed = HandedReaders(readers: readers)
-        start("annals import reader") {
-            do {
-                for reader in handed.readers { try reader { try read.put($0) } }
-                read.finish(nil)
-            } catch {
-                read.finish(error is HandOff<ImportItem>.Stopped ? nil : error)
-            }
+        read.fill(onThread: "annals import reader") {
+            for reader in handed.readers { try reader { try read.put($0) } }
         }
-        start("annals import planner") {
-            do {
-                while let items = try read.take() {
-                    for item in items { try planned.put(planner.prepare(item)) }
-                }
-                planned.finish(nil)
-            } catch {
-                read.stop()
-                planned.finish(error is HandOff<PreparedImportItem>.Stopped ? nil : error)
+        planned.fill(onThread: "annals import planner") {
+            // However this stage ends, the reader ends too (at once when it has finished already).
+            defer { read.stop() }
+            while let items = try read.take() {
+                for item in items { try planned.put(planner.prepare(item)) }
             }
         }
         do {
@@ -47,12 +37,6 @@ enum ImportPipeline {
             planned.stop()
             throw error
         }
-    }
-
-    private static func start(_ name: String, _ body: @escaping @Sendable () -> Void) {
-        let thread = Thread(block: body)
-        thread.name = name
-        thread.start()
     }
 
     /// The readers, on their way to the thread that alone runs them.

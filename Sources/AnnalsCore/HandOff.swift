@@ -17,6 +17,22 @@ package final class HandOff<Item: Sendable>: @unchecked Sendable {
 
     package init(depth: Int) { self.depth = max(1, depth) }
 
+    /// Starts the putter: `fill` runs on a thread of its own (named `threadName`), putting items,
+    /// and the queue is finished when it returns, with what it threw (nothing when it ended
+    /// because the taker stopped).
+    package func fill(onThread threadName: String, _ fill: @escaping @Sendable () throws -> Void) {
+        let thread = Thread { [self] in
+            do {
+                try fill()
+                finish(nil)
+            } catch {
+                finish(error is Stopped ? nil : error)
+            }
+        }
+        thread.name = threadName
+        thread.start()
+    }
+
     /// Adds `item`, waiting while `depth` items wait; throws `Stopped` once the taker has stopped.
     package func put(_ item: Item) throws {
         condition.lock()

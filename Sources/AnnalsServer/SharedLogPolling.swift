@@ -9,7 +9,7 @@ import Logging
 enum SharedLogPolling {
     static func run(gate: StoreGate, logger: Logger, idle: Duration = .milliseconds(50)) async {
         var failing: String?
-        let pacing = LogPacing(idle: idle, news: NewEvents())
+        let pacing = LogPacing(idle: idle)
         try? await pacing.run {
             let applied = try await gate.run { try $0.applyShared() }
             if let problem = failing {

@@ -82,8 +82,7 @@ public final class NewEvents: Sendable {
             return id
         }
         guard let id else { return true }
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        if semaphore.wait(timeout: .now() + seconds) == .timedOut {
+        if semaphore.wait(timeout: .now() + timeout.seconds) == .timedOut {
             // Announced meanwhile: the waiter was taken out, and the signal is simply not waited for.
             state.withLock { _ = $0.waiters.removeValue(forKey: id) }
         }
@@ -158,16 +157,17 @@ public struct LogPacing: Sendable {
             let seen = news.announced
             do {
                 if try step(), news.waitBlocking(after: seen, atMost: idle), settle > .zero {
-                    Thread.sleep(forTimeInterval: Self.seconds(settle))
+                    Thread.sleep(forTimeInterval: settle.seconds)
                 }
             } catch {
                 try failed(error)
-                Thread.sleep(forTimeInterval: Self.seconds(retry))
+                Thread.sleep(forTimeInterval: retry.seconds)
             }
         }
     }
+}
 
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+extension Duration {
+    /// The duration in seconds, as the blocking waits take it.
+    fileprivate var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -17,17 +17,10 @@ final class ReadAhead: Sendable {
         let handOff = HandOff<ReadChunk>(depth: depth)
         self.handOff = handOff
         let log = SourceLog(log: source)
-        let thread = Thread {
-            do {
-                try Self.read(log.log, from: position, until: until, chunkSize: chunkSize, fullChunksOnly: fullChunksOnly,
-                              upcaster: upcaster, registry: registry, into: handOff)
-                handOff.finish(nil)
-            } catch {
-                handOff.finish(error is HandOff<ReadChunk>.Stopped ? nil : error)
-            }
+        handOff.fill(onThread: "annals read-ahead") {
+            try Self.read(log.log, from: position, until: until, chunkSize: chunkSize, fullChunksOnly: fullChunksOnly,
+                          upcaster: upcaster, registry: registry, into: handOff)
         }
-        thread.name = "annals read-ahead"
-        thread.start()
     }
 
     /// The next chunk, waiting for it; nil at the end. Rethrows a failure of the reader.

@@ -15,10 +15,16 @@ public struct ImportPlanner: Sendable {
         self.correlationID = correlationID
     }
 
+    /// The context of an edit the input at `location` leads to without giving its own: the
+    /// import's actor, and a reason naming the input's file.
+    public func context(of location: SourceLocation) -> EditContext {
+        EditContext(actor: actor, reason: "import of \(location.file)", correlationID: correlationID)
+    }
+
     /// `item` with its context and, for a record, its create (or why it cannot be created).
     public func prepare(_ item: ImportItem) -> PreparedImportItem {
         let context = item.edit.map { EditContext(actor: $0.actor, reason: $0.reason, correlationID: correlationID, effectiveAt: $0.effectiveAt) }
-            ?? EditContext(actor: actor, reason: "import of \(item.location.file)", correlationID: correlationID)
+            ?? context(of: item.location)
         guard case .success(let record) = item.result else { return PreparedImportItem(item: item, context: context, create: nil) }
         // A record comes into the world when its source says: an article when published, a
         // diplomacy event on its date. (A re-import's correction has no such date.)

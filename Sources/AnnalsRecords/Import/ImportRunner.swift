@@ -145,8 +145,7 @@ public final class ImportRunner {
             do {
                 let articleState = try editor.existing(article), eventState = try editor.existing(event)
                 if articleState.links.contains(event) { continue }
-                let context = EditContext(actor: actor, reason: "import of \(location.file)", correlationID: correlationID)
-                try editor.log.append(RecordEditor.planLink(article: articleState, event: eventState, context: context))
+                try editor.log.append(RecordEditor.planLink(article: articleState, event: eventState, context: planner.context(of: location)))
                 summary.linked += 1
             } catch let error as RecordError {
                 summary.rejected.append(Rejection(location: location, message: "link \(article) ↔ \(event): \(error)"))
