@@ -1,4 +1,4 @@
-import AnnalsCore
+public import AnnalsCore
 import AnnalsLMDB
 import AnnalsPostgres
 import AnnalsProjections
@@ -34,12 +34,26 @@ public struct Failure: Sendable, Equatable {
         case storeFault
     }
 
-    public let message: String
+    /// What went wrong: the field, the value, what was and was not written.
+    public let problem: String
+    /// What fixes it, named as an action that each front words for its own users.
+    public let remedy: Remedy?
     public let kind: Kind
 
-    public init(message: String, kind: Kind) {
-        self.message = message
+    /// The problem and the remedy in words no front owns (for logs and library callers).
+    public var message: String { Remedy.line(problem, remedy) }
+
+    /// The problem and the remedy as `wording` gives it: a front's words for its users.
+    public func message(wording: (Remedy) -> String) -> String { Remedy.line(problem, remedy, wording: wording) }
+
+    public init(message: String, kind: Kind, remedy: Remedy? = nil) {
+        self.problem = message
+        self.remedy = remedy
         self.kind = kind
+    }
+
+    private init(_ error: some RemediedError, kind: Kind) {
+        self.init(message: error.problem, kind: kind, remedy: error.remedy)
     }
 
     /// The failure behind `error`, or nil when it is not one of Annals' own (a caller's bug, or an
@@ -53,7 +67,7 @@ public struct Failure: Sendable, Equatable {
             case .unavailable: .unavailable
             case .alreadyExists: .alreadyExists
             }
-            self.init(message: error.description, kind: kind)
+            self.init(error, kind: kind)
         case let error as RecordError:
             let kind: Kind = switch error {
             case .unknownRecord: .notFound
@@ -68,13 +82,28 @@ public struct Failure: Sendable, Equatable {
             case .eventIdReused, .partialDuplicate: .duplicate
             default: .storeFault
             }
-            self.init(message: error.description, kind: kind)
-        case let error as ProjectionError: self.init(message: error.description, kind: .invalidRequest)
+            self.init(error, kind: kind)
+        case let error as ProjectionError:
+            // Damaged bytes are the store's fault; every other refusal is the request's.
+            if case .damaged = error { self.init(error, kind: .storeFault) } else { self.init(error, kind: .invalidRequest) }
         case let error as JSONError: self.init(message: error.description, kind: .invalidRequest)
-        case let error as StoreAccessError: self.init(message: error.description, kind: .storeFault)
+        case let error as StoreAccessError: self.init(message: error.description, kind: .storeFault, remedy: error.fix.map(Remedy.init))
         case let error as PostgresLogError: self.init(message: "the shared log: \(error)", kind: error.isUnavailable ? .unavailable : .storeFault)
         case let error as LMDBError: self.init(message: "the store could not be read or written: \(error)", kind: .storeFault)
         default: return nil
+        }
+    }
+}
+
+extension Remedy {
+    /// The remedy the storage layer names for a store it cannot open.
+    init(_ fix: StoreAccessError.Fix) {
+        switch fix {
+        case .createStore: self = .createStore
+        case .chooseStore: self = .chooseStore
+        case .recreateStore: self = .recreateStore
+        case .restoreBackup: self = .restoreBackup
+        case .writableCopy: self = .writableCopy
         }
     }
 }

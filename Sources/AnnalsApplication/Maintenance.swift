@@ -100,7 +100,7 @@ extension AnnalsService {
         let differing = try store.maintenance.verifyProjections()
         if !differing.isEmpty {
             let names = differing.map(\.rawValue).joined(separator: ", ")
-            return failed("verification failed: the \(names) projection differs from a fresh rebuild; run: annals rebuild")
+            return failed(Remedy.line("verification failed: the \(names) projection differs from a fresh rebuild", .rebuild(projection: nil)))
         }
         return VerifyResult(ok: true, events: report.eventsChecked, head: report.head.hashHex, problem: nil, position: nil, projections: count)
     }

@@ -1,5 +1,5 @@
 /// Everything the event log refuses, each naming what was wrong and how to fix it.
-public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
+public enum EventLogError: RemediedError, Equatable, Sendable, CustomStringConvertible {
     /// An input field failed validation; nothing was written.
     case invalidInput(field: String, value: String, fix: String)
     /// A stream's version differs from what the append expected; nothing in the batch was written.
@@ -11,7 +11,7 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
     case partialDuplicate(storedIDs: [String])
     /// The store was written by a newer or unknown format of Annals and is left untouched.
     case unsupportedFormat(found: UInt32, supported: UInt32)
-    /// The store was written by an older format; `annals migrate` brings it up to date.
+    /// The store was written by an older format; a migration brings it up to date.
     case needsMigration(found: UInt32, current: UInt32)
     /// The directory holds LMDB data that is not an Annals log.
     case notAnAnnalsStore(path: String)
@@ -21,7 +21,9 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
     /// refused and nothing was written.
     case damagedLog(position: UInt64, detail: String)
 
-    public var description: String {
+    public var description: String { Remedy.line(problem, remedy) }
+
+    public var problem: String {
         switch self {
         case let .invalidInput(field, value, fix):
             return "invalid \(field) \(value.debugDescription): \(fix)"
@@ -34,13 +36,23 @@ public enum EventLogError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .unsupportedFormat(found, supported):
             return "store format \(found) is newer than this annals knows (up to \(supported)); upgrade annals, the store was not touched"
         case let .needsMigration(found, current):
-            return "store format \(found) is older than this annals (format \(current)); run: annals migrate --plan, then annals migrate"
+            return "store format \(found) is older than this annals (format \(current))"
         case let .notAnAnnalsStore(path):
-            return "not an Annals store: \(path) holds no Annals log (another program's LMDB, or an interrupted init); it was left untouched; point --store at an Annals store, or run annals init on an empty folder"
+            return "not an Annals store: \(path) holds no Annals log (another program's LMDB, or an interrupted init); it was left untouched"
         case let .corruptRecord(position, detail):
-            return "the event at position \(position) cannot be read: \(detail); run verify"
+            return "the event at position \(position) cannot be read: \(detail)"
         case let .damagedLog(position, detail):
-            return "the store is damaged at position \(position): \(detail); nothing was written; run annals verify, then restore from a backup or an export"
+            return "the store is damaged at position \(position): \(detail); nothing was written"
+        }
+    }
+
+    public var remedy: Remedy? {
+        switch self {
+        case .invalidInput, .wrongExpectedVersion, .eventIdReused, .partialDuplicate, .unsupportedFormat: nil
+        case .needsMigration: .migrate
+        case .notAnAnnalsStore: .chooseStore
+        case .corruptRecord: .verify
+        case .damagedLog: .verifyThenRestore
         }
     }
 }

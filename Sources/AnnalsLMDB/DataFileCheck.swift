@@ -56,7 +56,7 @@ enum DataFileCheck {
             if errno == ENOENT {
                 if mayCreate { return nil }
                 throw StoreAccessError(.notAStore, path: directory,
-                                       detail: "not an Annals store: it holds no \(Environment.dataFileName); create one with annals init, or check --store")
+                                       detail: "not an Annals store: it holds no \(Environment.dataFileName)", fix: .chooseStore)
             }
             throw StoreAccessError(.fileSystem, path: directory, detail: "cannot open \(Environment.dataFileName): \(String(cString: strerror(errno)))")
         }
@@ -71,7 +71,7 @@ enum DataFileCheck {
         if size == 0 && mayCreate { return nil }
         if size == 0 {
             throw StoreAccessError(.notAStore, path: directory,
-                                   detail: "not an Annals store: \(Environment.dataFileName) is empty (an interrupted init or copy?); remove the folder and run annals init, or restore a backup")
+                                   detail: "not an Annals store: \(Environment.dataFileName) is empty (an interrupted init or copy?)", fix: .recreateStore)
         }
         let first = try readMeta(descriptor, at: 0, directory: directory, fileSize: size)
         guard let first else {
@@ -81,7 +81,7 @@ enum DataFileCheck {
         let second = size >= 2 * first.pageSize ? try readMeta(descriptor, at: first.pageSize, directory: directory, fileSize: size) : nil
         guard let second else {
             throw StoreAccessError(.damaged, path: directory,
-                                   detail: "damaged store: \(Environment.dataFileName) is \(size) bytes, too short to hold LMDB's two meta pages; restore it from a backup (annals restore)")
+                                   detail: "damaged store: \(Environment.dataFileName) is \(size) bytes, too short to hold LMDB's two meta pages", fix: .restoreBackup)
         }
         let newest = second.transaction > first.transaction ? second : first
         // The size is read again now: a writer in another process may have committed (pages
@@ -91,7 +91,7 @@ enum DataFileCheck {
         let sizeNow = fstat(descriptor, &now) == 0 ? Int(now.st_size) : size
         guard sizeNow >= newest.bytesNeeded else {
             throw StoreAccessError(.damaged, path: directory,
-                                   detail: "damaged store: \(Environment.dataFileName) is \(sizeNow) bytes but its header says it holds \(newest.bytesNeeded) bytes (cut short by a killed copy or a full disk?); restore it from a backup (annals restore)")
+                                   detail: "damaged store: \(Environment.dataFileName) is \(sizeNow) bytes but its header says it holds \(newest.bytesNeeded) bytes (cut short by a killed copy or a full disk?)", fix: .restoreBackup)
         }
         return newest
     }

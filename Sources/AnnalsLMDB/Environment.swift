@@ -73,7 +73,7 @@ public final class Environment {
         var info = stat()
         if stat(path, &info) != 0 {
             guard options.createIfMissing, !options.readOnly else {
-                throw StoreAccessError(.missing, path: path, detail: "no store at this path; create it first (annals init) or check the path")
+                throw StoreAccessError(.missing, path: path, detail: "no store at this path", fix: .createStore)
             }
             if mkdir(path, mode_t(options.fileMode | 0o100)) != 0 && errno != EEXIST {
                 throw StoreAccessError(.fileSystem, path: path, detail: "cannot create the store directory: \(String(cString: strerror(errno)))")
@@ -460,7 +460,7 @@ public final class Environment {
             throw StoreAccessError(.permissionDenied, path: path,
                                    detail: "permission denied opening the store's files\(readOnly ? "" : " for writing"); run as their owner, or ask for access")
         case EROFS:
-            throw StoreAccessError(.readOnly, path: path, detail: "the store is on read-only media; reads work, writes need a writable copy (annals backup, then use the copy)")
+            throw StoreAccessError(.readOnly, path: path, detail: "the store is on read-only media; reads work", fix: .writableCopy)
         case ENOSPC, EDQUOT, EIO, EFBIG:
             var fs = statvfs()
             let free = statvfs(path, &fs) == 0 ? Int(fs.f_bavail) * Int(fs.f_frsize) : -1

@@ -83,14 +83,31 @@ public struct StoreAccessError: Error, Equatable, Sendable, CustomStringConverti
         case permissionDenied
     }
 
+    /// What fixes it, named as an action; the fronts word it for their users.
+    public enum Fix: Sendable, Equatable {
+        /// No store at the path: create one there, or give another path.
+        case createStore
+        /// The folder holds no store: give a store's folder, or create one in an empty folder.
+        case chooseStore
+        /// A creation or copy was cut short: remove the folder and create the store again.
+        case recreateStore
+        /// The data file is damaged: restore a backup.
+        case restoreBackup
+        /// The media is read-only: writes need a writable copy.
+        case writableCopy
+    }
+
     public let kind: Kind
     public let path: String
+    /// What is wrong, naming the file and the values found; no command.
     public let detail: String
+    public let fix: Fix?
 
-    public init(_ kind: Kind, path: String, detail: String) {
+    public init(_ kind: Kind, path: String, detail: String, fix: Fix? = nil) {
         self.kind = kind
         self.path = path
         self.detail = detail
+        self.fix = fix
     }
 
     public var description: String { "\(path): \(detail)" }

@@ -15,7 +15,7 @@ extension LMDBEventLog {
             var found = 0
             try txn.scan(byType, from: Self.typeKey(type, lower), to: Self.typeKey(type, upper) + [0], reverse: true) { entry in
                 guard entry.key.count == prefix.count + 8, let position = decodeUInt64(entry.key[prefix.count...]) else {
-                    throw EventLogError.corruptRecord(position: 0, detail: "a by-type index key of \(entry.key.count) bytes; run verify")
+                    throw EventLogError.corruptRecord(position: 0, detail: "a by-type index key of \(entry.key.count) bytes")
                 }
                 positions.append(position)
                 found += 1

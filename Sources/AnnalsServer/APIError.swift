@@ -5,7 +5,7 @@ public import Hummingbird
 import Logging
 
 /// An error answered as JSON: `{"error": {"code": "…", "message": "…"}}` with its status, plus
-/// any headers it needs (the current version on a 412). Messages are the CLI's one-liners; nothing
+/// any headers it needs (the current version on a 412). Messages are one line, their remedy worded for an HTTP client; nothing
 /// internal (paths, stack traces) is ever in one.
 public struct APIError: HTTPResponseError {
     public let status: HTTPResponse.Status
@@ -61,15 +61,15 @@ public struct APIError: HTTPResponseError {
     /// The status and code of each kind of failure.
     static func from(_ failure: Failure, logger: Logger) -> APIError {
         switch failure.kind {
-        case .invalidField: return APIError(.badRequest, "invalid-field", failure.message)
-        case .invalidRequest: return APIError(.badRequest, "bad-request", failure.message)
-        case .notFound: return APIError(.notFound, "not-found", failure.message)
-        case .invalidState: return APIError(.conflict, "invalid-state", failure.message)
-        case .conflict: return APIError(.preconditionFailed, "conflict", failure.message)
-        case .duplicate: return APIError(.conflict, "duplicate", failure.message)
-        case .alreadyExists: return APIError(.conflict, "exists", failure.message)
-        case .verificationFailed: return APIError(.conflict, "verification-failed", failure.message)
-        case .unavailable: return APIError(.serviceUnavailable, "unavailable", failure.message)
+        case .invalidField: return APIError(.badRequest, "invalid-field", failure.clientMessage)
+        case .invalidRequest: return APIError(.badRequest, "bad-request", failure.clientMessage)
+        case .notFound: return APIError(.notFound, "not-found", failure.clientMessage)
+        case .invalidState: return APIError(.conflict, "invalid-state", failure.clientMessage)
+        case .conflict: return APIError(.preconditionFailed, "conflict", failure.clientMessage)
+        case .duplicate: return APIError(.conflict, "duplicate", failure.clientMessage)
+        case .alreadyExists: return APIError(.conflict, "exists", failure.clientMessage)
+        case .verificationFailed: return APIError(.conflict, "verification-failed", failure.clientMessage)
+        case .unavailable: return APIError(.serviceUnavailable, "unavailable", failure.clientMessage)
         case .storeFault:
             // Errors of the store itself name its files: the detail goes to the log.
             logger.error("store error: \(failure.message)")

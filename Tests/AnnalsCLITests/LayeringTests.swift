@@ -45,6 +45,51 @@ struct LayeringTests {
         #expect(files >= 20, "only \(files) files of the fronts were read")
     }
 
+    @Test("messages below the application layer name no command or flag: each front words the remedy for its users")
+    func lowerLayersNameNoCommand() throws {
+        let commands = ["init", "rebuild", "migrate", "verify", "follow", "restore", "backup", "export", "import", "key", "user", "serve", "history"]
+        var literals = 0
+        for module in ["AnnalsCore", "AnnalsLMDB", "AnnalsLMDBLog", "AnnalsRecords", "AnnalsMigrations", "AnnalsProjections", "AnnalsPostgres"] {
+            // The embedded migrations are data (their descriptions), generated from migrations/.
+            for (path, text) in try Self.sources("Sources/\(module)") where !path.hasSuffix("/EmbeddedMigrations.swift") {
+                for line in text.split(separator: "\n") where !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") {
+                    for literal in Self.stringLiterals(String(line)) {
+                        literals += 1
+                        let words = literal.split(whereSeparator: { $0 == " " || $0 == "(" }).map(String.init)
+                        for (index, word) in words.enumerated() {
+                            if word.hasPrefix("--"), word.count > 2 {
+                                Issue.record("\(path) names the flag \(word) in \"\(literal)\": name the field, and let the fronts word the fix")
+                            }
+                            // "written by annals export" names where a file came from, not a command to run.
+                            if word == "annals", index + 1 < words.count, commands.contains(words[index + 1]),
+                               !(index > 0 && words[index - 1] == "by") {
+                                Issue.record("\(path) names the command annals \(words[index + 1]) in \"\(literal)\": give a Remedy instead")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(literals >= 300, "only \(literals) string literals below the application layer were read")
+    }
+
+    /// The contents of the double-quoted literals on one line (escapes kept as written).
+    static func stringLiterals(_ line: String) -> [String] {
+        var literals: [String] = []
+        var current: String?
+        var escaped = false
+        for character in line {
+            if var text = current {
+                if escaped { escaped = false; text.append(character); current = text; continue }
+                if character == "\\" { escaped = true; text.append(character); current = text; continue }
+                if character == "\"" { literals.append(text); current = nil } else { text.append(character); current = text }
+            } else if character == "\"" {
+                current = ""
+            }
+        }
+        return literals
+    }
+
     @Test("every module and test target imports only what Package.swift declares for it")
     func importsAreDeclared() throws {
         let manifest = try String(contentsOfFile: RepositoryFiles.path("Package.swift"), encoding: .utf8)

@@ -107,10 +107,10 @@ struct PostingBlocksTests {
         defer { environment.close(); directory.remove() }
         let table = try environment.database("blocks")
         try environment.write { txn in try txn.put(table, Array("bão".utf8) + [0, 0, 0, 0, 1], [200, 1]) }
-        let error = #expect(throws: (any Error).self) {
+        let error = #expect(throws: ProjectionError.self) {
             try environment.read { txn in try WordPostings(Array("bão".utf8), in: table, txn: txn).numbers() }
         }
-        #expect("\(error.map { "\($0)" } ?? "")".contains("search postings of bão"))
-        #expect("\(error.map { "\($0)" } ?? "")".contains("annals rebuild --projection search"))
+        #expect(error?.problem.contains("search projection's postings of bão") == true, "\(String(describing: error))")
+        #expect(error?.remedy == .rebuild(projection: "search"))
     }
 }

@@ -105,7 +105,7 @@ struct RebuildTests {
         #expect(legacy.withLock { $0 } >= 100, "only \(legacy.withLock { $0 }) old-schema events landed over 200 sequences")
     }
 
-    @Test("a projection built by another version is stale: reads and writes name the rebuild command")
+    @Test("a projection built by another version is stale: reads and writes name the rebuild as the remedy")
     func staleProjection() throws {
         let w = try ProjectedWorkspace()
         try w.importSeedFacts()
@@ -114,7 +114,8 @@ struct RebuildTests {
         try w.reopen()
         #expect(try w.store.projections.stale() == [.stale(projection: "aggregates", builtBy: 99, needed: ProjectionRegistry.standard.version(of: .aggregates))])
         let read = #expect(throws: ProjectionError.self) { _ = try AggregatesReader(w.store).cells() }
-        #expect(read?.description.contains("run: annals rebuild --projection aggregates") == true)
+        #expect(read?.remedy == .rebuild(projection: "aggregates"))
+        #expect(read?.description.hasSuffix("; rebuild the aggregates projection") == true)
         let head = try w.store.events.head()
         #expect(throws: ProjectionError.self) {
             try w.editor.retract(RecordID("event/lang-son-2020-ngo-aid"), context: edit("e", "x"))
@@ -123,7 +124,8 @@ struct RebuildTests {
         #expect(try RecordsReader(w.store).list(.diplomacyEvent).count == 5)  // the records projection is fine
         try w.store.environment.write { txn in try txn.put(meta, Array("search/version".utf8), [0, 0, 0, 0x63]) }
         let both = #expect(throws: ProjectionError.self) { _ = try SearchReader(w.store).find("hoi nghi") }
-        #expect(both?.description.hasSuffix("the search and aggregates projections were built by another version of annals; run: annals rebuild") == true)
+        #expect(both?.problem.hasSuffix("the search and aggregates projections were built by another version of annals") == true)
+        #expect(both?.remedy == .rebuild(projection: nil))
         try w.store.maintenance.rebuild()
         #expect(try w.store.projections.stale().isEmpty)
         #expect(try w.total(.quantity, year: 2021, ["ngo-aid", "USD"])?.sum == (try ExactDecimal("1108742")))

@@ -65,8 +65,8 @@ struct StoredStateTests {
         #expect {
             _ = try RecordsReader(w.store).record(ids[1])
         } throws: { error in
-            let text = "\(error)"
-            return text.contains("projection state of \(ids[1])") && text.contains("annals rebuild --projection records")
+            guard let error = error as? ProjectionError else { return false }
+            return error.problem.contains("records projection's state of \(ids[1])") && error.remedy == .verifyThenRebuild(projection: "records")
         }
         #expect(try w.store.maintenance.verifyProjections() == [.records])
     }

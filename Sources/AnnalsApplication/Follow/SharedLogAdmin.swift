@@ -134,7 +134,7 @@ extension SharedLog {
         }
         if !missing.isEmpty {
             log.close()
-            throw ApplicationError("the shared log \(log.target) lacks schema migration \(missing.joined(separator: ", ")); run: annals migrate --store \(log.target)")
+            throw ApplicationError("the shared log \(log.target) lacks schema migration \(missing.joined(separator: ", "))", remedy: .migrate)
         }
         return log
     }

@@ -1,3 +1,4 @@
+import AnnalsCore
 import AnnalsPostgres
 import Foundation
 
@@ -28,8 +29,8 @@ struct SharedLogRetry: Sendable {
                 if deadline == nil { deadline = now + patience }
                 guard let deadline, now < deadline else {
                     throw ApplicationError("could not \(what) at \(address) for \(patience.components.seconds) s: \(error); "
-                                           + "nothing was changed unless the shared log shows it: check with annals history, then run the command again",
-                                           kind: .unavailable)
+                                           + "nothing was changed unless the shared log shows it",
+                                           kind: .unavailable, remedy: .checkHistoryThenRetry)
                 }
                 Thread.sleep(forTimeInterval: pause)
                 pause = min(pause * 2, 1)

@@ -47,8 +47,8 @@ final class SharedLogWriter: EventLog, RecordStateSource {
         do {
             try retrying("apply the edit here") { _ = try follower.catchUp(until: last) }
         } catch {
-            throw ApplicationError("the edit is in the shared log (position \(last)) but this follower could not apply it yet: \(error); "
-                                   + "annals follow --store \(store.path) applies it once the shared log answers", kind: .unavailable)
+            throw ApplicationError("the edit is in the shared log (position \(last)) but this follower could not apply it yet: \(error)",
+                                   kind: .unavailable, remedy: .followerCatchesUp(store: store.path))
         }
         return events
     }

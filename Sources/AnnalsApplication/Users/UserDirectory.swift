@@ -210,7 +210,7 @@ extension AnnalsService {
     /// Every user, by name (read through the log's index of event types).
     public func users() throws -> [UserAccount] {
         let indexed = try store.environment.read { txn in try store.log.positions(ofTypes: ["UserAdded"], from: 1, through: .max, limit: .max, in: txn) }
-        guard let positions = indexed else { throw ApplicationError("this store has no index of event types; run annals migrate") }
+        guard let positions = indexed else { throw ApplicationError("this store has no index of event types", remedy: .migrate) }
         return try positions.compactMap { try store.events.event(at: $0) }
             .compactMap { event in try event.stream.rawValue.hasPrefix("user/") ? user(named: String(event.stream.rawValue.dropFirst(5))) : nil }
             .sorted { $0.name < $1.name }

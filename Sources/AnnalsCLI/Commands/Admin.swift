@@ -61,7 +61,7 @@ struct Verify: ParsableCommand {
             if failure.kind == .unavailable, result.problem == nil, !global.json {
                 session.say("verified \(result.events) events here: hash chain, indexes and all \(result.projections) projections agree (head \(result.head.prefix(16))…)")
             }
-            throw CLIError(failure.message, code: ExitCode(failure.kind))
+            throw CLIError(failure.commandLineMessage, code: ExitCode(failure.kind))
         }
         guard !global.json else { return }
         session.say("verified \(result.events) events: hash chain, indexes and all \(result.projections) projections agree (head \(result.head.prefix(16))…)")
@@ -93,7 +93,7 @@ extension Verify {
         let trusted = checkpoints.isEmpty ? nil : try trustedKey ?? KeyFiles.load(from: keyOptions.keyPath).publicKeyText
         let verdict = try SharedLog.verify(global.storePath, VerifyRequest(checkpoints: checkpoints, trustedKey: trusted, requireCovered: requireCovered))
         if global.json { try session.emit(verdict) }
-        if let failure = verdict.failure { throw CLIError(failure.message, code: ExitCode(failure.kind)) }
+        if let failure = verdict.failure { throw CLIError(failure.commandLineMessage, code: ExitCode(failure.kind)) }
         guard !global.json else { return }
         session.say("verified \(verdict.store.events) events of the shared log: hash chain, positions and head agree (head \(verdict.store.head.prefix(16))…)")
         sayCheckpoints(verdict, session)

@@ -30,7 +30,7 @@ func isDomainError(_ error: any Error) -> Bool {
 func describe(_ error: any Error) -> (String, ExitCode) {
     if let error = error as? CLIError { return (error.description, error.code) }
     guard let failure = Failure(error) else { return ("\(error)", .error) }
-    return (failure.message, ExitCode(failure.kind))
+    return (failure.commandLineMessage, ExitCode(failure.kind))
 }
 
 extension ExitCode {

@@ -24,7 +24,7 @@ public struct AggregatesReader {
             func cell(_ number: UInt64) throws -> AggregateKey {
                 if let known = cells[number] { return known }
                 guard let bytes = try txn.get(cellsTable, bigEndian(UInt32(truncatingIfNeeded: number))), let key = AggregateKey(bytes: bytes) else {
-                    throw RecordError.invalidField(field: "aggregate cell", value: "\(number)", fix: "run annals rebuild --projection aggregates")
+                    throw ProjectionError.damaged(projection: "aggregates", part: "aggregate cell", value: "number \(number)", problem: nil)
                 }
                 cells[number] = key
                 return key

@@ -156,8 +156,7 @@ enum AggregateFormat {
         return text.isEmpty ? .zero : try ExactDecimal(String(decoding: text, as: UTF8.self))
     }
 
-    private static func damaged(_ field: String, _ bytes: [UInt8]) -> RecordError {
-        RecordError.invalidField(field: field, value: hexPrefix(bytes, 40),
-                                 fix: "run annals rebuild --projection aggregates")
+    private static func damaged(_ field: String, _ bytes: [UInt8]) -> ProjectionError {
+        ProjectionError.damaged(projection: "aggregates", part: field, value: hexPrefix(bytes, 40), problem: nil)
     }
 }

@@ -54,9 +54,8 @@ struct CreatedDocuments {
         return .tree(document)
     }
 
-    private func missing(_ id: RecordID, _ position: UInt64, _ problem: String) -> RecordError {
-        RecordError.invalidField(field: "projection state of \(id)", value: "created at position \(position)",
-                                 fix: "\(problem); run annals verify, then annals rebuild --projection records")
+    private func missing(_ id: RecordID, _ position: UInt64, _ problem: String) -> ProjectionError {
+        ProjectionError.damaged(projection: "records", part: "state of \(id)", value: "created at position \(position)", problem: problem)
     }
 }
 

@@ -84,7 +84,7 @@ enum StoredState {
         }
     }
 
-    private static func damaged(_ bytes: [UInt8], id: RecordID) -> RecordError {
-        RecordError.invalidField(field: "projection state of \(id)", value: hexPrefix(bytes, 24), fix: "run annals rebuild --projection records")
+    private static func damaged(_ bytes: [UInt8], id: RecordID) -> ProjectionError {
+        ProjectionError.damaged(projection: "records", part: "state of \(id)", value: hexPrefix(bytes, 24), problem: nil)
     }
 }

@@ -171,9 +171,9 @@ enum PostingBlocks {
         }
     }
 
-    private static func damaged(_ entry: Entry) -> RecordError {
-        RecordError.invalidField(field: "search postings of \(String(decoding: entry.key.prefix { $0 != 0 }, as: UTF8.self))",
-                                 value: hexPrefix(entry.value, 16), fix: "run annals rebuild --projection search")
+    private static func damaged(_ entry: Entry) -> ProjectionError {
+        ProjectionError.damaged(projection: "search", part: "postings of \(String(decoding: entry.key.prefix { $0 != 0 }, as: UTF8.self))",
+                                value: hexPrefix(entry.value, 16), problem: nil)
     }
 }
 

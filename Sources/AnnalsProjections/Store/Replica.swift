@@ -28,7 +28,7 @@ public struct ReplicaLog {
         let events = chunk.stored
         return try store.environment.write { txn in
             guard let source = try store.log.replicaSource(in: txn) else {
-                throw EventLogError.invalidInput(field: "store", value: store.path, fix: "it is not a follower's store; run annals follow --from ADDRESS --store DIR on a new directory")
+                throw EventLogError.invalidInput(field: "store", value: store.path, fix: "it is not a follower's store; follow the shared log into a new directory")
             }
             let head = try store.log.readHead(in: txn)
             let held = events.prefix { $0.position <= head.position }
@@ -85,7 +85,7 @@ public final class SharedLogReplica {
     public func adopt(switching: Bool = false, sameLog: (String) -> Bool = { _ in false }) throws {
         let (current, head) = try store.environment.read { txn in (try store.log.replicaSource(in: txn), try store.log.readHead(in: txn)) }
         if current == nil && head.position > 0 {
-            throw EventLogError.invalidInput(field: "--store", value: store.path,
+            throw EventLogError.invalidInput(field: "store", value: store.path,
                                              fix: "it holds a log of its own (\(head.position) events); follow into a new directory, or move its log with export and import-log")
         }
         guard let current, current != address else {

@@ -217,12 +217,12 @@ public struct RecordEditor {
 }
 
 extension FieldPath {
-    /// Parses `field=value` as the CLI's `--set` gives it. The value is read by the type the
+    /// Parses a `field=value` assignment (as the CLI's `--set` gives it). The value is read by the type the
     /// field has now: text for text fields, a whole number for numbers, JSON for lists and objects;
     /// an empty value removes an optional field.
     public static func assignment(_ text: String, in document: JSONValue) throws -> (FieldPath, JSONValue?) {
         guard let equals = text.firstIndex(of: "=") else {
-            throw RecordError.invalidField(field: "--set", value: text, fix: "write field=value, as in title=Hội nghị…")
+            throw RecordError.invalidField(field: "assignment", value: text, fix: "write field=value, as in title=Hội nghị…")
         }
         let path = try FieldPath(String(text[..<equals]))
         let raw = String(text[text.index(after: equals)...])
