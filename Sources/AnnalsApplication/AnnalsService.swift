@@ -19,16 +19,20 @@ public final class AnnalsService {
     /// On a follower's store opened for writing: what keeps it up with the shared log.
     let follower: SharedLogReplica?
 
+    /// How long an edit on a follower's store waits for an unreachable shared log before it fails.
+    public static let defaultSharedLogPatience = Duration.seconds(15)
+
     /// True for a follower's store opened for writing: its edits go to the shared log.
     public var isFollower: Bool { follower != nil }
 
     /// Wraps a store this layer opened itself. A follower's store opened for writing sends its
-    /// edits to the shared log (connecting only when the first edit is made).
-    init(opened store: ProjectedStore) throws {
+    /// edits to the shared log (connecting only when the first edit is made), retrying for
+    /// `sharedLogPatience` while the shared log cannot be reached.
+    init(opened store: ProjectedStore, sharedLogPatience: Duration = AnnalsService.defaultSharedLogPatience) throws {
         self.store = store
         if !store.environment.options.readOnly, let address = try store.replica.source() {
             let follower = SharedLogReplica(store: store, source: try SharedLog.connect(address), address: address)
-            let shared = SharedLogWriter(follower: follower)
+            let shared = SharedLogWriter(follower: follower, patience: sharedLogPatience)
             self.follower = follower
             writer = shared
             editor = RecordEditor(log: shared, states: shared)
@@ -47,8 +51,11 @@ public final class AnnalsService {
 
     /// Opens the store at `path`; a missing store is an error and nothing is created. With
     /// `readOnly` nothing in the store is written (it may be a read-only copy) and every edit fails.
-    public static func open(at path: String, readOnly: Bool = false, clock: @escaping @Sendable () -> Timestamp = Timestamp.now) throws -> AnnalsService {
-        try AnnalsService(opened: try ProjectedStore(path: path, create: false, readOnly: readOnly, clock: clock))
+    /// On a follower's store, an edit waits up to `sharedLogPatience` for an unreachable shared log
+    /// before it fails (nothing written).
+    public static func open(at path: String, readOnly: Bool = false, clock: @escaping @Sendable () -> Timestamp = Timestamp.now,
+                            sharedLogPatience: Duration = AnnalsService.defaultSharedLogPatience) throws -> AnnalsService {
+        try AnnalsService(opened: try ProjectedStore(path: path, create: false, readOnly: readOnly, clock: clock), sharedLogPatience: sharedLogPatience)
     }
 
     /// Creates an empty store at `path` (a new or empty directory) and opens it.

@@ -15,7 +15,7 @@ public enum AnnalsServer {
     /// `onListening` gets the bound port once the server accepts connections.
     public static func run(storePath path: String, configuration: ServerConfiguration, logger: Logger,
                            onListening: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
-        let gate = try StoreGate(path: path, editsPerCommit: configuration.editsPerCommit)
+        let gate = try StoreGate(path: path, editsPerCommit: configuration.editsPerCommit, sharedLogPatience: configuration.sharedLogPatience)
         let (router, checks) = makeRouter(gate: gate, configuration: configuration, logger: logger)
         let app = Application(
             router: router,

@@ -1,3 +1,5 @@
+public import AnnalsApplication
+
 /// How `annals serve` listens and what it accepts.
 public struct ServerConfiguration: Sendable {
     public static let defaultMaxBodyBytes = 2 << 20
@@ -25,11 +27,13 @@ public struct ServerConfiguration: Sendable {
     /// The most edits that share one synced commit (group commit); 1 commits each edit alone.
     public var editsPerCommit: Int
     public static let defaultEditsPerCommit = 256
+    /// On a follower's store: how long an edit waits for an unreachable shared log before it fails.
+    public var sharedLogPatience: Duration
 
     public init(host: String = "127.0.0.1", port: Int = 8080, maxBodyBytes: Int = defaultMaxBodyBytes,
                 requestTimeoutSeconds: Double = 30, idleTimeoutSeconds: Double = 60, maxLoginDelayMilliseconds: Int = 5_000,
                 loginAttemptsPerMinute: Int = 30, tokenCheckThreads: Int = 1,
-                editsPerCommit: Int = defaultEditsPerCommit) {
+                editsPerCommit: Int = defaultEditsPerCommit, sharedLogPatience: Duration = AnnalsService.defaultSharedLogPatience) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
@@ -39,5 +43,6 @@ public struct ServerConfiguration: Sendable {
         self.loginAttemptsPerMinute = loginAttemptsPerMinute
         self.tokenCheckThreads = tokenCheckThreads
         self.editsPerCommit = editsPerCommit
+        self.sharedLogPatience = sharedLogPatience
     }
 }

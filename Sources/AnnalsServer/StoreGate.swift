@@ -27,9 +27,11 @@ final class StoreGate: Sendable {
     let news = NewEvents()
 
     /// Opens the store at `path` for reading and writing; at most `editsPerCommit` edits share a
-    /// commit (1: each edit commits alone).
-    init(path: String, editsPerCommit: Int = ServerConfiguration.defaultEditsPerCommit) throws {
-        service = Guarded(try AnnalsService.open(at: path))
+    /// commit (1: each edit commits alone). On a follower's store, an edit waits up to
+    /// `sharedLogPatience` for an unreachable shared log.
+    init(path: String, editsPerCommit: Int = ServerConfiguration.defaultEditsPerCommit,
+         sharedLogPatience: Duration = AnnalsService.defaultSharedLogPatience) throws {
+        service = Guarded(try AnnalsService.open(at: path, sharedLogPatience: sharedLogPatience))
         // A follower's edits are each a write of the shared log: grouped, every answer would wait
         // for the round trips of all the edits after it.
         self.editsPerCommit = service.value.isFollower ? 1 : max(1, editsPerCommit)

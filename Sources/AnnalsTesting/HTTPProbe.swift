@@ -110,7 +110,9 @@ public struct HTTPProbe: Sendable {
         try connection.send(Data(head.utf8))
         var remaining = size
         let chunk = Data(String(chunkSize, radix: 16).utf8) + Data("\r\n".utf8) + Data(repeating: 0x20, count: chunkSize) + Data("\r\n".utf8)
-        while remaining > 0, (try? connection.send(chunk)) != nil { remaining -= chunkSize }
+        // A server that refuses the body answers before reading it all: stop sending then, rather
+        // than wait for a send that it will never read.
+        while remaining > 0, try connection.sendUnlessAnswered(chunk) { remaining -= chunkSize }
         if remaining <= 0 { _ = try? connection.send(Data("0\r\n\r\n".utf8)) }
         let (status, fields) = try connection.readHead()
         let body = try fields["content-length"].flatMap(Int.init).map { try connection.read(count: $0) } ?? Data()
@@ -179,9 +181,11 @@ private final class Connection {
     }
 
     private let socket: Int32
+    private let timeout: Double
     private var buffer = Data()
 
     init(port: Int, timeout: Double) throws {
+        self.timeout = timeout
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw ProbeError("socket: errno \(errno)") }
         var time = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
@@ -208,6 +212,23 @@ private final class Connection {
             guard sent > 0 else { throw ProbeError("send: errno \(errno)") }
             offset += sent
         }
+    }
+
+    /// Sends `data` unless the server answers (or closes) first: true when all of it was sent.
+    func sendUnlessAnswered(_ data: Data) throws -> Bool {
+        var offset = 0
+        while offset < data.count {
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN | POLLOUT), revents: 0)
+            guard poll(&descriptor, 1, Int32(timeout * 1000)) > 0 else {
+                throw ProbeError("the server neither read the body nor answered within \(timeout) s")
+            }
+            if descriptor.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { return false }
+            let sent = data.withUnsafeBytes { Glibc.send(socket, $0.baseAddress! + offset, data.count - offset, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { continue }
+            guard sent > 0 else { return false }
+            offset += sent
+        }
+        return true
     }
 
     /// Reads what the socket has; nil at the end of the stream.

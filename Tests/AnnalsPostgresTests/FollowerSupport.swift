@@ -22,8 +22,8 @@ final class FollowerWorkspace: @unchecked Sendable {
 
     /// Runs `annals` with a fixed actor, no terminal progress.
     @discardableResult
-    func run(_ arguments: [String], actor: String = "kiểm thử") throws -> BuiltProgram.Result {
-        try annals.run(arguments, environment: ["ANNALS_ACTOR": actor, "CI": "true"])
+    func run(_ arguments: [String], actor: String = "kiểm thử", environment: [String: String] = [:]) throws -> BuiltProgram.Result {
+        try annals.run(arguments, environment: environment.merging(["ANNALS_ACTOR": actor, "CI": "true"]) { $1 })
     }
 
     /// Runs and requires exit 0, returning stdout.

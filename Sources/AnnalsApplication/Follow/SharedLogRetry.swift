@@ -12,7 +12,7 @@ struct SharedLogRetry: Sendable {
     let address: String
     let patience: Duration
 
-    init(address: String, patience: Duration = .seconds(15)) {
+    init(address: String, patience: Duration = AnnalsService.defaultSharedLogPatience) {
         self.address = address
         self.patience = patience
     }

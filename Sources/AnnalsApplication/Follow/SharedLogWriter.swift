@@ -17,7 +17,7 @@ final class SharedLogWriter: EventLog, RecordStateSource {
     let patience: Duration
     private var synced = false
 
-    init(follower: SharedLogReplica, patience: Duration = .seconds(15)) {
+    init(follower: SharedLogReplica, patience: Duration = AnnalsService.defaultSharedLogPatience) {
         self.follower = follower
         self.patience = patience
     }

@@ -53,7 +53,8 @@ struct Serve: ParsableCommand {
         logger.logLevel = .info
         let configuration = ServerConfiguration(host: host, port: port, maxBodyBytes: maxBody, requestTimeoutSeconds: requestTimeout,
                                                 maxLoginDelayMilliseconds: loginDelayMax, loginAttemptsPerMinute: loginAttemptsPerMinute,
-                                                tokenCheckThreads: tokenChecks, editsPerCommit: editsPerCommit)
+                                                tokenCheckThreads: tokenChecks, editsPerCommit: editsPerCommit,
+                                                sharedLogPatience: try Session.sharedLogPatience())
         let host = self.host
         try waitingFor {
             try await AnnalsServer.run(storePath: path, configuration: configuration, logger: logger) { port in

@@ -14,7 +14,7 @@ struct Session {
             throw CLIError("a shared log keeps no projections: read and edit through a follower's store (annals follow --from \(options.storePath) --store DIR, then --store DIR); "
                            + "migrate, verify, export and import-log --into take the address itself", code: .usage)
         }
-        let service = try AnnalsService.open(at: options.storePath, readOnly: readOnly)
+        let service = try AnnalsService.open(at: options.storePath, readOnly: readOnly, sharedLogPatience: try Self.sharedLogPatience())
         if service.readsWithoutLock {
             warn("annals: reading without the store's lock file (missing, or not writable by you); results are exact unless a writer runs meanwhile")
         }
@@ -24,6 +24,16 @@ struct Session {
                                   + "they show the store without them until the next edit or annals rebuild\n")
         }
         return service
+    }
+
+    /// How long an edit on a follower's store waits for an unreachable shared log:
+    /// $ANNALS_SHARED_LOG_PATIENCE seconds, else the default (15 s).
+    static func sharedLogPatience() throws -> Duration {
+        guard let text = Console.current.environment["ANNALS_SHARED_LOG_PATIENCE"], !text.isEmpty else { return AnnalsService.defaultSharedLogPatience }
+        guard let seconds = Int(text), (1...3600).contains(seconds) else {
+            throw CLIError("invalid ANNALS_SHARED_LOG_PATIENCE \(text.debugDescription): give whole seconds from 1 to 3600 (default 15)", code: .usage)
+        }
+        return .seconds(seconds)
     }
 
     func time(_ timestamp: Timestamp) -> String { TimeFormat.show(timestamp, zone: options.tz) }
