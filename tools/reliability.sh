@@ -20,10 +20,12 @@ runs="${RUNS:-50}"
 fuzz_seconds="${FUZZ_SECONDS:-60}"
 if [ "${1:-}" = "--short" ]; then runs="${RUNS:-3}"; fuzz_seconds=0; fi
 
-bin="${ANNALS_BIN:-$root/.build/debug}"
-if [ ! -x "$bin/annals" ] || [ ! -x "$bin/AnnalsTestHelper" ]; then
+# Without ANNALS_BIN, the debug build is brought up to date first (a no-op when it is), so the
+# report never runs a stale binary.
+if [ -z "${ANNALS_BIN:-}" ]; then
   swift build --product annals >/dev/null && swift build --product AnnalsTestHelper >/dev/null || exit 1
 fi
+bin="${ANNALS_BIN:-$root/.build/debug}"
 annals="$bin/annals"
 helper="$bin/AnnalsTestHelper"
 work="$(mktemp -d)"

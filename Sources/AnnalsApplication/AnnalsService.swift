@@ -18,6 +18,8 @@ public final class AnnalsService {
     let writer: any EventLog
     /// On a follower's store opened for writing: what keeps it up with the shared log.
     let follower: SharedLogReplica?
+    /// How long a write to the shared log is retried while it cannot be reached.
+    let sharedLogPatience: Duration
 
     /// How long an edit on a follower's store waits for an unreachable shared log before it fails.
     public static let defaultSharedLogPatience = Duration.seconds(15)
@@ -30,6 +32,7 @@ public final class AnnalsService {
     /// `sharedLogPatience` while the shared log cannot be reached.
     init(opened store: ProjectedStore, sharedLogPatience: Duration = AnnalsService.defaultSharedLogPatience) throws {
         self.store = store
+        self.sharedLogPatience = sharedLogPatience
         if !store.environment.options.readOnly, let address = try store.replica.source() {
             let follower = SharedLogReplica(store: store, source: try SharedLog.connect(address), address: address)
             let shared = SharedLogWriter(follower: follower, patience: sharedLogPatience)

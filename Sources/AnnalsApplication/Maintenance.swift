@@ -14,6 +14,8 @@ public struct VerifyResult: Encodable, Sendable {
     /// The position of a log problem, when there is one.
     public let position: UInt64?
     public let projections: Int
+    /// What fixes the problem, when something does (each front words it; not in the JSON).
+    public var remedy: Remedy? = nil
 
     private enum CodingKeys: String, CodingKey { case ok, events, head, problem, position }
 }
@@ -92,15 +94,16 @@ extension AnnalsService {
     public func verify() throws -> VerifyResult {
         let report = try store.events.verify()
         let count = store.registry.names.count
-        func failed(_ problem: String, at position: UInt64? = nil) -> VerifyResult {
-            VerifyResult(ok: false, events: report.eventsChecked, head: report.head.hashHex, problem: problem, position: position, projections: count)
+        func failed(_ problem: String, at position: UInt64? = nil, remedy: Remedy? = nil) -> VerifyResult {
+            VerifyResult(ok: false, events: report.eventsChecked, head: report.head.hashHex, problem: problem, position: position, projections: count,
+                         remedy: remedy)
         }
         if let problem = report.problem { return failed("verification failed at \(problem)", at: problem.position) }
-        if let stale = try store.projections.stale().first { return failed("verification failed: \(stale)") }
+        if let stale = try store.projections.stale().first { return failed("verification failed: \(stale.problem)", remedy: stale.remedy) }
         let differing = try store.maintenance.verifyProjections()
         if !differing.isEmpty {
             let names = differing.map(\.rawValue).joined(separator: ", ")
-            return failed(Remedy.line("verification failed: the \(names) projection differs from a fresh rebuild", .rebuild(projection: nil)))
+            return failed("verification failed: the \(names) projection differs from a fresh rebuild", remedy: .rebuild(projection: nil))
         }
         return VerifyResult(ok: true, events: report.eventsChecked, head: report.head.hashHex, problem: nil, position: nil, projections: count)
     }

@@ -103,12 +103,12 @@ struct VerdictBuilder {
 
     init(store: VerifyResult) {
         self.store = store
-        if let problem = store.problem { fail(problem, at: store.position) }
+        if let problem = store.problem { fail(problem, at: store.position, remedy: store.remedy) }
     }
 
-    mutating func fail(_ message: String, at position: UInt64?, kind: Failure.Kind = .verificationFailed) {
+    mutating func fail(_ message: String, at position: UInt64?, kind: Failure.Kind = .verificationFailed, remedy: Remedy? = nil) {
         guard failure == nil else { return }
-        failure = Failure(message: message, kind: kind)
+        failure = Failure(message: message, kind: kind, remedy: remedy)
         failedAt = position
     }
 

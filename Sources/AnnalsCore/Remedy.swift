@@ -9,6 +9,8 @@ public enum Remedy: Sendable, Equatable {
     case verifyThenRebuild(projection: String)
     /// Bring the store's format up to this program's, after reading the plan.
     case migrate
+    /// Apply the shared log's pending schema migrations (`address`: the shared log).
+    case migrateSharedLog(address: String)
     /// Check the log's chain, then restore the store from a backup or an export.
     case verifyThenRestore
     /// Check the log's chain.
@@ -38,6 +40,8 @@ public enum Remedy: Sendable, Equatable {
     /// The outcome of a write is unknown: read the record's history, then send the edit again if
     /// it is not there.
     case checkHistoryThenRetry
+    /// A user's token could not be kept: give the user a new one.
+    case resetToken(user: String)
 
     /// The remedy in words no front owns.
     public var neutral: String {
@@ -46,6 +50,7 @@ public enum Remedy: Sendable, Equatable {
         case .rebuild(nil): "rebuild the projections"
         case .verifyThenRebuild(let projection): "verify the log, then rebuild the \(projection) projection"
         case .migrate: "migrate the store (read the plan first)"
+        case .migrateSharedLog(let address): "migrate the shared log at \(address)"
         case .verifyThenRestore: "verify the log, then restore from a backup or an export"
         case .verify: "verify the log"
         case .createStore: "create a store there first, or check the path"
@@ -58,7 +63,14 @@ public enum Remedy: Sendable, Equatable {
         case .switchSource: "switch the follower's source on purpose, which first checks that the new log holds this follower's whole history"
         case .followIntoNewDirectory: "follow the shared log into a new directory"
         case .checkHistoryThenRetry: "check the record's history, then send the edit again"
+        case .resetToken(let user): "give the user \(user) a new token"
         }
+    }
+
+    /// What `error` says went wrong, without its remedy: for a message that wraps it and gives a
+    /// remedy of its own.
+    public static func problem(of error: any Error) -> String {
+        (error as? any RemediedError)?.problem ?? "\(error)"
     }
 
     /// `problem`, then the remedy as `wording` gives it (none: the problem alone).

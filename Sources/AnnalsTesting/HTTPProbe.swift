@@ -219,12 +219,12 @@ private final class Connection {
         var offset = 0
         while offset < data.count {
             var descriptor = pollfd(fd: socket, events: Int16(POLLIN | POLLOUT), revents: 0)
-            guard poll(&descriptor, 1, Int32(timeout * 1000)) > 0 else {
-                throw ProbeError("the server neither read the body nor answered within \(timeout) s")
-            }
+            let ready = poll(&descriptor, 1, Int32(min(timeout, 3600) * 1000))
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else { throw ProbeError("the server neither read the body nor answered within \(timeout) s") }
             if descriptor.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { return false }
             let sent = data.withUnsafeBytes { Glibc.send(socket, $0.baseAddress! + offset, data.count - offset, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
-            if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { continue }
+            if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) { continue }
             guard sent > 0 else { return false }
             offset += sent
         }

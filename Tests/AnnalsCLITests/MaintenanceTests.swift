@@ -55,7 +55,7 @@ struct MaintenanceTests {
         let lock = try HeldMaintenanceLock(store: w.store)
         let refused = try w.run(["rebuild", "--no-wait"])
         #expect(refused.status != 0)
-        #expect(refused.stderr.contains("another rebuild or migration is rebuilding the projections"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("another rebuild or migration is rebuilding this store's projections"), "\(refused.stderr)")
         #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
         lock.release()
         #expect(try w.fingerprint() == fingerprint, "a refused rebuild changed the store")

@@ -10,9 +10,10 @@ import Testing
 struct RemedyWordingTests {
     static let every: [Remedy] = [
         .rebuild(projection: "search"), .rebuild(projection: nil), .verifyThenRebuild(projection: "records"), .migrate,
+        .migrateSharedLog(address: "postgres://db/annals"),
         .verifyThenRestore, .verify, .createStore, .chooseStore, .recreateStore, .restoreBackup, .writableCopy,
         .followerCatchesUp(store: "/srv/annals"), .checkSharedLog(address: "postgres://db/annals"), .switchSource,
-        .followIntoNewDirectory, .checkHistoryThenRetry,
+        .followIntoNewDirectory, .checkHistoryThenRetry, .resetToken(user: "lan"),
     ]
 
     @Test("one failure: the command line names the command, an HTTP client reads the route, the problem is the same")

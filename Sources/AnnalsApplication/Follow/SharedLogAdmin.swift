@@ -134,7 +134,7 @@ extension SharedLog {
         }
         if !missing.isEmpty {
             log.close()
-            throw ApplicationError("the shared log \(log.target) lacks schema migration \(missing.joined(separator: ", "))", remedy: .migrate)
+            throw ApplicationError("the shared log \(log.target) lacks schema migration \(missing.joined(separator: ", "))", remedy: .migrateSharedLog(address: "\(log.target)"))
         }
         return log
     }

@@ -47,7 +47,7 @@ final class SharedLogWriter: EventLog, RecordStateSource {
         do {
             try retrying("apply the edit here") { _ = try follower.catchUp(until: last) }
         } catch {
-            throw ApplicationError("the edit is in the shared log (position \(last)) but this follower could not apply it yet: \(error)",
+            throw ApplicationError("the edit is in the shared log (position \(last)) but this follower could not apply it yet: \(Remedy.problem(of: error))",
                                    kind: .unavailable, remedy: .followerCatchesUp(store: store.path))
         }
         return events

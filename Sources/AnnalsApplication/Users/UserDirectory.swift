@@ -198,10 +198,12 @@ extension AnnalsService {
     private func keepTokenHash(_ hash: String, of name: String, version: UInt64) throws {
         if let follower, let shared = follower.source as? PostgresEventLog {
             do {
-                try SharedLogRetry(address: follower.address).run("store the token's hash") { try shared.setTokenHash(hash, of: name, version: version) }
+                try SharedLogRetry(address: follower.address, patience: sharedLogPatience).run("store the token's hash") {
+                    try shared.setTokenHash(hash, of: name, version: version)
+                }
             } catch {
-                throw ApplicationError("user \(name)'s event is in the shared log, but its token's hash could not be stored there: \(error); "
-                                       + "give the user a new token with annals user reset-token \(name)", kind: .unavailable)
+                throw ApplicationError("user \(name)'s event is in the shared log, but its token's hash could not be stored there: \(Remedy.problem(of: error))",
+                                       kind: .unavailable, remedy: .resetToken(user: name))
             }
         }
         try store.log.setTokenHash(StoredTokenHash(hash: hash, version: version), of: name)

@@ -9,6 +9,7 @@ extension Remedy {
         case .rebuild(nil): "run: annals rebuild"
         case .verifyThenRebuild(let projection): "run annals verify, then annals rebuild --projection \(projection)"
         case .migrate: "run: annals migrate --plan, then annals migrate"
+        case .migrateSharedLog(let address): "run: annals migrate --store \(address)"
         case .verifyThenRestore: "run annals verify, then restore from a backup or an export"
         case .verify: "run annals verify"
         case .createStore: "create it first (annals init) or check the path"
@@ -21,6 +22,7 @@ extension Remedy {
         case .switchSource: "to move the follower there on purpose, add --switch-source, which first checks that it holds this follower's whole history"
         case .followIntoNewDirectory: "run annals follow --from ADDRESS --store DIR on a new directory"
         case .checkHistoryThenRetry: "check with annals history, then run the command again"
+        case .resetToken(let user): "give the user a new token with annals user reset-token \(user)"
         }
     }
 }

@@ -21,7 +21,7 @@ public struct CheckpointKey: Sendable {
         guard lines.first == Self.header, let line = lines.first(where: { $0.hasPrefix("private-key:") }),
               let raw = Data(base64Encoded: line.dropFirst("private-key:".count).trimmingCharacters(in: .whitespaces)),
               let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: raw) else {
-            throw EventLogError.invalidInput(field: "key file", value: file, fix: "it is not an Annals checkpoint key (no key header and private key); give the key file a key init wrote")
+            throw EventLogError.invalidInput(field: "key file", value: file, fix: "it is not an Annals checkpoint key (no key header and private key); give the path of a checkpoint key file")
         }
         self.key = key
     }

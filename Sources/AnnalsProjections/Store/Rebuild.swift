@@ -63,7 +63,7 @@ public struct StoreMaintenance {
             return try store.environment.maintenanceLock(wait: false)
         } catch let error as StoreAccessError where error.kind == .busy {
             guard wait else {
-                throw ProjectionError.busy(detail: "another rebuild or migration is rebuilding the projections of \(store.environment.path); "
+                throw ProjectionError.busy(detail: "another rebuild or migration is rebuilding this store's projections; "
                                            + "wait for it to finish, then run this again")
             }
             waiting?()

@@ -86,7 +86,7 @@ public final class SharedLogReplica {
         let (current, head) = try store.environment.read { txn in (try store.log.replicaSource(in: txn), try store.log.readHead(in: txn)) }
         if current == nil && head.position > 0 {
             throw EventLogError.invalidInput(field: "store", value: store.path,
-                                             fix: "it holds a log of its own (\(head.position) events); follow into a new directory, or move its log with export and import-log")
+                                             fix: "it holds a log of its own (\(head.position) events); follow into a new directory, or move its log into the shared log first")
         }
         guard let current, current != address else {
             try checkHistory()

@@ -152,7 +152,7 @@ public struct RecordState: Hashable, Sendable {
         guard var state else {
             guard kind == .created, let document = payload["record"] else {
                 throw RecordError.invalidState(id: event.stream.rawValue, problem: "has a \(event.type) event before its creation",
-                                               fix: "run verify; the stream is damaged")
+                                               fix: "the stream is damaged; verify the log")
             }
             let id = try RecordID(event.stream.rawValue)
             return RecordState(id: id, document: document, version: event.streamVersion, retracted: false,
