@@ -110,4 +110,15 @@ public enum ToolRun {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, output: text)
     }
+
+    /// `run`, awaited: the wait happens on a thread of its own, so a test that waits a minute for
+    /// a tool (a fuzzer, a browser, a script) leaves the test runner's few threads to other tests.
+    public static func awaiting(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                                directory: String? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try run(executable, arguments, environment: environment, directory: directory) })
+            }
+        }
+    }
 }

@@ -48,7 +48,7 @@ struct LayeringTests {
     @Test("messages below the application layer name no command or flag: each front words the remedy for its users")
     func lowerLayersNameNoCommand() throws {
         let commands = ["init", "rebuild", "migrate", "verify", "follow", "restore", "backup", "export", "import", "import-log", "key", "user", "serve", "history",
-                        "checkpoint", "replay", "show", "audit"]
+                        "replay", "show", "audit"]
         var literals = 0
         for module in ["AnnalsCore", "AnnalsLMDB", "AnnalsLMDBLog", "AnnalsRecords", "AnnalsMigrations", "AnnalsProjections", "AnnalsPostgres"] {
             // The embedded migrations are data (their descriptions), generated from migrations/.

@@ -7,9 +7,9 @@ import Testing
 @Suite("Reliability report (short)")
 struct ReliabilityReportTests {
     @Test("every scenario of the short run has zero failures, zero lost and zero undetected")
-    func shortRun() throws {
+    func shortRun() async throws {
         let annals = BuiltProgram("annals")
-        let run = try ToolRun.run("/bin/bash", [RepositoryFiles.path("tools/reliability.sh"), "--short"],
+        let run = try await ToolRun.awaiting("/bin/bash", [RepositoryFiles.path("tools/reliability.sh"), "--short"],
                                       environment: ["ANNALS_BIN": URL(fileURLWithPath: annals.path).deletingLastPathComponent().path])
         let text = run.output
         #expect(run.status == 0, "\(text)")

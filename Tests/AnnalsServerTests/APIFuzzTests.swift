@@ -52,12 +52,12 @@ request-timeout = 1
     }
 
     @Test("schemathesis finds no failure and the server answers no 5xx", .enabled(if: missing == nil, Comment(rawValue: missing ?? "")))
-    func fuzz() throws {
+    func fuzz() async throws {
         let w = try ServerWorkspace()
         try w.start(["--login-delay-max", "0", "--login-attempts-per-minute", "100000"])
         let report = w.directory.appending("junit.xml"), configuration = w.directory.appending("schemathesis.toml")
         try Self.configuration.write(toFile: configuration, atomically: true, encoding: .utf8)
-        let run = try ToolRun.run("/usr/bin/env", ["schemathesis", "--config-file", configuration, "run", "http://127.0.0.1:\(w.probe.port)/openapi.yaml",
+        let run = try await ToolRun.awaiting("/usr/bin/env", ["schemathesis", "--config-file", configuration, "run", "http://127.0.0.1:\(w.probe.port)/openapi.yaml",
                                                         "-H", "Authorization: Bearer \(w.token("quan-tri"))", "--suppress-health-check", "all",
                                                         "--max-examples", "20", "--workers", "2", "--seed", "1", "--report", "junit", "--report-junit-path", report],
                                       // schemathesis keeps a cache in its working directory: the workspace's, not the repository.

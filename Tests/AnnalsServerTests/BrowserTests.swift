@@ -26,14 +26,14 @@ struct BrowserTests {
 
     @Test("search without diacritics, open a record, read its timeline, view it as of version 1, draw the aggregates",
           .enabled(if: missing == nil, Comment(rawValue: missing ?? "")))
-    func browse() throws {
+    func browse() async throws {
         let w = try ServerWorkspace()
         try w.start()
         let corrected = try w.request("PATCH", "/records/event/lang-son-2021-ngo-aid", token: w.token("lan"), headers: ["If-Match": "\"2\""],
                                       json: ["set": ["quantities[0].value": "1108745"], "reason": "Báo cáo quyết toán", "effective": "2022-03-15"])
         #expect(corrected.status == 200)
         try? FileManager.default.removeItem(atPath: Self.screenshots)
-        let run = try ToolRun.run("/usr/bin/env", ["python3", RepositoryFiles.path("Tests/Browser/history_browser.py"),
+        let run = try await ToolRun.awaiting("/usr/bin/env", ["python3", RepositoryFiles.path("Tests/Browser/history_browser.py"),
                                                         "http://127.0.0.1:\(w.probe.port)", w.token("kiem-toan"), Self.screenshots])
         #expect(run.status == 0, "\(run.output)")
         let shots = (try? FileManager.default.contentsOfDirectory(atPath: Self.screenshots)) ?? []
