@@ -7,8 +7,8 @@
 //   AnnalsCore → AnnalsRecords (schemas, edits, importers) → AnnalsMigrations (upcasts, store formats)
 //   → AnnalsProjections (the projection engine, queries) → AnnalsApplication (use cases)
 //   → AnnalsServer (HTTP on Hummingbird) → AnnalsCLI / annals
-// Test support (AnnalsTesting, annals-testhelper) and the fuzz targets (AnnalsFuzzTargets,
-// annals-fuzz) sit beside them and never ship in `annals`.
+// Test support (AnnalsTesting, AnnalsTestThreads, annals-testhelper) and the fuzz targets
+// (AnnalsFuzzTargets, annals-fuzz) sit beside them and never ship in `annals`.
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -143,6 +143,10 @@ let package = Package(
             dependencies: ["AnnalsLMDBLog", "AnnalsCore", "AnnalsLMDB"],
             swiftSettings: strict
         ),
+        .target(
+            name: "AnnalsTestThreads",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "AnnalsTestHelper",
             dependencies: ["AnnalsLMDBLog", "AnnalsCore", "AnnalsLMDB", "AnnalsProjections", "AnnalsPostgres", "AnnalsTesting"],
@@ -176,26 +180,26 @@ let package = Package(
         .testTarget(
             name: "AnnalsProjectionsTests",
             dependencies: [
-                "AnnalsProjections", "AnnalsMigrations", "AnnalsRecords", "AnnalsCore", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestHelper",
+                "AnnalsProjections", "AnnalsMigrations", "AnnalsRecords", "AnnalsCore", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestThreads", "AnnalsTestHelper",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict
         ),
         .testTarget(
             name: "AnnalsMigrationsTests",
-            dependencies: ["AnnalsLMDBLog", "AnnalsMigrations", "AnnalsProjections", "AnnalsRecords", "AnnalsCore", "AnnalsLMDB", "AnnalsTesting", "annals",
+            dependencies: ["AnnalsLMDBLog", "AnnalsMigrations", "AnnalsProjections", "AnnalsRecords", "AnnalsCore", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestThreads", "annals",
                            .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "AnnalsCLITests",
-            dependencies: ["AnnalsLMDBLog", "annals", "AnnalsCLI", "AnnalsTesting", "AnnalsCore", "AnnalsLMDB"],
+            dependencies: ["AnnalsLMDBLog", "annals", "AnnalsCLI", "AnnalsTesting", "AnnalsTestThreads", "AnnalsCore", "AnnalsLMDB"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "AnnalsServerTests",
-            dependencies: ["annals", "AnnalsCLI", "AnnalsTestHelper", "AnnalsTesting", "AnnalsCore", "AnnalsRecords", "AnnalsServer", "AnnalsApplication",
+            dependencies: ["annals", "AnnalsCLI", "AnnalsTestHelper", "AnnalsTesting", "AnnalsTestThreads", "AnnalsCore", "AnnalsRecords", "AnnalsServer", "AnnalsApplication",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -204,18 +208,18 @@ let package = Package(
         ),
         .testTarget(
             name: "AnnalsPostgresTests",
-            dependencies: ["AnnalsPostgres", "AnnalsCore", "AnnalsLMDBLog", "AnnalsTesting"],
+            dependencies: ["AnnalsPostgres", "AnnalsCore", "AnnalsLMDBLog", "AnnalsTesting", "AnnalsTestThreads"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "AnnalsApplicationTests",
-            dependencies: ["AnnalsApplication", "AnnalsProjections", "AnnalsPostgres", "AnnalsRecords", "AnnalsCore", "AnnalsTesting"],
+            dependencies: ["AnnalsApplication", "AnnalsProjections", "AnnalsPostgres", "AnnalsRecords", "AnnalsCore", "AnnalsTesting", "AnnalsTestThreads"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "AnnalsLogTests",
             dependencies: [
-                "AnnalsLMDBLog", "AnnalsCore", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestHelper",
+                "AnnalsLMDBLog", "AnnalsCore", "AnnalsLMDB", "AnnalsTesting", "AnnalsTestThreads", "AnnalsTestHelper",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict

@@ -1,13 +1,14 @@
+@testable import AnnalsApplication
+import AnnalsTestThreads
 import Foundation
 import Synchronization
 import Testing
-@testable import AnnalsApplication
 
 /// The one way readers wait for a log to grow: an announcement wakes them at once, a timeout
 /// finds what nobody announced, and the loop rides out the failures its caller chooses. The time
 /// limit only ends a hang: in the full run, other suites' blocking work can hold Swift's shared
 /// threads for minutes before these tasks get one.
-@Suite("Waiting for new events", .timeLimit(.minutes(10)))
+@Suite("Waiting for new events", .onOwnThreads, .timeLimit(.minutes(10)))
 struct NewEventsTests {
     /// Waits (briefly, repeatedly) until `count` waits are registered with `news`.
     static func registered(_ count: Int, _ news: NewEvents) async throws {

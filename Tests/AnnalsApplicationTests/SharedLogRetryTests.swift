@@ -1,13 +1,14 @@
+@testable import AnnalsApplication
 import AnnalsCore
 import AnnalsPostgres
 import AnnalsProjections
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
-@testable import AnnalsApplication
 
 /// How a follower's edits wait out a shared log that cannot be reached.
-@Suite("Retrying the shared log")
+@Suite("Retrying the shared log", .onOwnThreads)
 struct SharedLogRetryTests {
     /// A follower's writer over an in-memory source, with a short patience.
     func writer(_ directory: TemporaryDirectory, patience: Duration) throws -> (SharedLogWriter, ProjectedStore) {

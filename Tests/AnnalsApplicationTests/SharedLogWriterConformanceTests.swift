@@ -1,15 +1,16 @@
+@testable import AnnalsApplication
 import AnnalsCore
 import AnnalsProjections
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
-@testable import AnnalsApplication
 
 /// How a follower's store writes (`SharedLogWriter`: every append goes to the shared log, then
 /// the follower applies it and answers from its own copy), held to the same `EventLog` checks as
 /// every log Annals has. The shared log here is the in-memory one; the PostgreSQL log passes the
 /// same checks in its own tests.
-@Suite("A follower's writer to the shared log, as an event log")
+@Suite("A follower's writer to the shared log, as an event log", .onOwnThreads)
 struct SharedLogWriterConformanceTests {
     @Test("conformance through a follower", arguments: EventLogConformance.names)
     func conformance(_ name: String) throws {

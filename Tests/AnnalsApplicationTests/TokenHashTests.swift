@@ -1,11 +1,12 @@
+@testable import AnnalsApplication
 import AnnalsCore
 import AnnalsRecords
+import AnnalsTestThreads
 import AnnalsTesting
 import Testing
-@testable import AnnalsApplication
 
 /// Users whose events predate token hashes outside the log still sign in.
-@Suite("Users' token hashes")
+@Suite("Users' token hashes", .onOwnThreads)
 struct TokenHashTests {
     @Test("a hash kept outside the log proves the token; an old event carrying its hash still does; an unknown or disabled name proves nothing")
     func legacyAndCurrent() throws {

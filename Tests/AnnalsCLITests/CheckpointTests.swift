@@ -1,10 +1,11 @@
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
 
 /// Whoever can write the store's files can rewrite history consistently; a signed checkpoint kept
 /// elsewhere makes every such change fail `verify --against`, naming the position.
-@Suite("Signed checkpoints and backups")
+@Suite("Signed checkpoints and backups", .onOwnThreads)
 struct CheckpointTests {
     /// A seeded store, a key outside it and a checkpoint of its head.
     func setUp() throws -> (CLIWorkspace, key: String, checkpoint: String) {

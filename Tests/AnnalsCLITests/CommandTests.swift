@@ -1,8 +1,9 @@
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
 
-@Suite("annals commands, end to end")
+@Suite("annals commands, end to end", .onOwnThreads)
 struct CommandTests {
     @Test("init, import, show, list, find")
     func importAndRead() throws {

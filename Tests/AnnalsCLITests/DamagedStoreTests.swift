@@ -1,4 +1,5 @@
 import AnnalsLMDB
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
@@ -9,7 +10,7 @@ import Glibc
 
 /// Damaged, foreign and read-only stores, and full disks: one clear error line and exit 1, never
 /// a signal, and nothing created or changed.
-@Suite("Damaged, foreign and read-only stores")
+@Suite("Damaged, foreign and read-only stores", .onOwnThreads)
 struct DamagedStoreTests {
     /// Every file under `path` with its bytes, to show a refused command changed nothing. The
     /// content of LMDB's lock file (its reader table, written by any open) is left out.

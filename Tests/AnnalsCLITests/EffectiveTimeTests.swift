@@ -1,10 +1,11 @@
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
 
 /// When a change took effect beside when it was recorded: late, back-dated corrections move the
 /// record's own timeline and leave every earlier belief of the store as it was.
-@Suite("Effective time beside recorded time")
+@Suite("Effective time beside recorded time", .onOwnThreads)
 struct EffectiveTimeTests {
     let id = "event/lang-son-2021-ngo-aid"
 

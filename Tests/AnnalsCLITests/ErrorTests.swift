@@ -1,10 +1,11 @@
 import AnnalsCore
 import AnnalsLMDB
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
 
-@Suite("annals refuses bad input and leaves the store as it was")
+@Suite("annals refuses bad input and leaves the store as it was", .onOwnThreads)
 struct ErrorTests {
     @Test("each bad command exits with its code, says what is wrong in one line, and changes nothing")
     func refusals() throws {

@@ -1,11 +1,12 @@
 import AnnalsCore
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
 
 /// Input that should be refused is refused on every path, before anything is written, with the
 /// field named; and what is shown cannot be forged.
-@Suite("Hostile input")
+@Suite("Hostile input", .onOwnThreads)
 struct HostileInputTests {
     let id = "event/lang-son-2021-ngo-aid"
 

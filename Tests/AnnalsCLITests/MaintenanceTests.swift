@@ -1,8 +1,9 @@
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
 
-@Suite("Rebuild and verify beside each other", .serialized)
+@Suite("Rebuild and verify beside each other", .onOwnThreads, .serialized)
 struct MaintenanceTests {
     /// A store with `articles` generated articles and as many diplomacy events, imported by the binary.
     static func generatedStore(_ w: CLIWorkspace, articles: Int) throws {

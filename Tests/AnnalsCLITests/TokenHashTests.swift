@@ -1,9 +1,10 @@
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
 
 /// Users' token hashes live outside the hash-chained log that auditors and exports read.
-@Suite("Token hashes outside the log")
+@Suite("Token hashes outside the log", .onOwnThreads)
 struct TokenHashTests {
     @Test("user events record the grant, never the hash; an export leaves the hashes out and says so; a backup carries them")
     func outsideTheLog() throws {

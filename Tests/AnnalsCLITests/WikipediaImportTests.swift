@@ -1,10 +1,11 @@
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
 
 /// The Wikipedia revision histories through `annals import`: one article per page, one edit per
 /// revision by its editor, at its time.
-@Suite("Wikipedia histories through annals import")
+@Suite("Wikipedia histories through annals import", .onOwnThreads)
 struct WikipediaImportTests {
     @Test("the folder imports every revision; history, audit and show --effective answer from it",
           .enabled(if: RepositoryFiles.sharedAvailable, Comment(rawValue: RepositoryFiles.sharedMissingReason)))

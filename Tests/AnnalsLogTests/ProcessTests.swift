@@ -1,4 +1,5 @@
 import AnnalsCore
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
@@ -9,7 +10,7 @@ import Glibc
 
 /// Real OS processes against one store: concurrent writers, SIGKILL at random moments, and a
 /// bounded-memory scan measured in a process of its own.
-@Suite("Event log across processes", .serialized)
+@Suite("Event log across processes", .onOwnThreads, .serialized)
 struct ProcessTests {
     @Test("four processes append concurrently to overlapping streams; nothing is lost or doubled")
     func concurrentWriters() throws {

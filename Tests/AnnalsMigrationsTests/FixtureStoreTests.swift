@@ -1,3 +1,4 @@
+import AnnalsTestThreads
 import AnnalsTesting
 import Crypto
 import Foundation
@@ -6,7 +7,7 @@ import Testing
 /// A store written by the annals before the projection engine (commit 3e34d49): the seed's facts,
 /// the demo article, a correction, a retraction and a link, as that version stored them. Built by
 /// `tools/make-fixture-store.sh` at that commit; only project-written data is in it.
-@Suite("A store from the previous annals", .serialized)
+@Suite("A store from the previous annals", .onOwnThreads, .serialized)
 struct FixtureStoreTests {
     let annals = BuiltProgram("annals")
 

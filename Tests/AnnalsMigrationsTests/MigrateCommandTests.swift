@@ -3,6 +3,7 @@ import AnnalsLMDBLog
 import AnnalsLMDB
 import AnnalsProjections
 import AnnalsRecords
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
@@ -31,7 +32,7 @@ func makeFormat1Store(_ path: String, records: Int) throws {
     env.close()
 }
 
-@Suite("annals migrate", .serialized)
+@Suite("annals migrate", .onOwnThreads, .serialized)
 struct MigrateCommandTests {
     let annals = BuiltProgram("annals")
 

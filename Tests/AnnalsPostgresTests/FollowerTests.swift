@@ -1,4 +1,5 @@
 import AnnalsLMDBLog
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
@@ -9,7 +10,7 @@ import Glibc
 
 /// Followers: local LMDB stores kept up with a shared PostgreSQL log, edited through, killed and
 /// cut off, all with the real `annals` binary on a private cluster.
-@Suite("Followers of a shared PostgreSQL log", .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
+@Suite("Followers of a shared PostgreSQL log", .onOwnThreads, .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
 struct FollowerTests {
     @Test("4 processes on 2 followers append at once: nothing lost, doubled or reordered, and both followers converge")
     func concurrentWritersConverge() throws {
@@ -171,7 +172,7 @@ struct FollowerTests {
 }
 
 /// `annals serve` on a follower's store.
-@Suite("annals serve on a follower", .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
+@Suite("annals serve on a follower", .onOwnThreads, .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
 struct FollowerServerTests {
     @Test("serves reads locally, sends edits to the shared log and answers once applied; edits from another follower appear")
     func serveOnFollower() throws {
@@ -236,7 +237,7 @@ struct FollowerServerTests {
 }
 
 /// Two machines simulated with a network namespace: the follower runs on the second one.
-@Suite("A follower on another machine", .serialized,
+@Suite("A follower on another machine", .onOwnThreads, .serialized,
        .enabled(if: PostgresCluster.missing == nil && NetworkNamespace.unavailable == nil,
                 Comment(rawValue: PostgresCluster.missing ?? NetworkNamespace.unavailable ?? "")))
 struct PartitionTests {
@@ -287,7 +288,7 @@ struct PartitionTests {
 }
 
 /// A follower whose shared log is down.
-@Suite("A follower without its shared log", .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
+@Suite("A follower without its shared log", .onOwnThreads, .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
 struct SharedLogDownTests {
     @Test("reads keep working; an edit waits, then fails with one line and changes nothing; follow waits and resumes")
     func sharedLogDown() throws {
@@ -324,7 +325,7 @@ struct SharedLogDownTests {
 }
 
 /// Signed checkpoints work the same against the shared log and its followers.
-@Suite("Signed checkpoints of a shared log", .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
+@Suite("Signed checkpoints of a shared log", .onOwnThreads, .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
 struct SharedCheckpointTests {
     @Test("a checkpoint signed on a follower or on the shared log is checked on both; a shared log rolled back fails it, and a follower refuses it")
     func checkpoints() throws {
@@ -361,7 +362,7 @@ struct SharedCheckpointTests {
 }
 
 /// The shared log over TLS (`sslmode` in the address).
-@Suite("A shared log over TLS", .serialized,
+@Suite("A shared log over TLS", .onOwnThreads, .serialized,
        .enabled(if: PostgresCluster.missing == nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"),
                 Comment(rawValue: PostgresCluster.missing ?? "SKIPPED: no openssl to make the server's certificate")))
 struct SharedLogTLSTests {
@@ -392,7 +393,7 @@ struct SharedLogTLSTests {
 }
 
 /// A shared log changed behind its followers' backs: what verify and follow must catch.
-@Suite("A shared log changed behind its followers", .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
+@Suite("A shared log changed behind its followers", .onOwnThreads, .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
 struct ChangedSharedLogTests {
     @Test("one byte of an old row changed, its hash kept: a follower's verify fails at that position; a shared log cut short makes an edit say history was lost")
     func changedRow() throws {

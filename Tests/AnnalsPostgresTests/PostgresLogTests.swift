@@ -1,13 +1,14 @@
 import AnnalsCore
 import AnnalsLMDBLog
 @testable import AnnalsPostgres
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
 
 /// The event log on PostgreSQL: the same conformance suite as the LMDB log and the in-memory log,
 /// on a private cluster.
-@Suite("The event log on PostgreSQL", .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
+@Suite("The event log on PostgreSQL", .onOwnThreads, .serialized, .enabled(if: PostgresCluster.missing == nil, Comment(rawValue: PostgresCluster.missing ?? "")))
 struct PostgresLogTests {
     /// The log's calls block on postgres-nio's async work, so they run on a thread of their own,
     /// not on the task the test runs in (as the command line runs them).

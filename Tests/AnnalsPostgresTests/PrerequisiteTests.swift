@@ -1,8 +1,9 @@
+import AnnalsTestThreads
 import AnnalsTesting
 import Testing
 
 /// Under CI, what the PostgreSQL tests need is there, so none of them skips unnoticed.
-@Suite("What the PostgreSQL tests need")
+@Suite("What the PostgreSQL tests need", .onOwnThreads)
 struct PrerequisiteTests {
     @Test("under CI, PostgreSQL's server binaries are there and network namespaces can be made")
     func prerequisites() {

@@ -1,12 +1,13 @@
 import AnnalsCore
 import AnnalsProjections
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
 
 /// One test body, every `EventLog` Annals has: the LMDB log, the in-memory log, and the store
 /// with its projections (whose appends also run every inline projection).
-@Suite("EventLog conformance on every log")
+@Suite("EventLog conformance on every log", .onOwnThreads)
 struct ConformanceTests {
     static let backends = ["lmdb", "memory", "projected store"]
 

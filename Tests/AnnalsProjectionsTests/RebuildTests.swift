@@ -2,13 +2,14 @@ import AnnalsCore
 import AnnalsLMDB
 import AnnalsProjections
 import AnnalsRecords
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import PropertyBased
 import Synchronization
 import Testing
 
-@Suite("Rebuild, versions and crash safety", .serialized)
+@Suite("Rebuild, versions and crash safety", .onOwnThreads, .serialized)
 struct RebuildTests {
     /// Applies one random edit, chosen by `code`, to a small world of two articles and two events,
     /// and two events written in schema version 2 that every read upcasts (units spelled out).
@@ -214,7 +215,7 @@ struct RebuildTests {
     }
 }
 
-@Suite("Rebuild with the log read ahead")
+@Suite("Rebuild with the log read ahead", .onOwnThreads)
 struct ReadAheadTests {
     @Test("batches of hundreds of edits, appended and rebuilt, give the bytes of applying the edits one at a time")
     func largeBatchesMatchOneByOne() throws {

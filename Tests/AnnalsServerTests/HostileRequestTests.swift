@@ -1,3 +1,4 @@
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
@@ -5,7 +6,7 @@ import Testing
 /// What an independent hostile test of the server found, each held here: floods of wrong tokens,
 /// user names found by timing, oversized chunked bodies, unknown and repeated body keys, weak
 /// entity tags, a user added twice.
-@Suite("annals serve under attack", .serialized)
+@Suite("annals serve under attack", .onOwnThreads, .serialized)
 struct HostileRequestTests {
     let aid = "event/lang-son-2021-ngo-aid"
 
@@ -113,7 +114,7 @@ struct HostileRequestTests {
 }
 
 /// `POST /verify` and `annals verify` are one use case: the same verdict on the same store.
-@Suite("One verify verdict")
+@Suite("One verify verdict", .onOwnThreads)
 struct VerifyVerdictTests {
     /// The verdict as `annals verify --json` gives it (exit status, object) and as `POST /verify`
     /// gives it (status, object), on a workspace's store changed by `change` before the server starts.

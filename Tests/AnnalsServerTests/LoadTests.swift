@@ -1,3 +1,4 @@
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
@@ -6,7 +7,7 @@ import Testing
 /// reading and then editing. Afterwards every acknowledged edit is in the log once, and every
 /// edit's actor is the user whose token made it. `tools/load.sh` runs it for 30 s each on a
 /// release build and prints the figures.
-@Suite("annals serve under load", .serialized)
+@Suite("annals serve under load", .onOwnThreads, .serialized)
 struct LoadTests {
     @Test("8 clients reading then editing for 4 s each: no failure, no lost or duplicated edit, every actor the authenticated user")
     func load() throws {

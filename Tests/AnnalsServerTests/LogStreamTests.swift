@@ -1,9 +1,10 @@
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
 
 /// `GET /log`: every event exactly once, in order, across a forced reconnect.
-@Suite("The live log subscription", .serialized)
+@Suite("The live log subscription", .onOwnThreads, .serialized)
 struct LogStreamTests {
     @Test("the stream delivers every event once, in order, as it commits, and resumes after Last-Event-ID")
     func resume() throws {

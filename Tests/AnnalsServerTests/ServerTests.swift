@@ -1,10 +1,11 @@
+import AnnalsTestThreads
 import AnnalsTesting
 import Foundation
 import Testing
 
 /// `annals serve`, the real binary on a real store: every route's happy path and its refusals,
 /// proven actors, optimistic concurrency, limits, and a graceful stop.
-@Suite("annals serve", .serialized)
+@Suite("annals serve", .onOwnThreads, .serialized)
 struct ServerTests {
     let aid = "event/lang-son-2021-ngo-aid"
 
