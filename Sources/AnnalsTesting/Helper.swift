@@ -111,6 +111,12 @@ public enum ToolRun {
         return Result(status: process.terminationStatus, output: text)
     }
 
+    /// Whether `name` is an executable in one of the folders of `PATH`.
+    public static func onPath(_ name: String) -> Bool {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+            .contains { FileManager.default.isExecutableFile(atPath: "\($0)/\(name)") }
+    }
+
     /// `run`, awaited: the wait happens on a thread of its own, so a test that waits a minute for
     /// a tool (a fuzzer, a browser, a script) leaves the test runner's few threads to other tests.
     public static func awaiting(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
