@@ -1,6 +1,7 @@
 import AnnalsCLI
 import AnnalsTesting
 import Foundation
+import Synchronization
 import Testing
 
 /// A store in a temporary directory, its users (added with the CLI's commands, in process), and the
@@ -16,23 +17,65 @@ final class ServerWorkspace {
     /// Tokens by user name, for the users `start` adds.
     private(set) var tokens: [String: String] = [:]
 
+    /// A store with the demo's article and facts (unless not `seeded`) and four users: an admin
+    /// (`quan-tri`), an editor (`lan`), a reader (`minh`) and an auditor (`kiem-toan`).
     init(seeded: Bool = true) throws {
         directory = try TemporaryDirectory(prefix: "annals-serve")
-        try cli(["init"])
-        if seeded {
-            try cli(["import", RepositoryFiles.path("docs/examples/demo-article.txt"), RepositoryFiles.path("docs/examples/seed-facts.jsonl")])
-        }
-        for (name, role) in [("quan-tri", "admin"), ("lan", "editor"), ("minh", "reader"), ("kiem-toan", "auditor")] {
-            tokens[name] = try addUser(name, role: role)
+        let template = try Self.template(seeded: seeded)
+        try FileManager.default.copyItem(atPath: template.directory.appending("store"), toPath: store)
+        tokens = template.tokens
+    }
+
+    /// Each kind of store is made once per test run, with the CLI's commands, and each workspace
+    /// starts from a copy: that spares every workspace an import and four bcrypt hashes.
+    private static func template(seeded: Bool) throws -> Template {
+        try templates.withLock { templates in
+            if let made = templates[seeded] { return try made.get() }
+            let made = Result {
+                let maker = try ServerWorkspace(directory: TemporaryDirectory(prefix: "annals-serve-template"))
+                try maker.cli(["init"])
+                if seeded {
+                    try maker.cli(["import", RepositoryFiles.path("docs/examples/demo-article.txt"), RepositoryFiles.path("docs/examples/seed-facts.jsonl")])
+                }
+                var tokens: [String: String] = [:]
+                for (name, role) in [("quan-tri", "admin"), ("lan", "editor"), ("minh", "reader"), ("kiem-toan", "auditor")] {
+                    tokens[name] = try maker.addUser(name, role: role)
+                }
+                return Template(directory: maker.directory, tokens: tokens)
+            }
+            if templates.isEmpty { atexit { ServerWorkspace.removeTemplates() } }
+            templates[seeded] = made
+            return try made.get()
         }
     }
+
+    private struct Template: Sendable {
+        let directory: TemporaryDirectory
+        let tokens: [String: String]
+    }
+
+    private static let templates = Mutex<[Bool: Result<Template, any Error>]>([:])
+
+    private static func removeTemplates() {
+        templates.withLock { templates in
+            for case .success(let template) in templates.values { template.directory.remove() }
+        }
+    }
+
+    /// A workspace in `directory` that keeps it when released (the templates').
+    private init(directory: TemporaryDirectory) {
+        self.directory = directory
+        keepsDirectory = true
+    }
+
+    private var keepsDirectory = false
 
     deinit {
         if let process, process.isRunning {
             process.terminate()
             process.waitUntilExit()
         }
-        directory.remove()
+        if !keepsDirectory { directory.remove() }
     }
 
     /// Runs a CLI command on the store, in this process (`Annals.run`: the binary's commands without
