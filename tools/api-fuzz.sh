@@ -106,9 +106,13 @@ status=0
 alive=1
 kill -0 "$server" 2>/dev/null || alive=0
 kill -TERM "$server" 2>/dev/null || true
-# A graceful stop exits 0; anything else is a failure of the server, not of the fuzzer.
+# A graceful stop exits 0 within seconds; anything else is a failure of the server, not of the
+# fuzzer. A watchdog kills a server still running after 20 s (it then exits 137: not clean).
+(sleep 20; kill -KILL "$server" 2>/dev/null) >/dev/null 2>&1 &
+watchdog=$!
 stopped=0
 wait "$server" 2>/dev/null || stopped=$?
+kill "$watchdog" 2>/dev/null || true
 server=""
 
 attribute() { sed -n "s/.*<testsuite [^>]*$1=\"\([0-9]*\)\".*/\1/p" "$report" 2>/dev/null | head -n 1; }

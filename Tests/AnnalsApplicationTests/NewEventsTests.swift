@@ -5,9 +5,9 @@ import Synchronization
 import Testing
 
 /// The one way readers wait for a log to grow: an announcement wakes them at once, a timeout
-/// finds what nobody announced, and the loop rides out the failures its caller chooses. The time
-/// limit only ends a hang: in the full run, other suites' blocking work can hold Swift's shared
-/// threads for minutes before these tasks get one.
+/// finds what nobody announced, and the loop rides out the failures its caller chooses. The tests
+/// park threads on purpose, so they run on threads of their own (`.onOwnThreads`). The time limit
+/// only ends a hang: in the full run these tests can queue for those threads for minutes.
 @Suite("Waiting for new events", .onOwnThreads, .timeLimit(.minutes(10)))
 struct NewEventsTests {
     /// Waits (briefly, repeatedly) until `count` waits are registered with `news`.

@@ -128,11 +128,14 @@ struct LayeringTests {
             files += 1
             var current: String?
             for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-                if let match = line.firstMatch(of: /^(?:public |final |private |fileprivate )*(?:class|struct|enum|extension|actor) (\w+)/) {
+                // The regular expressions only try the lines that can match (one starting with a
+                // letter, one indented once): matching every line cost seconds of the run's CPU.
+                if line.first?.isLetter == true,
+                   let match = line.firstMatch(of: /^(?:public |final |private |fileprivate )*(?:class|struct|enum|extension|actor) (\w+)/) {
                     current = String(match.1)
                 } else if line.hasPrefix("}") {
                     current = nil
-                } else if let current,
+                } else if let current, line.hasPrefix("    "), !line.hasPrefix("     "),
                           line.contains(/^    (?:@\w+ )?(?:(?:public|private|fileprivate|static|internal|package|convenience|mutating|weak|lazy|private\(set\)) )*(?:func|var|let|init|struct|enum|class|case|subscript|typealias)\b/) {
                     members[current, default: 0] += 1
                 }

@@ -40,12 +40,14 @@ final class PostgresCluster: @unchecked Sendable {
         try template.withLock { template in
             if let template { return try template.get() }
             let made = Result {
-                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("annals-pg-template-\(UUID().uuidString.prefix(8))").path
+                let directory = FileManager.default.temporaryDirectory
+                    .appendingPathComponent("annals-pg-template-\(UUID().uuidString.prefix(8))").path
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
                 atexit { PostgresCluster.removeTemplate() }
                 templateDirectory.withLock { $0 = directory }
                 if asPostgres { try run("/bin/chown", ["-R", "postgres:postgres", directory], asPostgres: false) }
-                try run("\(bin)/initdb", ["-D", "\(directory)/data", "-A", "trust", "-U", "annals", "--no-sync", "-E", "UTF8"], asPostgres: asPostgres)
+                try run("\(bin)/initdb", ["-D", "\(directory)/data", "-A", "trust", "-U", "annals", "--no-sync", "-E", "UTF8"],
+                        asPostgres: asPostgres)
                 return "\(directory)/data"
             }
             template = made
@@ -147,7 +149,7 @@ final class PostgresCluster: @unchecked Sendable {
 
     @discardableResult
     private static func run(_ tool: String, _ arguments: [String], asPostgres: Bool) throws -> String {
-        let command = asPostgres ? ["/usr/sbin/runuser", "-u", "postgres", "--", "/usr/bin/env", "-C", "/", tool] + arguments : [tool] + arguments
+        let command = (asPostgres ? ["/usr/sbin/runuser", "-u", "postgres", "--", "/usr/bin/env", "-C", "/"] : []) + [tool] + arguments
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("annals-pg-tool-\(UUID().uuidString.prefix(8)).out").path
         defer { try? FileManager.default.removeItem(atPath: outputPath) }
         var actions = posix_spawn_file_actions_t()

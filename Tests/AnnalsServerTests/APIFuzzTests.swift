@@ -30,7 +30,8 @@ struct APIFuzzTests {
                                              (geteuid() == 0 ? ["-n", "-10", "/bin/bash"] : []) + script,
                                              environment: ["ANNALS": BuiltProgram("annals").path])
         print(run.output.split(separator: "\n").filter { $0.hasPrefix("api-fuzz:") }.joined(separator: "\n"))
-        let summary = run.output.firstMatch(of: /api-fuzz: (\d+) tested .*, (\d+) failures, (\d+) errors .*, (\d+) requests, (\d+) answered 5xx/)
+        let summary = run.output.firstMatch(
+            of: /api-fuzz: (\d+) tested .*, (\d+) failures, (\d+) errors .*, (\d+) requests, (\d+) answered 5xx/)
         let tests = Int(summary?.1 ?? "") ?? 0, failures = Int(summary?.2 ?? "") ?? -1, errors = Int(summary?.3 ?? "") ?? -1
         let requests = Int(summary?.4 ?? "") ?? 0, serverErrors = Int(summary?.5 ?? "") ?? -1
         #expect(run.status == 0, "\(run.output.suffix(4000))")
@@ -44,8 +45,10 @@ struct APIFuzzTests {
 
     @Test("tools/api-fuzz.sh without a binary to run exits 2 in one line and starts nothing")
     func scriptWithoutBinary() throws {
-        let run = try ToolRun.run("/bin/bash", [RepositoryFiles.path("tools/api-fuzz.sh"), "1"], environment: ["ANNALS": "/nonexistent/annals"])
+        let run = try ToolRun.run("/bin/bash", [RepositoryFiles.path("tools/api-fuzz.sh"), "1"],
+                                  environment: ["ANNALS": "/nonexistent/annals"])
         #expect(run.status == 2)
-        #expect(run.output == "api-fuzz: no annals binary at /nonexistent/annals: build it first (swift build --product annals), or set ANNALS\n")
+        #expect(run.output == "api-fuzz: no annals binary at /nonexistent/annals: build it first (swift build --product annals), "
+                              + "or set ANNALS\n")
     }
 }

@@ -14,7 +14,7 @@ final class ServerWorkspace {
     private(set) var probe = HTTPProbe(port: 0)
     /// The server's stderr: one log line per request.
     var logPath: String { directory.appending("serve.log") }
-    /// Tokens by user name, for the users `start` adds.
+    /// Tokens by user name, for the four users every workspace starts with.
     private(set) var tokens: [String: String] = [:]
 
     /// A store with the demo's article and facts (unless not `seeded`) and four users: an admin
@@ -35,7 +35,8 @@ final class ServerWorkspace {
                 let maker = try ServerWorkspace(directory: TemporaryDirectory(prefix: "annals-serve-template"))
                 try maker.cli(["init"])
                 if seeded {
-                    try maker.cli(["import", RepositoryFiles.path("docs/examples/demo-article.txt"), RepositoryFiles.path("docs/examples/seed-facts.jsonl")])
+                    try maker.cli(["import", RepositoryFiles.path("docs/examples/demo-article.txt"),
+                                   RepositoryFiles.path("docs/examples/seed-facts.jsonl")])
                 }
                 var tokens: [String: String] = [:]
                 for (name, role) in [("quan-tri", "admin"), ("lan", "editor"), ("minh", "reader"), ("kiem-toan", "auditor")] {
@@ -43,7 +44,10 @@ final class ServerWorkspace {
                 }
                 return Template(directory: maker.directory, tokens: tokens)
             }
-            if templates.isEmpty { atexit { ServerWorkspace.removeTemplates() } }
+            if case .success(let template) = made {
+                if templateDirectories.withLock({ $0.isEmpty }) { atexit { ServerWorkspace.removeTemplates() } }
+                templateDirectories.withLock { $0.append(template.directory) }
+            }
             templates[seeded] = made
             return try made.get()
         }
@@ -55,11 +59,12 @@ final class ServerWorkspace {
     }
 
     private static let templates = Mutex<[Bool: Result<Template, any Error>]>([:])
+    /// The templates' folders, under a lock of their own: the exit handler that removes them
+    /// never waits for a template being made.
+    private static let templateDirectories = Mutex<[TemporaryDirectory]>([])
 
     private static func removeTemplates() {
-        templates.withLock { templates in
-            for case .success(let template) in templates.values { template.directory.remove() }
-        }
+        templateDirectories.withLock { $0.forEach { $0.remove() } }
     }
 
     /// A workspace in `directory` that keeps it when released (the templates').
