@@ -34,33 +34,17 @@ final class PostgresCluster: @unchecked Sendable {
     }
 
     /// The data directory `initdb` makes, made once per test run: each cluster starts from a copy
-    /// (a tenth of initdb's CPU, and the test runs start a dozen clusters). Removed when the test
-    /// process exits.
+    /// (a tenth of initdb's CPU, and the test runs start a dozen clusters).
     private static func templateData(bin: String, asPostgres: Bool) throws -> String {
-        try template.withLock { template in
-            if let template { return try template.get() }
-            let made = Result {
-                let directory = FileManager.default.temporaryDirectory
-                    .appendingPathComponent("annals-pg-template-\(UUID().uuidString.prefix(8))").path
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                atexit { PostgresCluster.removeTemplate() }
-                templateDirectory.withLock { $0 = directory }
-                if asPostgres { try run("/bin/chown", ["-R", "postgres:postgres", directory], asPostgres: false) }
-                try run("\(bin)/initdb", ["-D", "\(directory)/data", "-A", "trust", "-U", "annals", "--no-sync", "-E", "UTF8"],
-                        asPostgres: asPostgres)
-                return "\(directory)/data"
-            }
-            template = made
-            return try made.get()
+        try template.value { folder in
+            if asPostgres { try run("/bin/chown", ["-R", "postgres:postgres", folder.path], asPostgres: false) }
+            try run("\(bin)/initdb", ["-D", folder.appending("data"), "-A", "trust", "-U", "annals", "--no-sync", "-E", "UTF8"],
+                    asPostgres: asPostgres)
+            return folder.appending("data")
         }
     }
 
-    private static let template = Mutex<Result<String, any Error>?>(nil)
-    private static let templateDirectory = Mutex<String?>(nil)
-
-    private static func removeTemplate() {
-        if let directory = templateDirectory.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: directory) }
-    }
+    private static let template = RunTemplate<String>(prefix: "annals-pg-template")
 
     /// One cluster the parameterised cases share, started by the first that asks and stopped when
     /// the test process exits. Cases that stop, restart or reconfigure a server start their own.

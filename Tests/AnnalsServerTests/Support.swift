@@ -1,7 +1,6 @@
 import AnnalsCLI
 import AnnalsTesting
 import Foundation
-import Synchronization
 import Testing
 
 /// A store in a temporary directory, its users (added with the CLI's commands, in process), and the
@@ -29,27 +28,18 @@ final class ServerWorkspace {
     /// Each kind of store is made once per test run, with the CLI's commands, and each workspace
     /// starts from a copy: that spares every workspace an import and four bcrypt hashes.
     private static func template(seeded: Bool) throws -> Template {
-        try templates.withLock { templates in
-            if let made = templates[seeded] { return try made.get() }
-            let made = Result {
-                let maker = try ServerWorkspace(directory: TemporaryDirectory(prefix: "annals-serve-template"))
-                try maker.cli(["init"])
-                if seeded {
-                    try maker.cli(["import", RepositoryFiles.path("docs/examples/demo-article.txt"),
-                                   RepositoryFiles.path("docs/examples/seed-facts.jsonl")])
-                }
-                var tokens: [String: String] = [:]
-                for (name, role) in [("quan-tri", "admin"), ("lan", "editor"), ("minh", "reader"), ("kiem-toan", "auditor")] {
-                    tokens[name] = try maker.addUser(name, role: role)
-                }
-                return Template(directory: maker.directory, tokens: tokens)
+        try (seeded ? seededTemplate : emptyTemplate).value { folder in
+            let maker = ServerWorkspace(directory: folder)
+            try maker.cli(["init"])
+            if seeded {
+                try maker.cli(["import", RepositoryFiles.path("docs/examples/demo-article.txt"),
+                               RepositoryFiles.path("docs/examples/seed-facts.jsonl")])
             }
-            if case .success(let template) = made {
-                if templateDirectories.withLock({ $0.isEmpty }) { atexit { ServerWorkspace.removeTemplates() } }
-                templateDirectories.withLock { $0.append(template.directory) }
+            var tokens: [String: String] = [:]
+            for (name, role) in [("quan-tri", "admin"), ("lan", "editor"), ("minh", "reader"), ("kiem-toan", "auditor")] {
+                tokens[name] = try maker.addUser(name, role: role)
             }
-            templates[seeded] = made
-            return try made.get()
+            return Template(directory: folder, tokens: tokens)
         }
     }
 
@@ -58,14 +48,8 @@ final class ServerWorkspace {
         let tokens: [String: String]
     }
 
-    private static let templates = Mutex<[Bool: Result<Template, any Error>]>([:])
-    /// The templates' folders, under a lock of their own: the exit handler that removes them
-    /// never waits for a template being made.
-    private static let templateDirectories = Mutex<[TemporaryDirectory]>([])
-
-    private static func removeTemplates() {
-        templateDirectories.withLock { $0.forEach { $0.remove() } }
-    }
+    private static let seededTemplate = RunTemplate<Template>(prefix: "annals-serve-template")
+    private static let emptyTemplate = RunTemplate<Template>(prefix: "annals-serve-template")
 
     /// A workspace in `directory` that keeps it when released (the templates').
     private init(directory: TemporaryDirectory) {
