@@ -56,6 +56,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         FileManager.default.createFile(atPath: path, contents: Data(Array(header.utf8) + bytes.dropFirst()))
         let codebook = CAMEOCodebook(descriptions: ["040": "Consult", "043": "Make a visit"])
         try? Corpora.read(path: path, codebook: codebook) { _ = $0.result }
+        try? FileManager.default.removeItem(atPath: folder)
     }
 
     private func setParser(_ bytes: [UInt8]) {
