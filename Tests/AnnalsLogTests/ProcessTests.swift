@@ -54,12 +54,24 @@ struct ProcessTests {
         var generator = SystemRandomNumberGenerator()
         for round in 0..<20 {
             let (process, out) = try Helper.start(["crash-writer", store.path])
-            // Early rounds sometimes kill before the first commit; later ones mid-stream.
-            usleep(UInt32.random(in: (round < 3 ? 1_000 : 20_000)...150_000, using: &generator))
+            // Early rounds sometimes kill before the first commit. Later ones kill mid-stream: they
+            // wait for the writer's first commit of the round, however long a loaded machine takes
+            // to start it, and then kill it at a random moment.
+            var early = Data()
+            if round >= 3 {
+                // A writer that prints nothing for a minute is killed as it is.
+                var ready = pollfd(fd: out.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
+                while !String(decoding: early, as: UTF8.self).contains("committed "), poll(&ready, 1, 60_000) > 0 {
+                    let chunk = out.fileHandleForReading.availableData
+                    if chunk.isEmpty { break }
+                    early.append(chunk)
+                }
+            }
+            usleep(UInt32.random(in: (round < 3 ? 1_000...150_000 : 0...100_000), using: &generator))
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             #expect(process.terminationReason == .uncaughtSignal, "round \(round): the writer was not killed")
-            let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let output = String(decoding: early + out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             for line in output.split(separator: "\n") where line.hasPrefix("committed ") {
                 if let batch = UInt64(line.dropFirst(10)) { reported.insert(batch) }
             }
