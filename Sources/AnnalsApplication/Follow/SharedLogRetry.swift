@@ -12,7 +12,7 @@ struct SharedLogRetry: Sendable {
     let address: String
     let patience: Duration
 
-    init(address: String, patience: Duration = AnnalsService.defaultSharedLogPatience) {
+    init(address: String, patience: Duration) {
         self.address = address
         self.patience = patience
     }

@@ -17,7 +17,7 @@ final class SharedLogWriter: EventLog, RecordStateSource {
     let patience: Duration
     private var synced = false
 
-    init(follower: SharedLogReplica, patience: Duration = AnnalsService.defaultSharedLogPatience) {
+    init(follower: SharedLogReplica, patience: Duration) {
         self.follower = follower
         self.patience = patience
     }
