@@ -61,7 +61,10 @@ struct ProcessTests {
             if round >= 3 {
                 // A writer that prints nothing for a minute is killed as it is.
                 var ready = pollfd(fd: out.fileHandleForReading.fileDescriptor, events: Int16(POLLIN), revents: 0)
-                while !String(decoding: early, as: UTF8.self).contains("committed "), poll(&ready, 1, 60_000) > 0 {
+                while !String(decoding: early, as: UTF8.self).contains("committed ") {
+                    let polled = poll(&ready, 1, 60_000)
+                    if polled < 0, errno == EINTR { continue }
+                    guard polled > 0 else { break }
                     let chunk = out.fileHandleForReading.availableData
                     if chunk.isEmpty { break }
                     early.append(chunk)

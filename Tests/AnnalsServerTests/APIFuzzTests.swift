@@ -22,13 +22,15 @@ struct APIFuzzTests {
     func fuzz() async throws {
         // One worker: schemathesis is Python, and a second worker thread costs a fifth more CPU
         // (contending for the interpreter lock) for no more requests. It is the run's longest
-        // test, a minute and a half of one core. It runs in a session of its own (setsid): the
-        // kernel shares the CPU between sessions first (autogroups), so it gets a core of its
-        // own while the rest of the tests share the other, and ends with them rather than alone
-        // long after them. (A higher nice value did not do that: it counts only inside a session,
-        // and each PostgreSQL cluster of the tests is a session of its own.)
+        // test, over a minute of one core. It runs in a session of its own (setsid): where the
+        // kernel shares the CPU between sessions first (autogroups, as on these machines), it gets
+        // an equal share with each other busy session instead of a part of the test process's
+        // share, and ends with the other tests rather than alone long after them. (A higher
+        // priority, nice -10, did not do that: it counts only inside a session, and each
+        // PostgreSQL cluster of the tests is a session of its own.)
         let script = [RepositoryFiles.path("tools/api-fuzz.sh"), "20", "--workers", "1", "--seed", "1"]
-        let run = try await ToolRun.awaiting("/usr/bin/setsid", ["--wait", "/bin/bash"] + script,
+        let setsid = FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid")
+        let run = try await ToolRun.awaiting(setsid ? "/usr/bin/setsid" : "/bin/bash", (setsid ? ["--wait", "/bin/bash"] : []) + script,
                                              environment: ["ANNALS": BuiltProgram("annals").path])
         print(run.output.split(separator: "\n").filter { $0.hasPrefix("api-fuzz:") }.joined(separator: "\n"))
         let summary = run.output.firstMatch(
