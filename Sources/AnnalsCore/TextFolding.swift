@@ -66,8 +66,16 @@ public enum TextFolding {
     /// directly, precomposed Latin letters by a look-up in one flat table, combining marks of
     /// decomposed input skipped, other letters and digits through `slowFold`.
     package static func forEachWord(utf8 input: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
-        var word = WordBuffer()
-        defer { word.free() }
+        // The word is folded into memory on the stack; only a word longer than that takes the heap.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { stack in
+            var word = WordBuffer(stack)
+            defer { word.free() }
+            forEachWord(utf8: input, into: &word, body)
+        }
+    }
+
+    private static func forEachWord(utf8 input: UnsafeBufferPointer<UInt8>, into word: inout WordBuffer,
+                                    _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         let table = latinTable
         table.bytes.withUnsafeBufferPointer { folded in
             table.starts.withUnsafeBufferPointer { starts in
@@ -125,11 +133,19 @@ public enum TextFolding {
         return LatinTable(bytes: bytes, starts: starts)
     }()
 
-    /// The word being folded, in memory of its own that grows as needed and is reused for every word.
+    /// The word being folded, reused for every word: in memory lent by the caller, and on the heap
+    /// once a word outgrows that.
     private struct WordBuffer {
-        private var start = UnsafeMutablePointer<UInt8>.allocate(capacity: 64)
-        private var capacity = 64
+        private var start: UnsafeMutablePointer<UInt8>
+        private var capacity: Int
         private var count = 0
+        /// Whether `start` is memory of its own, from `grow`.
+        private var owned = false
+
+        init(_ lent: UnsafeMutableBufferPointer<UInt8>) {
+            start = lent.baseAddress!
+            capacity = lent.count
+        }
 
         @inline(__always) mutating func append(_ byte: UInt8) {
             if count == capacity { grow(to: capacity * 2) }
@@ -153,12 +169,13 @@ public enum TextFolding {
         private mutating func grow(to size: Int) {
             let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
             larger.update(from: start, count: count)
-            start.deallocate()
+            if owned { start.deallocate() }
             start = larger
             capacity = size
+            owned = true
         }
 
-        func free() { start.deallocate() }
+        func free() { if owned { start.deallocate() } }
     }
 
     /// The longest word the index keeps, in bytes: longer ones are indexed, and looked up, by

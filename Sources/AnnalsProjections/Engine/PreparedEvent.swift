@@ -7,7 +7,9 @@ import Foundation
 /// create the new record's state with what each projection derives from it (`Projection.prepare`).
 /// This is the part of applying an event that needs nothing from the projections' tables, so a
 /// rebuild derives it on another core (`ReadAhead`) while the writer applies the previous chunk.
-struct PreparedEvent: Sendable {
+/// A class, so that handing a chunk of them between threads and into a batch counts one reference
+/// each rather than each of its strings and arrays.
+final class PreparedEvent: Sendable {
     /// What a create brings, computed from the event alone.
     struct Created: Sendable {
         let state: RecordState
@@ -23,6 +25,13 @@ struct PreparedEvent: Sendable {
     /// those, and for events of no record).
     let payload: JSONValue?
     let created: Created?
+
+    init(event: RecordedEvent, kind: EditKind?, payload: JSONValue?, created: Created?) {
+        self.event = event
+        self.kind = kind
+        self.payload = payload
+        self.created = created
+    }
 
     static func prepare(_ stored: RecordedEvent, upcaster: Upcaster, registry: ProjectionRegistry) throws -> PreparedEvent {
         let event = try upcaster.upcast(stored)

@@ -4,9 +4,10 @@ public import AnnalsRecords
 /// A batch of events as every projection sees it, computed once and shared: the events in
 /// the current schema, each record change with the record's state just before and just after it,
 /// and each touched record's state before the batch and after it.
-public struct ProjectionBatch {
-    /// One event that changed a record.
-    public struct Change: DerivedAhead {
+public struct ProjectionBatch: Sendable {
+    /// One event that changed a record. A class: every projection reads each change, and a
+    /// reference is passed on with one count where a struct of its many strings and arrays took one each.
+    public final class Change: DerivedAhead, Sendable {
         public let event: RecordedEvent
         public let kind: EditKind
         public let id: RecordID
@@ -17,10 +18,21 @@ public struct ProjectionBatch {
         public let number: UInt64
         /// What each projection derived ahead from `after` (a create): see `Projection.prepare`.
         public let derived: [ProjectionName: any Sendable]?
+
+        init(event: RecordedEvent, kind: EditKind, id: RecordID, before: RecordState?, after: RecordState, number: UInt64,
+             derived: [ProjectionName: any Sendable]?) {
+            self.event = event
+            self.kind = kind
+            self.id = id
+            self.before = before
+            self.after = after
+            self.number = number
+            self.derived = derived
+        }
     }
 
-    /// A record the batch changed.
-    public struct TouchedRecord: DerivedAhead {
+    /// A record the batch changed (a class, as `Change` is).
+    public final class TouchedRecord: DerivedAhead, Sendable {
         public let id: RecordID
         /// Its state before the batch (nil when the batch created it).
         public let before: RecordState?
@@ -28,6 +40,14 @@ public struct ProjectionBatch {
         public let number: UInt64
         /// What each projection derived ahead from `after`, when the batch created the record.
         public let derived: [ProjectionName: any Sendable]?
+
+        init(id: RecordID, before: RecordState?, after: RecordState, number: UInt64, derived: [ProjectionName: any Sendable]?) {
+            self.id = id
+            self.before = before
+            self.after = after
+            self.number = number
+            self.derived = derived
+        }
     }
 
     /// Every event of the batch, upcast, in log order (events that change no record included).
@@ -66,13 +86,14 @@ public struct ProjectionBatch {
                 slots[id] = slot
                 touched.append(Touched(id: id, before: before?.state, now: before?.state, number: before?.number ?? event.position, derived: nil))
             }
-            let record = touched[slot]
+            // Read in place: a copy of the entry would count a reference to each string of its states.
+            let number = touched[slot].number
             let change: Change
-            if record.now == nil, let created = item.created {
-                change = Change(event: event, kind: kind, id: id, before: nil, after: created.state, number: record.number, derived: created.derived)
+            if touched[slot].now == nil, let created = item.created {
+                change = Change(event: event, kind: kind, id: id, before: nil, after: created.state, number: number, derived: created.derived)
             } else {
-                guard let after = try RecordState.apply(event, payload: item.parsedPayload(), to: record.now) else { continue }
-                change = Change(event: event, kind: kind, id: id, before: record.now, after: after, number: record.number, derived: nil)
+                guard let after = try RecordState.apply(event, payload: item.parsedPayload(), to: touched[slot].now) else { continue }
+                change = Change(event: event, kind: kind, id: id, before: touched[slot].now, after: after, number: number, derived: nil)
             }
             changes.append(change)
             touched[slot].now = change.after

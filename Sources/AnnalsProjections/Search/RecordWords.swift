@@ -39,18 +39,19 @@ enum RecordWords {
     }
 
     /// Adds to `postings` what changes when record `number` goes from `old` to `new`: the words
-    /// it leaves and the words it enters. `foldedAhead`: when the batch created the record, the
-    /// state it was created in and that state's words, folded on another core.
-    static func postingChanges(_ record: ProjectionBatch.TouchedRecord, foldedAhead: (state: RecordState, words: WordTable)?,
-                                       into postings: inout PostingChanges) {
+    /// it leaves and the words it enters. `create`: when the batch created the record, its create,
+    /// with the words of the state it made, folded on another core.
+    static func postingChanges(_ record: ProjectionBatch.TouchedRecord, create: ProjectionBatch.Change?,
+                               into postings: inout PostingChanges) {
         let number = record.number, old = record.before, new = record.after
         // Most edits (links, figures, dates) leave the indexed text alone: nothing to fold then.
         if let old, sameWords(old, new) { return }
         // The same version of a record is the same state: no fields to compare for a record the
         // batch only created.
-        if old == nil, let foldedAhead, foldedAhead.state.version == new.version || sameWords(foldedAhead.state, new) {
+        if old == nil, let create, let words = create.derived(by: .search, as: WordTable.self),
+           create.after.version == new.version || sameWords(create.after, new) {
             // A new record whose words were folded ahead: every word enters, none leaves.
-            foldedAhead.words.forEach { word, hash in postings.record(word, hash: hash, number, add: true) }
+            words.forEach { word, hash in postings.record(word, hash: hash, number, add: true) }
             return
         }
         if let old, old.retracted == new.retracted {

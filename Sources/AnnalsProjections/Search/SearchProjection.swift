@@ -44,16 +44,14 @@ struct SearchProjection: BulkProjection {
 
     /// Adds to `postings` what the batch changes in the word index. Reads nothing from the store.
     static func recordPostings(_ batch: ProjectionBatch, into postings: inout PostingChanges) {
-        // The words folded ahead for each record the batch created, with the state they were
-        // folded from: they still serve when later events of the batch left the text alone.
-        var foldedAhead: [RecordID: (state: RecordState, words: WordTable)] = [:]
-        for change in batch.changes where change.before == nil {
-            if let words = change.derived(by: .search, as: WordTable.self) { foldedAhead[change.id] = (change.after, words) }
-        }
+        // The creates of the batch, whose words were folded ahead with the state they were folded
+        // from: they still serve when later events of the batch left the text alone.
+        var creates: [RecordID: ProjectionBatch.Change] = [:]
+        for change in batch.changes where change.before == nil { creates[change.id] = change }
         // In number order, so a word's new records arrive ascending, as its blocks hold them.
         let records = batch.records
         for index in records.indices.sorted(by: { records[$0].number < records[$1].number }) {
-            RecordWords.postingChanges(records[index], foldedAhead: foldedAhead[records[index].id], into: &postings)
+            RecordWords.postingChanges(records[index], create: creates[records[index].id], into: &postings)
         }
     }
 
