@@ -67,15 +67,18 @@ public enum TextFolding {
     /// decomposed input skipped, other letters and digits through `slowFold`.
     package static func forEachWord(utf8 input: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         // The word is folded into memory on the stack; only a word longer than that takes the heap.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { stack in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: wordBufferBytes) { stack in
             var word = WordBuffer(stack)
             defer { word.free() }
-            forEachWord(utf8: input, into: &word, body)
+            foldWords(utf8: input, into: &word, body)
         }
     }
 
-    private static func forEachWord(utf8 input: UnsafeBufferPointer<UInt8>, into word: inout WordBuffer,
-                                    _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    /// The stack memory a word is folded into; a longer word moves to the heap.
+    private static let wordBufferBytes = 256
+
+    private static func foldWords(utf8 input: UnsafeBufferPointer<UInt8>, into word: inout WordBuffer,
+                                  _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         let table = latinTable
         table.bytes.withUnsafeBufferPointer { folded in
             table.starts.withUnsafeBufferPointer { starts in

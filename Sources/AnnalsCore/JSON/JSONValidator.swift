@@ -22,9 +22,7 @@ struct JSONValidator {
     /// nil for any other value.
     static func members(of bytes: UnsafeBufferPointer<UInt8>) throws -> [JSONObjectBytes.Member]? {
         var validator = JSONValidator(bytes: bytes)
-        // A record has a dozen or so fields: one allocation for them, not one per doubling.
         validator.members = []
-        validator.members?.reserveCapacity(16)
         try validator.whole()
         return validator.members
     }
