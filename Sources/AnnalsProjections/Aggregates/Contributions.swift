@@ -39,6 +39,7 @@ enum Contributions {
     static func of(_ state: RecordState?) -> [AggregateKey: AggregateValue] {
         guard let state, !state.retracted else { return [:] }
         var cells: [AggregateKey: AggregateValue] = [:]
+        cells.reserveCapacity(4)  // most records add two or three cells: one allocation
         func add(_ key: AggregateKey, sum: ExactDecimal = .zero) {
             // Count records, not values: a record with two quantities of one metric counts once.
             let current = cells[key] ?? .zero
