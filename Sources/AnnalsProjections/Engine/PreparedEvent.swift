@@ -14,7 +14,7 @@ final class PreparedEvent: Sendable {
     struct Created: Sendable {
         let state: RecordState
         /// Each projection's own data for the new record, by projection (none: it prepares nothing).
-        let derived: [ProjectionName: any Sendable]
+        let derived: DerivedData
     }
 
     /// The event in the current schema.
@@ -55,10 +55,10 @@ final class PreparedEvent: Sendable {
     }
 
     private static func created(_ state: RecordState, registry: ProjectionRegistry) -> Created {
-        var derived: [ProjectionName: any Sendable] = [:]
+        var derived = DerivedData(capacity: registry.all.count)
         for projection in registry.all {
             // A record's number is the log position of its create.
-            if let data = projection.prepare(created: state, number: state.position) { derived[projection.name] = data }
+            if let data = projection.prepare(created: state, number: state.position) { derived.set(data, for: projection.name) }
         }
         return Created(state: state, derived: derived)
     }

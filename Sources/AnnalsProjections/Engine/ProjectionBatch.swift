@@ -17,10 +17,10 @@ public struct ProjectionBatch: Sendable {
         /// The record's number: the log position of its create.
         public let number: UInt64
         /// What each projection derived ahead from `after` (a create): see `Projection.prepare`.
-        public let derived: [ProjectionName: any Sendable]?
+        public let derived: DerivedData?
 
         init(event: RecordedEvent, kind: EditKind, id: RecordID, before: RecordState?, after: RecordState, number: UInt64,
-             derived: [ProjectionName: any Sendable]?) {
+             derived: DerivedData?) {
             self.event = event
             self.kind = kind
             self.id = id
@@ -39,9 +39,9 @@ public struct ProjectionBatch: Sendable {
         public let after: RecordState
         public let number: UInt64
         /// What each projection derived ahead from `after`, when the batch created the record.
-        public let derived: [ProjectionName: any Sendable]?
+        public let derived: DerivedData?
 
-        init(id: RecordID, before: RecordState?, after: RecordState, number: UInt64, derived: [ProjectionName: any Sendable]?) {
+        init(id: RecordID, before: RecordState?, after: RecordState, number: UInt64, derived: DerivedData?) {
             self.id = id
             self.before = before
             self.after = after
@@ -67,7 +67,7 @@ public struct ProjectionBatch: Sendable {
             let before: RecordState?
             var now: RecordState?
             let number: UInt64
-            var derived: [ProjectionName: any Sendable]?
+            var derived: DerivedData?
         }
         var changes: [Change] = []
         changes.reserveCapacity(prepared.count)
@@ -112,11 +112,30 @@ public struct ProjectionBatch: Sendable {
     }
 }
 
+/// What the projections derived ahead from a new record's state (`Projection.prepare`), by
+/// projection. A few entries, found by comparing names: a dictionary hashed each name per create.
+public struct DerivedData: Sendable {
+    private var entries: [(projection: ProjectionName, data: any Sendable)] = []
+
+    init(capacity: Int) { entries.reserveCapacity(capacity) }
+
+    mutating func set(_ data: any Sendable, for projection: ProjectionName) {
+        if let known = entries.firstIndex(where: { $0.projection == projection }) {
+            entries[known].data = data
+        } else {
+            entries.append((projection, data))
+        }
+    }
+
+    /// What `projection` derived, or nil when it derived nothing.
+    public subscript(projection: ProjectionName) -> (any Sendable)? { entries.first { $0.projection == projection }?.data }
+}
+
 /// A part of a batch that may carry what projections derived ahead from a new record's state
 /// (`Projection.prepare`): a change, or a touched record.
 public protocol DerivedAhead {
     /// What each projection derived, by projection; nil when nothing was derived ahead.
-    var derived: [ProjectionName: any Sendable]? { get }
+    var derived: DerivedData? { get }
 }
 
 extension DerivedAhead {
