@@ -23,7 +23,7 @@ public protocol Projection: Sendable {
     var tables: [ProjectionTable] { get }
     /// What this projection derives from a new record alone (its state after its create, and its
     /// number), computed ahead, on another core during rebuilds and catch-ups; `apply` finds it in
-    /// the batch (`derived(for:)`). Nil: nothing to prepare.
+    /// the batch (`derived(by:as:)`). Nil: nothing to prepare.
     func prepare(created state: RecordState, number: UInt64) -> (any Sendable)?
     /// Applies one batch to this projection's tables (one generation of them) inside `txn`.
     func apply(_ batch: ProjectionBatch, to tables: ProjectionTables, in txn: WriteTransaction) throws
