@@ -198,6 +198,27 @@ struct RebuildTests {
         #expect(try w.store.maintenance.verifyProjections() == [])
     }
 
+    @Test("checkpoints moved apart behind the store's back are refused, naming each projection's position; a rebuild mends them")
+    func divergedCheckpoints() throws {
+        let w = try ProjectedWorkspace()
+        try w.importSeedFacts()
+        let head = try w.store.events.head().position
+        #expect(try head > 2 && w.store.projections.lag() == 0)
+        let meta = try w.store.environment.database("proj/meta", create: false)
+        try w.store.environment.write { txn in try txn.put(meta, Array("search/position".utf8), bigEndian(UInt64(2))) }
+        #expect {
+            try w.store.projections.lag()
+        } throws: { error in
+            guard case ProjectionError.checkpointsDiverge(let positions) = error else { return false }
+            return positions == ["records": head, "search": 2, "aggregates": head, "audit": head]
+        }
+        let edited = Result { try w.editor.correct(RecordID("event/lang-son-2021-ngo-aid"), set: [(FieldPath("place"), .string("Tỉnh Lạng Sơn"))], context: edit("e", "x")) }
+        #expect(throws: ProjectionError.self) { try edited.get() }
+        #expect(try w.store.events.head().position == head, "a refused edit writes nothing")
+        try w.store.maintenance.rebuild()
+        #expect(try w.store.projections.lag() == 0 && w.store.maintenance.verifyProjections() == [])
+    }
+
     @Test("a rebuild of one projection leaves the others' data in place")
     func rebuildOne() throws {
         let w = try ProjectedWorkspace()

@@ -11,6 +11,11 @@ struct ProjectionCatalog {
     let registry: ProjectionRegistry
     let meta: Database
     private let tables: [String: Database]
+    /// `namedTables` of each projection, by generation, made once: a commit asks for them per
+    /// projection, and building the names each time took a tenth of a single edit's own work.
+    private let named: [ProjectionName: [ProjectionTables]]
+    /// Each projection's keys in `proj/meta`, made once for the same reason.
+    private let metaKeys: [ProjectionName: MetaKeys]
 
     /// Tables of earlier projection versions that this one no longer keeps, where a store still
     /// has them: a rebuild empties them.
@@ -34,6 +39,13 @@ struct ProjectionCatalog {
             }
         }
         self.tables = tables
+        var named: [ProjectionName: [ProjectionTables]] = [:]
+        for projection in registry.all {
+            // Only where every table of both generations opened: otherwise `namedTables` reports the missing one.
+            named[projection.name] = try? (0...1).map { try Self.namedTables(of: projection, generation: $0, in: tables) }
+        }
+        self.named = named
+        metaKeys = Dictionary(uniqueKeysWithValues: registry.names.map { ($0, MetaKeys($0)) })
         retired = ["proj/search/words#0", "proj/search/words#1"].compactMap { try? environment.database($0, create: false) }
             + ["proj/search/postings#0", "proj/search/postings#1"].compactMap {
                 try? environment.database($0, create: false, layout: [.sortedSet, .fixedSizeValues])
@@ -60,40 +72,56 @@ struct ProjectionCatalog {
 
     /// The same, by name, as `Projection.apply` takes them.
     func namedTables(of projection: ProjectionName, generation: Int) throws -> ProjectionTables {
+        if let made = named[projection], made.indices.contains(generation) { return made[generation] }
+        guard let declared = registry.projection(named: projection) else { return ProjectionTables(projection: projection, databases: [:]) }
+        return try Self.namedTables(of: declared, generation: generation, in: tables)
+    }
+
+    private static func namedTables(of projection: any Projection, generation: Int, in tables: [String: Database]) throws -> ProjectionTables {
         var databases: [String: Database] = [:]
-        for table in registry.projection(named: projection)?.tables ?? [] {
-            databases[table.name] = try self.table(projection, table.name, generation: generation)
+        for table in projection.tables {
+            guard let database = tables[name(projection.name, table.name, generation)] else {
+                throw ProjectionError.undeclaredTable(projection: projection.name.rawValue, table: table.name)
+            }
+            databases[table.name] = database
         }
-        return ProjectionTables(projection: projection, databases: databases)
+        return ProjectionTables(projection: projection.name, databases: databases)
     }
 
     // MARK: - Meta
 
     func generation(_ projection: ProjectionName, in txn: Transaction) throws -> Int {
-        Int(try txn.get(meta, key(projection, "generation"))?.first ?? 0)
+        Int(try txn.get(meta, keys(projection).generation)?.first ?? 0)
     }
 
     func version(_ projection: ProjectionName, in txn: Transaction) throws -> UInt32? {
-        try txn.get(meta, key(projection, "version")).map { UInt32(truncatingIfNeeded: readBigEndian($0[...])) }
+        try txn.get(meta, keys(projection).version).map { UInt32(truncatingIfNeeded: readBigEndian($0[...])) }
     }
 
     func position(_ projection: ProjectionName, in txn: Transaction) throws -> UInt64 {
-        try txn.get(meta, key(projection, "position")).map { readBigEndian($0[...]) } ?? 0
+        try txn.get(meta, keys(projection).position).map { readBigEndian($0[...]) } ?? 0
     }
 
     func setState(_ projection: ProjectionName, generation: Int, position: UInt64, in txn: WriteTransaction) throws {
-        try txn.put(meta, key(projection, "generation"), [UInt8(generation)])
-        try txn.put(meta, key(projection, "version"), bigEndian(registry.version(of: projection)))
-        try txn.put(meta, key(projection, "position"), bigEndian(position))
+        let keys = keys(projection)
+        try txn.put(meta, keys.generation, [UInt8(generation)])
+        try txn.put(meta, keys.version, bigEndian(registry.version(of: projection)))
+        try txn.put(meta, keys.position, bigEndian(position))
     }
 
     func setPosition(_ projection: ProjectionName, _ position: UInt64, in txn: WriteTransaction) throws {
-        try txn.put(meta, key(projection, "position"), bigEndian(position))
+        try txn.put(meta, keys(projection).position, bigEndian(position))
     }
 
+    private func keys(_ projection: ProjectionName) -> MetaKeys { metaKeys[projection] ?? MetaKeys(projection) }
 }
 
-/// The key of one of a projection's entries in `proj/meta`.
-private func key(_ projection: ProjectionName, _ field: String) -> [UInt8] {
-    Array("\(projection.rawValue)/\(field)".utf8)
+/// The keys of a projection's entries in `proj/meta`: `name/generation`, `name/version`, `name/position`.
+private struct MetaKeys {
+    let generation: [UInt8], version: [UInt8], position: [UInt8]
+
+    init(_ projection: ProjectionName) {
+        func key(_ field: String) -> [UInt8] { Array("\(projection.rawValue)/\(field)".utf8) }
+        (generation, version, position) = (key("generation"), key("version"), key("position"))
+    }
 }

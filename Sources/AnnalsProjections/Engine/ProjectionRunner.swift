@@ -42,11 +42,12 @@ struct ProjectionRunner {
     }
 
     private static func position(of projections: [ProjectionName], _ catalog: ProjectionCatalog, in txn: Transaction) throws -> UInt64 {
-        var positions: [String: UInt64] = [:]
-        for projection in projections { positions[projection.rawValue] = try catalog.position(projection, in: txn) }
-        let distinct = Set(positions.values)
-        guard distinct.count <= 1 else { throw ProjectionError.checkpointsDiverge(positions: positions) }
-        return distinct.first ?? 0
+        let positions = try projections.map { try catalog.position($0, in: txn) }
+        guard let first = positions.first else { return 0 }
+        guard positions.allSatisfy({ $0 == first }) else {
+            throw ProjectionError.checkpointsDiverge(positions: Dictionary(zip(projections.map(\.rawValue), positions), uniquingKeysWith: { a, _ in a }))
+        }
+        return first
     }
 
     /// Writes what the bulk collectors hold, inside `txn`, stopping once it has put `stopAfterBytes`;
