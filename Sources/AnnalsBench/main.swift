@@ -59,8 +59,11 @@ while let argument = arguments.next() {
         exit(0)
     case "--edit":
         // Profiling aid: N single durable corrections of one record in the store at PATH.
+        // With `--no-sync` after N, commits are not synced: what is left is the CPU and the writes.
         guard let path = arguments.next(), let count = arguments.next().flatMap(Int.init) else { exit(2) }
-        let store = try ProjectedStore(path: path, create: false)
+        var options = EnvironmentOptions()
+        options.unsafeNoSync = CommandLine.arguments.contains("--no-sync")
+        let store = try ProjectedStore(path: path, create: false, options: options)
         let editor = RecordEditor(log: store.events, states: RecordsReader(store))
         let seconds = try timed {
             for i in 0..<count {
@@ -68,6 +71,20 @@ while let argument = arguments.next() {
             }
         }
         print(count, "edits in", seconds, "s")
+        exit(0)
+    case "--trees":
+        // Profiling aid: synced commits/s as a commit changes 1 to 12 B-trees (separate databases,
+        // or one database with prefixed keys), in a scratch environment at PATH (see TreesPerCommit).
+        guard let path = arguments.next() else { exit(2) }
+        let probe = TreesPerCommit(path: path)
+        var alone = 0.0
+        print("trees  separate commits/s  shared commits/s  (ratio to one tree)")
+        for trees in [1, 2, 4, 6, 8, 10, 12] {
+            let separate = try probe.commitsPerSecond(trees: trees, shared: false, commits: 1000)
+            let shared = try probe.commitsPerSecond(trees: trees, shared: true, commits: 1000)
+            if trees == 1 { alone = separate }
+            print(String(format: "%5d  %8.0f (%.2f×)  %8.0f (%.2f×)", trees, separate, separate / alone, shared, shared / alone))
+        }
         exit(0)
     case "--dump-corpus":
         // For tools/bench-peers.sh: the corpus of N events as JSON lines (batch, stream, type,
