@@ -63,14 +63,26 @@ while let argument = arguments.next() {
         guard let path = arguments.next(), let count = arguments.next().flatMap(Int.init) else { exit(2) }
         var options = EnvironmentOptions()
         options.unsafeNoSync = CommandLine.arguments.contains("--no-sync")
+        // With `--log-only`, the same corrections go to the log alone, the projections detached (as
+        // a log-only tool appends): what an edit costs when the projections are not in its commit.
         let store = try ProjectedStore(path: path, create: false, options: options)
         let editor = RecordEditor(log: store.events, states: RecordsReader(store))
+        let target = try RecordID("event/bench-3"), context = EditContext(actor: "bench", reason: "single edit")
+        let logOnly = CommandLine.arguments.contains("--log-only")
+        let current = try editor.existing(target)
+        if logOnly { store.log.observer = nil }
         let seconds = try timed {
             for i in 0..<count {
-                try editor.correct(try RecordID("event/bench-3"), set: [(try FieldPath("place"), .string("Điểm \(i)"))], context: EditContext(actor: "bench", reason: "single edit"))
+                let place: [(FieldPath, JSONValue?)] = [(try FieldPath("place"), .string("Điểm \(i)"))]
+                if logOnly {
+                    let (append, _) = try RecordEditor.planCorrection(current, set: place, context: context)
+                    try store.log.append([StreamAppend(stream: append.stream, expected: .any, events: append.events)])
+                } else {
+                    try editor.correct(target, set: place, context: context)
+                }
             }
         }
-        print(count, "edits in", seconds, "s")
+        print(count, logOnly ? "log-only edits in" : "edits in", seconds, "s")
         exit(0)
     case "--trees":
         // Profiling aid: synced commits/s as a commit changes 1 to 12 B-trees (separate databases,
