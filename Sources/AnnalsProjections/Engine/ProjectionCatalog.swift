@@ -11,11 +11,7 @@ struct ProjectionCatalog {
     let registry: ProjectionRegistry
     let meta: Database
     private let tables: [String: Database]
-    /// `namedTables` of each projection, by generation, made once: a commit asks for them per
-    /// projection, and building the names each time took a tenth of a single edit's own work.
-    private let named: [ProjectionName: [ProjectionTables]]
-    /// Each projection's keys in `proj/meta`, made once for the same reason.
-    private let metaKeys: [ProjectionName: MetaKeys]
+    private let lookups: CatalogLookups
 
     /// Tables of earlier projection versions that this one no longer keeps, where a store still
     /// has them: a rebuild empties them.
@@ -39,13 +35,7 @@ struct ProjectionCatalog {
             }
         }
         self.tables = tables
-        var named: [ProjectionName: [ProjectionTables]] = [:]
-        for projection in registry.all {
-            // Only where every table of both generations opened: otherwise `namedTables` reports the missing one.
-            named[projection.name] = try? (0...1).map { try Self.namedTables(of: projection, generation: $0, in: tables) }
-        }
-        self.named = named
-        metaKeys = Dictionary(uniqueKeysWithValues: registry.names.map { ($0, MetaKeys($0)) })
+        lookups = CatalogLookups(registry: registry, tables: tables)
         retired = ["proj/search/words#0", "proj/search/words#1"].compactMap { try? environment.database($0, create: false) }
             + ["proj/search/postings#0", "proj/search/postings#1"].compactMap {
                 try? environment.database($0, create: false, layout: [.sortedSet, .fixedSizeValues])
@@ -72,48 +62,67 @@ struct ProjectionCatalog {
 
     /// The same, by name, as `Projection.apply` takes them.
     func namedTables(of projection: ProjectionName, generation: Int) throws -> ProjectionTables {
-        if let made = named[projection], made.indices.contains(generation) { return made[generation] }
+        if let made = lookups.named[projection], made.indices.contains(generation) { return made[generation] }
         guard let declared = registry.projection(named: projection) else { return ProjectionTables(projection: projection, databases: [:]) }
-        return try Self.namedTables(of: declared, generation: generation, in: tables)
-    }
-
-    private static func namedTables(of projection: any Projection, generation: Int, in tables: [String: Database]) throws -> ProjectionTables {
-        var databases: [String: Database] = [:]
-        for table in projection.tables {
-            guard let database = tables[name(projection.name, table.name, generation)] else {
-                throw ProjectionError.undeclaredTable(projection: projection.name.rawValue, table: table.name)
-            }
-            databases[table.name] = database
-        }
-        return ProjectionTables(projection: projection.name, databases: databases)
+        return try CatalogLookups.namedTables(of: declared, generation: generation, in: tables)
     }
 
     // MARK: - Meta
 
     func generation(_ projection: ProjectionName, in txn: Transaction) throws -> Int {
-        Int(try txn.get(meta, keys(projection).generation)?.first ?? 0)
+        Int(try txn.get(meta, lookups.keys(projection).generation)?.first ?? 0)
     }
 
     func version(_ projection: ProjectionName, in txn: Transaction) throws -> UInt32? {
-        try txn.get(meta, keys(projection).version).map { UInt32(truncatingIfNeeded: readBigEndian($0[...])) }
+        try txn.get(meta, lookups.keys(projection).version).map { UInt32(truncatingIfNeeded: readBigEndian($0[...])) }
     }
 
     func position(_ projection: ProjectionName, in txn: Transaction) throws -> UInt64 {
-        try txn.get(meta, keys(projection).position).map { readBigEndian($0[...]) } ?? 0
+        try txn.get(meta, lookups.keys(projection).position).map { readBigEndian($0[...]) } ?? 0
     }
 
     func setState(_ projection: ProjectionName, generation: Int, position: UInt64, in txn: WriteTransaction) throws {
-        let keys = keys(projection)
+        let keys = lookups.keys(projection)
         try txn.put(meta, keys.generation, [UInt8(generation)])
         try txn.put(meta, keys.version, bigEndian(registry.version(of: projection)))
         try txn.put(meta, keys.position, bigEndian(position))
     }
 
     func setPosition(_ projection: ProjectionName, _ position: UInt64, in txn: WriteTransaction) throws {
-        try txn.put(meta, keys(projection).position, bigEndian(position))
+        try txn.put(meta, lookups.keys(projection).position, bigEndian(position))
+    }
+}
+
+/// What the catalog looks up on every commit, made once when it opens: each projection's tables
+/// by name, per generation, and its keys in `proj/meta`. Building the names on each commit took
+/// a tenth of a single edit's own work.
+private struct CatalogLookups {
+    /// `namedTables` of each projection whose tables of both generations all opened.
+    let named: [ProjectionName: [ProjectionTables]]
+    private let metaKeys: [ProjectionName: MetaKeys]
+
+    init(registry: ProjectionRegistry, tables: [String: Database]) {
+        var named: [ProjectionName: [ProjectionTables]] = [:]
+        for projection in registry.all {
+            // A projection with a table missing is left to `namedTables`, which names the missing one.
+            named[projection.name] = try? (0...1).map { try Self.namedTables(of: projection, generation: $0, in: tables) }
+        }
+        self.named = named
+        metaKeys = Dictionary(uniqueKeysWithValues: registry.names.map { ($0, MetaKeys($0)) })
     }
 
-    private func keys(_ projection: ProjectionName) -> MetaKeys { metaKeys[projection] ?? MetaKeys(projection) }
+    func keys(_ projection: ProjectionName) -> MetaKeys { metaKeys[projection] ?? MetaKeys(projection) }
+
+    static func namedTables(of projection: any Projection, generation: Int, in tables: [String: Database]) throws -> ProjectionTables {
+        var databases: [String: Database] = [:]
+        for table in projection.tables {
+            guard let database = tables[ProjectionCatalog.name(projection.name, table.name, generation)] else {
+                throw ProjectionError.undeclaredTable(projection: projection.name.rawValue, table: table.name)
+            }
+            databases[table.name] = database
+        }
+        return ProjectionTables(projection: projection.name, databases: databases)
+    }
 }
 
 /// The keys of a projection's entries in `proj/meta`: `name/generation`, `name/version`, `name/position`.
