@@ -13,21 +13,42 @@ enum Text {
     /// ASCII or a two-byte sequence led by C2–CB; U+1E00–U+1EFF is E1 B8–BB xx; U+2010–U+20CF is
     /// E2 80 90 to E2 83 8F.
     static func isPlainlyNFC(_ text: String) -> Bool {
-        var bytes = text.utf8.makeIterator()
-        while let lead = bytes.next() {
-            switch lead {
-            case 0..<0x80: continue
-            case 0xC2...0xCB: _ = bytes.next()
+        text.utf8.withContiguousStorageIfAvailable(isPlainlyNFC(utf8:)) ?? isPlainlyNFC(utf8: Array(text.utf8))
+    }
+
+    /// `isPlainlyNFC` of valid UTF-8. Runs of ASCII, most of any text, are passed over eight bytes
+    /// at a time.
+    private static func isPlainlyNFC(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count
+        var index = 0
+        while true {
+            while index + 8 <= count,
+                  UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                index += 8
+            }
+            guard index < count else { return true }
+            switch base[index] {
+            case 0..<0x80:
+                index += 1
+            case 0xC2...0xCB:
+                index += 2
             case 0xE1:
-                guard let second = bytes.next(), (0xB8...0xBB).contains(second) else { return false }
-                _ = bytes.next()
+                guard index + 1 < count, (0xB8...0xBB).contains(base[index + 1]) else { return false }
+                index += 3
             case 0xE2:
-                guard let second = bytes.next(), let third = bytes.next(), (0x80...0x83).contains(second),
-                      second != 0x80 || third >= 0x90, second != 0x83 || third <= 0x8F else { return false }
-            default: return false
+                guard index + 2 < count else { return false }
+                let second = base[index + 1], third = base[index + 2]
+                guard (0x80...0x83).contains(second), second != 0x80 || third >= 0x90, second != 0x83 || third <= 0x8F else { return false }
+                index += 3
+            default:
+                return false
             }
         }
-        return true
+    }
+
+    private static func isPlainlyNFC(utf8 bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer(isPlainlyNFC(utf8:))
     }
 
     /// True when the text holds a control character (C0, DEL or C1: U+0080–U+009F is C2 80–9F).

@@ -152,14 +152,19 @@ struct TextCheckTests {
         var samples = ["", "abc", "Hội nghị ngoại giao", "Liễu Chang", "Lie\u{0302}\u{0300}u", "a\u{0300}", "ǅ", "\u{02FF}", "\u{0300}",
                        "\u{1DFF}", "\u{1E00}", "\u{1EFF}", "\u{1F00}", "\u{200F}", "\u{2010}", "\u{20CF}", "\u{20D0}", "€ 100", "日本",
                        "😀", "tab\there", "del\u{7F}", "c1\u{0085}", "\u{009F}", "\u{00A0}", "Ä", "\u{24F}", "\u{250}"]
-        // Every scalar from U+0000 to U+2100 on its own, and beside an ASCII letter.
-        for value in 0..<0x2100 { if let scalar = Unicode.Scalar(value) { samples.append(String(scalar)); samples.append("x" + String(scalar) + "y") } }
+        // Every scalar from U+0000 to U+2100 on its own, beside an ASCII letter, and between runs of
+        // ASCII long enough to be read eight bytes at a time, at every alignment.
+        for value in 0..<0x2100 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let ascii = String(repeating: "hoi nghi ", count: 2)
+            samples += [String(scalar), "x" + String(scalar) + "y", String(ascii.prefix(value % 9)) + String(scalar) + ascii]
+        }
         var checked = 0
         for text in samples {
             #expect(Text.isPlainlyNFC(text) == Self.plainlyNFC(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
             #expect(Text.hasControlCharacter(text) == Self.control(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
             checked += 1
         }
-        #expect(checked > 16_000)
+        #expect(checked > 24_000)
     }
 }
