@@ -2,13 +2,15 @@ import CLMDB
 import Foundation
 
 /// What a synced commit costs as it changes more B-trees: the model behind the single-edit figure.
-/// An Annals correction changes one entry in each of about eleven trees (the log's events, streams,
-/// ids, by-type and head; the projections' checkpoints, state, postings, aggregates and audit),
+/// An Annals correction changes entries in eleven trees (the log's events, streams, ids, by-type and
+/// head; the projections' checkpoints, record state, search blocks, aggregate history and totals,
+/// and audit),
 /// where the raw baseline changes two. Each commit here changes one small entry at a random key in
 /// each of `trees` trees, already filled so they are as deep as a store's, either as separate
 /// databases or as one database with the tree's number as a key prefix (the layout "fewer
 /// databases per commit" would give).
 struct TreesPerCommit {
+    /// A scratch directory of the probe's own: refused when it exists, removed after each run.
     let path: String
     /// Entries each tree holds before the commits are timed.
     var entriesPerTree = 20_000
@@ -16,7 +18,9 @@ struct TreesPerCommit {
 
     /// Synced commits per second for `trees` trees, separate or shared.
     func commitsPerSecond(trees: Int, shared: Bool, commits: Int) throws -> Double {
-        try? FileManager.default.removeItem(atPath: path)
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw BenchError("--trees: \(path) exists; give a path that does not, which the probe creates and removes")
+        }
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: path) }
         var env: OpaquePointer?
@@ -26,6 +30,14 @@ struct TreesPerCommit {
         try ok(mdb_env_set_mapsize(env, 4 << 30))
         try ok(mdb_env_open(env, path, UInt32(MDB_NOTLS), 0o600))
         var txn: OpaquePointer?
+        // A transaction a failed put leaves open is aborted before the environment closes.
+        defer { if txn != nil { mdb_txn_abort(txn) } }
+        // A commit frees its transaction whether or not it succeeds.
+        func commit() throws {
+            let rc = mdb_txn_commit(txn)
+            txn = nil
+            try ok(rc)
+        }
         var databases: [MDB_dbi] = []
         try ok(mdb_txn_begin(env, nil, 0, &txn))
         for tree in 0..<(shared ? 1 : trees) {
@@ -50,12 +62,12 @@ struct TreesPerCommit {
         for tree in 0..<trees {
             for entry in 0..<entriesPerTree { try put(tree, UInt64(entry), valueSize: 100) }
         }
-        try ok(mdb_txn_commit(txn))
+        try commit()
         let start = Date()
-        for commit in 0..<commits {
+        for round in 0..<commits {
             try ok(mdb_txn_begin(env, nil, 0, &txn))
-            for tree in 0..<trees { try put(tree, UInt64(entriesPerTree + commit * maxTrees + tree), valueSize: 40) }
-            try ok(mdb_txn_commit(txn))
+            for tree in 0..<trees { try put(tree, UInt64(entriesPerTree + round * maxTrees + tree), valueSize: 40) }
+            try commit()
         }
         return Double(commits) / Date().timeIntervalSince(start)
     }

@@ -13,18 +13,18 @@ enum Text {
     /// ASCII or a two-byte sequence led by C2–CB; U+1E00–U+1EFF is E1 B8–BB xx; U+2010–U+20CF is
     /// E2 80 90 to E2 83 8F.
     static func isPlainlyNFC(_ text: String) -> Bool {
-        text.utf8.withContiguousStorageIfAvailable(isPlainlyNFC(utf8:)) ?? isPlainlyNFC(utf8: Array(text.utf8))
+        var text = text  // `withUTF8` makes the bytes contiguous first if they are not (a native string's are)
+        return text.withUTF8(isPlainlyNFC(utf8:))
     }
 
     /// `isPlainlyNFC` of valid UTF-8. Runs of ASCII, most of any text, are passed over eight bytes
     /// at a time.
     private static func isPlainlyNFC(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
-        let count = bytes.count
+        let raw = UnsafeRawPointer(base), count = bytes.count
         var index = 0
         while true {
-            while index + 8 <= count,
-                  UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            while index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                 index += 8
             }
             guard index < count else { return true }
@@ -45,10 +45,6 @@ enum Text {
                 return false
             }
         }
-    }
-
-    private static func isPlainlyNFC(utf8 bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer(isPlainlyNFC(utf8:))
     }
 
     /// True when the text holds a control character (C0, DEL or C1: U+0080–U+009F is C2 80–9F).

@@ -45,7 +45,7 @@ public struct ProjectionTable: Sendable {
 }
 
 /// The databases of one generation of one projection's tables, by table name.
-public struct ProjectionTables {
+public struct ProjectionTables: Sendable {
     public let projection: ProjectionName
     let databases: [String: Database]
 
