@@ -4,13 +4,13 @@ import Foundation
 /// What a synced commit costs as it changes more B-trees: the model behind the single-edit figure.
 /// An Annals correction changes entries in eleven trees (the log's events, streams, ids, by-type and
 /// head; the projections' checkpoints, record state, search blocks, aggregate history and totals,
-/// and audit),
-/// where the raw baseline changes two. Each commit here changes one small entry at a random key in
+/// and audit), where the raw baseline changes two. Each commit here changes one small entry at a random key in
 /// each of `trees` trees, already filled so they are as deep as a store's, either as separate
 /// databases or as one database with the tree's number as a key prefix (the layout "fewer
 /// databases per commit" would give).
 struct TreesPerCommit {
-    /// A scratch directory of the probe's own: refused when it exists, removed after each run.
+    /// A scratch directory of the probe's own, created and removed by each run: the caller gives
+    /// a path that does not exist (`annals-bench --trees` refuses one that does).
     let path: String
     /// Entries each tree holds before the commits are timed.
     var entriesPerTree = 20_000
@@ -18,9 +18,6 @@ struct TreesPerCommit {
 
     /// Synced commits per second for `trees` trees, separate or shared.
     func commitsPerSecond(trees: Int, shared: Bool, commits: Int) throws -> Double {
-        guard !FileManager.default.fileExists(atPath: path) else {
-            throw BenchError("--trees: \(path) exists; give a path that does not, which the probe creates and removes")
-        }
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: path) }
         var env: OpaquePointer?

@@ -49,6 +49,9 @@ struct ProjectionCatalog {
     /// One table of one generation. Every registered projection's tables are opened with the
     /// catalog, so a name the registry does not declare is a bug, reported as an error.
     func table(_ projection: ProjectionName, _ table: String, generation: Int) throws -> Database {
+        // The look-ups made when the catalog opened, so no name is built: every commit reads the
+        // record states' table through here.
+        if let made = lookups.named[projection], made.indices.contains(generation) { return try made[generation](table) }
         guard let database = tables[Self.name(projection, table, generation)] else {
             throw ProjectionError.undeclaredTable(projection: projection.rawValue, table: table)
         }

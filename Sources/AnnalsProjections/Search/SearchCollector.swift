@@ -22,7 +22,7 @@ final class SearchCollector: BulkCollector {
     func write(to tables: ProjectionTables, in txn: WriteTransaction, stopAfterBytes: Int) throws -> Bool {
         // Until a transaction of this write commits, the order is worked out again: a rerun (a map
         // growth) may have collected events appended meanwhile, with words of their own.
-        let order = committed > 0 ? self.order ?? postings.slotsInKeyOrder() : postings.slotsInKeyOrder()
+        let order = (committed > 0 ? self.order : nil) ?? postings.slotsInKeyOrder()
         self.order = order
         pending = try committed + postings.write(order[committed...], to: tables(SearchProjection.blocksTable), in: txn,
                                                   tableIsEmpty: !tableHoldsPostings, stopAfterBytes: stopAfterBytes)
