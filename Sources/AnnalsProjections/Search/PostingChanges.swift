@@ -42,22 +42,6 @@ struct PostingChanges {
         count += 1
     }
 
-    /// A word's changes as number << 1, plus 1 when the number enters.
-    private func decoded(_ slot: Int) -> [UInt64] {
-        var result: [UInt64] = [], number: UInt64 = 0, value: UInt64 = 0, shift: UInt64 = 0
-        for byte in changes[slot] {
-            value |= UInt64(byte & 0x7F) << shift
-            shift += 7
-            guard byte < 0x80 else { continue }
-            let zigzag = value >> 1
-            number &+= UInt64(bitPattern: Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1))
-            result.append(number << 1 | (value & 1))
-            value = 0
-            shift = 0
-        }
-        return result
-    }
-
     /// Writes every word's changes into `table`, words in key order (see `write(_:to:in:tableIsEmpty:stopAfterBytes:)`).
     func write(to table: Database, in txn: WriteTransaction, tableIsEmpty: Bool) throws {
         let order = slotsInKeyOrder()
@@ -75,7 +59,7 @@ struct PostingChanges {
         var written = 0
         for slot in slots {
             if written > 0 && txn.bytesPut >= stopAfterBytes { break }  // one word at least: every call moves on
-            let final = Self.lastChanges(decoded(slot))
+            let final = lastChanges(slot)
             if tableIsEmpty {
                 try PostingBlocks.appendNew(final.filter(\.add).map(\.number), to: words.word(slot), in: table, txn: txn)
             } else {
@@ -86,24 +70,48 @@ struct PostingChanges {
         return written
     }
 
-    /// Each number once, as its last change left it, in ascending order.
-    private static func lastChanges(_ changes: [UInt64]) -> [(number: UInt64, add: Bool)] {
-        // The usual case: new records entering, numbered in the order they were created.
-        var ascending = true
-        for index in changes.indices.dropFirst() where changes[index] >> 1 <= changes[index - 1] >> 1 {
-            ascending = false
-            break
+    /// Each number word `slot` changed, once, as its last change left it, in ascending order.
+    ///
+    /// The changes are read in the order made. Those whose number is above every number before
+    /// them (a rebuild's new records, most of them) form an ascending run. The others come "late":
+    /// a correction or retraction of an older record. A number's late changes all follow its
+    /// change in the run, if it has one (once a number has been passed, every later change of it
+    /// is late), so the last late change of a number decides it; only the late ones are sorted.
+    private func lastChanges(_ slot: Int) -> [(number: UInt64, add: Bool)] {
+        var run: [(number: UInt64, add: Bool)] = [], late: [(number: UInt64, add: Bool, made: Int)] = []
+        run.reserveCapacity(changes[slot].count / 2)
+        var number: UInt64 = 0, value: UInt64 = 0, shift: UInt64 = 0, made = 0
+        for byte in changes[slot] {
+            value |= UInt64(byte & 0x7F) << shift
+            shift += 7
+            guard byte < 0x80 else { continue }
+            let zigzag = value >> 1
+            number &+= UInt64(bitPattern: Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1))
+            if let highest = run.last?.number, number <= highest {
+                late.append((number, value & 1 == 1, made))
+            } else {
+                run.append((number, value & 1 == 1))
+            }
+            made += 1
+            value = 0
+            shift = 0
         }
-        if ascending { return changes.map { ($0 >> 1, $0 & 1 == 1) } }
-        // Otherwise each change with the order it was made in, sorted by number and then by that
-        // order, so the last change of each number ends its run; nothing is hashed.
-        var ordered = changes.enumerated().map { (change: $0.element, made: $0.offset) }
-        ordered.sort { $0.change >> 1 != $1.change >> 1 ? $0.change >> 1 < $1.change >> 1 : $0.made < $1.made }
+        guard !late.isEmpty else { return run }
+        // By number, then by the order made, so the last change of each number ends its run.
+        late.sort { $0.number != $1.number ? $0.number < $1.number : $0.made < $1.made }
         var result: [(number: UInt64, add: Bool)] = []
-        result.reserveCapacity(ordered.count)
-        for index in ordered.indices where index == ordered.count - 1 || ordered[index + 1].change >> 1 != ordered[index].change >> 1 {
-            result.append((ordered[index].change >> 1, ordered[index].change & 1 == 1))
+        result.reserveCapacity(run.count + late.count)
+        var next = 0  // in `run`
+        for index in late.indices where index == late.count - 1 || late[index + 1].number != late[index].number {
+            let change = late[index]
+            while next < run.count && run[next].number < change.number {
+                result.append(run[next])
+                next += 1
+            }
+            if next < run.count && run[next].number == change.number { next += 1 }  // the late change decides
+            result.append((change.number, change.add))
         }
+        result.append(contentsOf: run[next...])
         return result
     }
 }
