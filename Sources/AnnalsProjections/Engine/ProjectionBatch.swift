@@ -40,13 +40,17 @@ public struct ProjectionBatch: Sendable {
         public let number: UInt64
         /// What each projection derived ahead from `after`, when the batch created the record.
         public let derived: DerivedData?
+        /// The change that created the record, when the batch did (its derived data still serves
+        /// when later changes of the batch left the fields it was derived from alone).
+        public let created: Change?
 
-        init(id: RecordID, before: RecordState?, after: RecordState, number: UInt64, derived: DerivedData?) {
+        init(id: RecordID, before: RecordState?, after: RecordState, number: UInt64, derived: DerivedData?, created: Change?) {
             self.id = id
             self.before = before
             self.after = after
             self.number = number
             self.derived = derived
+            self.created = created
         }
     }
 
@@ -68,11 +72,14 @@ public struct ProjectionBatch: Sendable {
             var now: RecordState?
             let number: UInt64
             var derived: DerivedData?
+            var created: Change?
         }
         var changes: [Change] = []
         changes.reserveCapacity(prepared.count)
         // Each touched record once, in the order first touched; `slots` finds it by id.
         var touched: [Touched] = [], slots: [RecordID: Int] = [:]
+        touched.reserveCapacity(prepared.count)
+        slots.reserveCapacity(prepared.count)
         for item in prepared {
             let event = item.event
             guard let kind = item.kind, let id = try? RecordID(event.stream.rawValue) else { continue }
@@ -84,7 +91,8 @@ public struct ProjectionBatch: Sendable {
                 let before = event.streamVersion == 1 ? nil : try stateBefore(id)
                 slot = touched.count
                 slots[id] = slot
-                touched.append(Touched(id: id, before: before?.state, now: before?.state, number: before?.number ?? event.position, derived: nil))
+                touched.append(Touched(id: id, before: before?.state, now: before?.state, number: before?.number ?? event.position, derived: nil,
+                                       created: nil))
             }
             // Read in place: a copy of the entry would count a reference to each string of its states.
             let number = touched[slot].number
@@ -98,6 +106,7 @@ public struct ProjectionBatch: Sendable {
             changes.append(change)
             touched[slot].now = change.after
             touched[slot].derived = change.derived
+            if change.before == nil { touched[slot].created = change }
         }
         // Sorting the slots, not the records: a state is large to move, an index is not.
         let ids = touched.map(\.id.rawValue)
@@ -106,7 +115,9 @@ public struct ProjectionBatch: Sendable {
         let order = ids.indices.sorted { ids[$0] < ids[$1] }
         let records = order.compactMap { slot in
             let record = touched[slot]
-            return record.now.map { TouchedRecord(id: record.id, before: record.before, after: $0, number: record.number, derived: record.derived) }
+            return record.now.map {
+                TouchedRecord(id: record.id, before: record.before, after: $0, number: record.number, derived: record.derived, created: record.created)
+            }
         }
         return ProjectionBatch(events: prepared.map(\.event), changes: changes, records: records)
     }

@@ -44,14 +44,12 @@ struct SearchProjection: BulkProjection {
 
     /// Adds to `postings` what the batch changes in the word index. Reads nothing from the store.
     static func recordPostings(_ batch: ProjectionBatch, into postings: inout PostingChanges) {
-        // The creates of the batch, whose words were folded ahead with the state they were folded
-        // from: they still serve when later events of the batch left the text alone.
-        var creates: [RecordID: ProjectionBatch.Change] = [:]
-        for change in batch.changes where change.before == nil { creates[change.id] = change }
         // In number order, so a word's new records arrive ascending, as its blocks hold them.
+        // A record the batch created brings its create, whose words were folded ahead with the
+        // state they were folded from: they still serve when later events of the batch left the text alone.
         let records = batch.records
         for index in records.indices.sorted(by: { records[$0].number < records[$1].number }) {
-            RecordWords.postingChanges(records[index], create: creates[records[index].id], into: &postings)
+            RecordWords.postingChanges(records[index], create: records[index].created, into: &postings)
         }
     }
 
