@@ -71,14 +71,25 @@ public struct AggregateKey: Hashable, Sendable, Comparable {
         // Written piece by piece: a rebuild makes several keys per event.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(family.utf8.count + 5 + dimensions.reduce(0) { $0 + 1 + $1.utf8.count })
-        bytes += family.utf8
+        Self.append(family, to: &bytes)
         bytes.append(Self.separatorByte)
-        bytes += fourDigits(year).utf8
+        if (0...9999).contains(year) {
+            // The digits `fourDigits` gives, without making a string.
+            for power in [1000, 100, 10, 1] { bytes.append(UInt8(ascii: "0") + UInt8(year / power % 10)) }
+        } else {
+            bytes += fourDigits(year).utf8
+        }
         for dimension in dimensions {
             bytes.append(Self.separatorByte)
-            bytes += dimension.utf8
+            Self.append(dimension, to: &bytes)
         }
         self.bytes = bytes
+    }
+
+    /// Appends `text`'s UTF-8 to `bytes` in one copy.
+    private static func append(_ text: String, to bytes: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
     }
 
     public static func == (a: AggregateKey, b: AggregateKey) -> Bool { a.bytes == b.bytes }
