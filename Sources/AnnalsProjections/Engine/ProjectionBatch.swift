@@ -38,19 +38,20 @@ public struct ProjectionBatch: Sendable {
         public let before: RecordState?
         public let after: RecordState
         public let number: UInt64
-        /// What each projection derived ahead from `after`, when the batch created the record.
+        /// What each projection derived ahead from `after`: set when the batch created the record
+        /// and changed it no more (nil after a later change of the batch; see `creation`).
         public let derived: DerivedData?
-        /// The change that created the record, when the batch did (its derived data still serves
-        /// when later changes of the batch left the fields it was derived from alone).
-        public let created: Change?
+        /// The change that created the record, when the batch did: what it derived still serves
+        /// when later changes of the batch left the fields it was derived from alone.
+        public let creation: Change?
 
-        init(id: RecordID, before: RecordState?, after: RecordState, number: UInt64, derived: DerivedData?, created: Change?) {
+        init(id: RecordID, before: RecordState?, after: RecordState, number: UInt64, derived: DerivedData?, creation: Change?) {
             self.id = id
             self.before = before
             self.after = after
             self.number = number
             self.derived = derived
-            self.created = created
+            self.creation = creation
         }
     }
 
@@ -72,7 +73,7 @@ public struct ProjectionBatch: Sendable {
             var now: RecordState?
             let number: UInt64
             var derived: DerivedData?
-            var created: Change?
+            var creation: Change?
         }
         var changes: [Change] = []
         changes.reserveCapacity(prepared.count)
@@ -92,7 +93,7 @@ public struct ProjectionBatch: Sendable {
                 slot = touched.count
                 slots[id] = slot
                 touched.append(Touched(id: id, before: before?.state, now: before?.state, number: before?.number ?? event.position, derived: nil,
-                                       created: nil))
+                                       creation: nil))
             }
             // Read in place: a copy of the entry would count a reference to each string of its states.
             let number = touched[slot].number
@@ -106,7 +107,7 @@ public struct ProjectionBatch: Sendable {
             changes.append(change)
             touched[slot].now = change.after
             touched[slot].derived = change.derived
-            if change.before == nil { touched[slot].created = change }
+            if change.before == nil { touched[slot].creation = change }
         }
         // Sorting the slots, not the records: a state is large to move, an index is not.
         let ids = touched.map(\.id.rawValue)
@@ -116,7 +117,7 @@ public struct ProjectionBatch: Sendable {
         let records = order.compactMap { slot in
             let record = touched[slot]
             return record.now.map {
-                TouchedRecord(id: record.id, before: record.before, after: $0, number: record.number, derived: record.derived, created: record.created)
+                TouchedRecord(id: record.id, before: record.before, after: $0, number: record.number, derived: record.derived, creation: record.creation)
             }
         }
         return ProjectionBatch(events: prepared.map(\.event), changes: changes, records: records)

@@ -73,13 +73,15 @@ struct PostingChanges {
     /// Each number word `slot` changed, once, as its last change left it, in ascending order.
     ///
     /// The changes are read in the order made. Those whose number is above every number before
-    /// them (a rebuild's new records, most of them) form an ascending run. The others come "late":
-    /// a correction or retraction of an older record. A number's late changes all follow its
-    /// change in the run, if it has one (once a number has been passed, every later change of it
-    /// is late), so the last late change of a number decides it; only the late ones are sorted.
+    /// them (new records, most of what a rebuild holds) form an ascending run. The others come
+    /// "late": any change of a number at or below the highest met so far, such as a later
+    /// batch's correction of an older record when a rebuild holds many batches (`SearchCollector`).
+    /// Once a number has been reached, every later change of it is late, so a number's late
+    /// changes all follow its change in the run, if it has one, and the last of them decides it.
+    /// Only the late ones are sorted.
     private func lastChanges(_ slot: Int) -> [(number: UInt64, add: Bool)] {
         var run: [(number: UInt64, add: Bool)] = [], late: [(number: UInt64, add: Bool, made: Int)] = []
-        run.reserveCapacity(changes[slot].count / 2)
+        run.reserveCapacity(changes[slot].count)  // a change takes a byte at least
         var number: UInt64 = 0, value: UInt64 = 0, shift: UInt64 = 0, made = 0
         for byte in changes[slot] {
             value |= UInt64(byte & 0x7F) << shift

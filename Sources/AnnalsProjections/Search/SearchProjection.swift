@@ -49,7 +49,7 @@ struct SearchProjection: BulkProjection {
         // state they were folded from: they still serve when later events of the batch left the text alone.
         let records = batch.records
         for index in records.indices.sorted(by: { records[$0].number < records[$1].number }) {
-            RecordWords.postingChanges(records[index], create: records[index].created, into: &postings)
+            RecordWords.postingChanges(records[index], create: records[index].creation, into: &postings)
         }
     }
 

@@ -86,7 +86,7 @@ public struct AggregateKey: Hashable, Sendable, Comparable {
         self.bytes = bytes
     }
 
-    /// Appends `text`'s UTF-8 to `bytes` in one copy.
+    /// Appends `text`'s UTF-8 to `bytes`, copied in one piece (a native string's own bytes).
     private static func append(_ text: String, to bytes: inout [UInt8]) {
         var text = text
         text.withUTF8 { bytes.append(contentsOf: $0) }
