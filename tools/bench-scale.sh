@@ -14,7 +14,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repeat=1
-if [ "${1:-}" = "--repeat" ]; then repeat="$2"; shift 2; fi
+if [ "${1:-}" = "--repeat" ]; then
+  [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || { echo "bench-scale: --repeat ${2:-}: give how many rebuilds to take the median of, 1 or more" >&2; exit 2; }
+  repeat="$2"
+  shift 2
+fi
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000000 10000000)
 for size in "${sizes[@]}"; do
